@@ -1,0 +1,104 @@
+//===- ApiModel.h - What each modeled API call does to pending I/O ---------===//
+//
+// The API model is data: every entry says which role a function plays
+// (it issues overlapped I/O, cancels it, waits for it, closes a handle...)
+// and which argument carries the handle, the OVERLAPPED, the timeout and so
+// on. The built-in entries come from rules/win32.yaml, compiled into the
+// binaries; users add their own files through a check option.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_CORE_APIMODEL_H
+#define IODRAIN_CORE_APIMODEL_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clang {
+class FunctionDecl;
+} // namespace clang
+
+namespace iodrain {
+
+enum class Role {
+  Issue,          ///< Starts overlapped I/O (ReadFile, WSARecv, ...).
+  Cancel,         ///< Requests cancellation (CancelIo, CancelIoEx).
+  WaitOverlapped, ///< Waits on one OVERLAPPED (GetOverlappedResult[Ex]).
+  WaitObject,     ///< Waits on one object (WaitForSingleObject[Ex]).
+  WaitObjects,    ///< Waits on an array of objects (WaitForMultipleObjects).
+  Dequeue,        ///< Dequeues completion packets (GetQueuedCompletionStatus).
+  AlertableSleep, ///< Runs completion routines (SleepEx).
+  Close,          ///< Closes a handle (CloseHandle, closesocket).
+  Free,           ///< Releases memory (free, HeapFree).
+  LastError,      ///< Reads the thread's last error (GetLastError).
+  Open,           ///< Opens a handle whose flags say overlapped or not.
+};
+
+/// How an issuing call reports that its I/O is still pending.
+enum class ResultConvention {
+  Bool,   ///< FALSE + last error ERROR_IO_PENDING means pending.
+  Wsa,    ///< SOCKET_ERROR + last error WSA_IO_PENDING means pending.
+  Queued, ///< Nonzero means queued: completes later through an APC.
+};
+
+/// One argument position. Positions are 1-based, as in the Win32 docs and
+/// cppcheck's library files; `this` names the implicit object of a method.
+struct ArgRef {
+  enum Kind { None, Index, This } K = None;
+  unsigned Position = 0;
+
+  bool isSet() const { return K != None; }
+  static ArgRef index(unsigned Pos) { return {Index, Pos}; }
+  static ArgRef self() { return {This, 0}; }
+};
+
+struct FunctionRule {
+  std::string Name;
+  Role FunctionRole = Role::Issue;
+  ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
+      Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags;
+  ResultConvention Result = ResultConvention::Bool;
+  std::string Origin; ///< "builtin" or the rules file it came from.
+};
+
+llvm::StringRef roleName(Role R);
+
+class ApiModel {
+public:
+  /// The model built from the rules compiled into the binary.
+  static const ApiModel &builtin();
+
+  /// Parses a rules document. `SourceName` names it in error messages.
+  /// Errors carry "<file>:<line>:<column>: <problem>".
+  static llvm::Expected<std::vector<FunctionRule>>
+  parse(llvm::StringRef Yaml, llvm::StringRef SourceName);
+
+  /// Reads and parses a rules file from disk.
+  static llvm::Expected<std::vector<FunctionRule>>
+  parseFile(llvm::StringRef Path);
+
+  /// Adds rules; a later rule for the same name replaces an earlier one,
+  /// so user files can override built-in entries.
+  void add(std::vector<FunctionRule> Rules);
+
+  /// The rule for a callee, looked up by qualified name, then by plain name
+  /// for functions at file scope.
+  const FunctionRule *lookup(const clang::FunctionDecl *FD) const;
+  const FunctionRule *lookup(llvm::StringRef Name) const;
+
+  /// Names of all functions with the given role (for cheap pre-filters).
+  std::vector<std::string> namesWithRole(Role R) const;
+
+  size_t size() const { return Rules.size(); }
+
+private:
+  llvm::StringMap<FunctionRule> Rules;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_CORE_APIMODEL_H

@@ -1,0 +1,24 @@
+//===- IodrainTidyModule.cpp - Registers the iodrain checks ---------------===//
+
+#include "ClosePendingIoCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace iodrain {
+
+class IodrainModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories)
+      override {
+    Factories.registerCheck<ClosePendingIoCheck>("iodrain-close-pending-io");
+  }
+};
+
+} // namespace iodrain
+
+static clang::tidy::ClangTidyModuleRegistry::Add<iodrain::IodrainModule>
+    Registration("iodrain-module",
+                 "Checks for Windows overlapped I/O lifetime bugs.");
+
+// Statically linked binaries reference this so the linker keeps the module.
+volatile int IodrainModuleAnchorSource = 0;
