@@ -1,0 +1,65 @@
+// The seed scenario: a pending overlapped read on an IOCP-bound pipe, a
+// CloseHandle at shutdown, then a wait on the port. Fixed twins cancel and
+// dequeue the completion first.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[4096];
+
+void seed_bug(HANDLE pipe, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  // CHECK: seed-iocp.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'pipe' that may still be pending
+  if (!ReadFile(pipe, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(pipe);
+  GetQueuedCompletionStatus(port, &bytes, &key, &done, INFINITE);
+}
+
+void seed_fixed(HANDLE pipe, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  if (!ReadFile(pipe, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  CancelIoEx(pipe, &ov);
+  GetQueuedCompletionStatus(port, &bytes, &key, &done, INFINITE);
+  CloseHandle(pipe);
+}
+
+// A dequeue that may time out leaves the read pending.
+void dequeue_timeout_bug(HANDLE pipe, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  // CHECK: seed-iocp.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'pipe' that may still be pending
+  ReadFile(pipe, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
+  CancelIoEx(pipe, &ov);
+  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: note: 'GetQueuedCompletionStatus' may time out here, leaving the I/O pending
+  GetQueuedCompletionStatus(port, &bytes, &key, &done, 100);
+  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  CloseHandle(pipe);
+}
+
+// A timed dequeue whose timeout branch waits again without a limit.
+void dequeue_timeout_fixed(HANDLE pipe, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  ReadFile(pipe, buffer, sizeof buffer, NULL, &ov);
+  CancelIoEx(pipe, &ov);
+  if (!GetQueuedCompletionStatus(port, &bytes, &key, &done, 100) &&
+      GetLastError() == WAIT_TIMEOUT)
+    GetQueuedCompletionStatus(port, &bytes, &key, &done, INFINITE);
+  CloseHandle(pipe);
+}

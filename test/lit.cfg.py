@@ -1,0 +1,39 @@
+# lit configuration for iodrain's tests. Run through `ctest` or
+# `lit build/test`; paths come from lit.site.cfg.py, written by CMake.
+import os
+import lit.formats
+
+config.name = "iodrain"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".test"]
+config.excludes = ["Inputs", "tools", "CMakeLists.txt", "README.md"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.iodrain_binary_dir, "test")
+
+config.environment["IODRAIN_TIDY"] = config.iodrain_tidy
+config.environment["IODRAIN_CLANG_TIDY"] = config.clang_tidy
+config.environment["IODRAIN_PLUGIN"] = config.iodrain_plugin
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environ_path])
+
+win32 = "--target=x86_64-w64-mingw32 --sysroot=%s" % config.mingw_sysroot
+check = "%s %s" % (config.python, os.path.join(
+    config.test_source_root, "tools", "check_iodrain.py"))
+
+config.substitutions.append(("%check_iodrain", check))
+config.substitutions.append(("%win32", win32))
+config.substitutions.append(("%iodrain_tidy", config.iodrain_tidy))
+config.substitutions.append(("%iodrain_clangd", config.iodrain_clangd))
+config.substitutions.append(("%iodrain_plugin", config.iodrain_plugin))
+config.substitutions.append(("%clang_tidy", config.clang_tidy))
+config.substitutions.append(("%rules_dir", os.path.join(
+    config.iodrain_source_dir, "rules")))
+config.substitutions.append(("%python", config.python))
+
+# Every diagnostic must be expected: a test fails on any extra one.
+config.substitutions.append(
+    ("%filecheck", "FileCheck --implicit-check-not=warning: "
+                   "--implicit-check-not=note: --implicit-check-not=error:"))
+
+if config.iodrain_clangd:
+    config.available_features.add("clangd")
