@@ -48,6 +48,9 @@ std::string indexSuffix(const Expr *Index, const ASTContext &Ctx) {
 std::string AccessPaths::varKey(const VarDecl *VD) {
   std::string Key;
   llvm::raw_string_ostream OS(Key);
+  // Globals and statics are marked: any unknown call may change them.
+  if (!VD->hasLocalStorage())
+    OS << "::";
   OS << VD->getName() << '#' << static_cast<const void *>(VD);
   return Key;
 }

@@ -190,6 +190,12 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
           escape(S, O.Name);
       }
     }
+  // Nor do we know what it did to globals or to memory behind pointers.
+  for (auto It = S.Vars.begin(); It != S.Vars.end();) {
+    StringRef Key = It->first;
+    bool Shared = Key.starts_with("::") || Key.contains('*');
+    It = Shared ? S.Vars.erase(It) : std::next(It);
+  }
   S.LastError = AbsValue::unknown();
 }
 
@@ -249,6 +255,10 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
              (Routine && Routine->IgnoreParenCasts()->isNullPointerConstant(
                              Ctx, Expr::NPC_ValueDependentIsNotNull) ==
                              Expr::NPCK_NotNull);
+
+  // The kernel owns Internal and InternalHigh from now on.
+  for (const char *Field : {".Internal", ".InternalHigh"})
+    S.Vars.erase(Ov.Name + Field);
 
   State Pending = S;
   Request Req;

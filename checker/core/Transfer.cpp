@@ -34,6 +34,8 @@ AbsValue fromTruth(std::optional<bool> T) {
   return T ? AbsValue::integer(*T) : AbsValue::unknown();
 }
 
+constexpr int64_t KExactCounterLimit = 4;
+
 bool isMemberNamed(const Expr *E, StringRef Name) {
   const auto *ME = dyn_cast<MemberExpr>(E);
   return ME && ME->getMemberDecl()->getName() == Name;
@@ -61,7 +63,10 @@ const Stmt *Transfer::fullExprOf(const Stmt *S) {
 }
 
 void Transfer::enterStatement(State &St, const Stmt *Next) {
-  const Stmt *Root = isa<Expr>(Next) ? fullExprOf(Next) : Next;
+  // Declarations and returns consume the expression before them.
+  if (!isa<Expr>(Next))
+    return;
+  const Stmt *Root = fullExprOf(Next);
   if (Root != St.CurrentFullExpr) {
     St.Exprs.clear();
     St.CurrentFullExpr = Root;
@@ -187,6 +192,11 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
       return AbsValue::unknown();
     return valueOf(S, *T ? CO->getTrueExpr() : CO->getFalseExpr());
   }
+  // An lvalue read directly, as the operand of ++ or --.
+  if (E->isGLValue())
+    if (auto Key = Paths.lvalueKey(S, E))
+      if (auto It = S.Vars.find(*Key); It != S.Vars.end())
+        return It->second;
   return AbsValue::unknown();
 }
 
@@ -238,7 +248,8 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
       S.Requests.erase(O.Name);
     return true;
   }
-  if (Stripped->isGLValue())
+  // Volatile memory may change under the path's feet: learn nothing.
+  if (Stripped->isGLValue() && !Stripped->getType().isVolatileQualified())
     if (auto Key = Paths.lvalueKey(S, Stripped))
       S.Vars[*Key] = New;
   return true;
@@ -401,11 +412,23 @@ void Transfer::declare(const DeclStmt *DS, State &S) const {
 
 void Transfer::assign(const Expr *E, State &S) const {
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) { // ++ and --
+    // Counters stay exact while small (enough for "one request
+    // outstanding"); larger values become unknown so loops converge.
+    AbsValue Old = valueOf(S, UO->getSubExpr());
+    AbsValue New;
+    if (Old.K == AbsValue::Int && UO->getType()->isIntegerType()) {
+      int64_t V = Old.Value + (UO->isIncrementOp() ? 1 : -1);
+      if (V >= -KExactCounterLimit && V <= KExactCounterLimit)
+        New = AbsValue::integer(V);
+    }
     if (auto Key = Paths.lvalueKey(S, UO->getSubExpr())) {
       rename(S, *Key + "*", E);
       S.Vars.erase(*Key);
+      if (New.K != AbsValue::Unknown &&
+          !UO->getSubExpr()->getType().isVolatileQualified())
+        S.Vars[*Key] = New;
     }
-    S.Exprs[E] = AbsValue::unknown();
+    S.Exprs[E] = UO->isPrefix() ? New : Old;
     return;
   }
   const auto *BO = cast<BinaryOperator>(E);
@@ -434,7 +457,7 @@ void Transfer::assign(const Expr *E, State &S) const {
     return;
   if (V.SyncHandle)
     S.SyncHandles.insert(*Key + "*");
-  if (V.K != AbsValue::Unknown)
+  if (V.K != AbsValue::Unknown && !LHS->getType().isVolatileQualified())
     S.Vars[*Key] = V;
 }
 

@@ -1,0 +1,98 @@
+// A flag remembers whether the read is pending; a later test of the flag
+// decides whether to cancel and drain. BOOL, int and bool flags all work.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+#include <stdbool.h>
+
+static char buffer[512];
+
+void bool_flag_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  BOOL pending = FALSE;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    pending = TRUE;
+  if (pending) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+void int_flag_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int pending = 0;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov)) {
+    if (GetLastError() == ERROR_IO_PENDING)
+      pending = 1;
+    else
+      pending = 0;
+  }
+  if (pending != 0) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+void c_bool_flag_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  bool pending = false;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    pending = true;
+  if (!pending)
+    goto done;
+  CancelIoEx(h, &ov);
+  GetOverlappedResult(h, &ov, &n, TRUE);
+done:
+  CloseHandle(h);
+}
+
+// The flag is set, but its test only cancels: nothing waits.
+void flag_cancel_only_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  BOOL pending = FALSE;
+  // CHECK: correlated-flags.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    pending = TRUE;
+  if (pending)
+    // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:5: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
+    CancelIoEx(h, &ov);
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+// The flag is set from the wrong error code: the pending path skips the
+// drain.
+void flag_wrong_error_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  BOOL pending = FALSE;
+  // CHECK: correlated-flags.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_INCOMPLETE)
+    pending = TRUE;
+  if (pending) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+// The canonical cancellation from the Win32 docs: CancelIoEx either
+// cancels (then wait) or finds nothing outstanding (ERROR_NOT_FOUND).
+void canonical_cancel_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (CancelIoEx(h, &ov) || GetLastError() != ERROR_NOT_FOUND)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}

@@ -1,0 +1,154 @@
+// Event-based completion: waits with a timeout leave the I/O pending on
+// the timeout path; INFINITE waits and checked results drain it.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[512];
+
+void wait_times_out_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+  WaitForSingleObject(ov.hEvent, 5000);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+  CloseHandle(ov.hEvent);
+}
+
+void wait_infinite_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  WaitForSingleObject(ov.hEvent, INFINITE);
+  CloseHandle(h);
+  CloseHandle(ov.hEvent);
+}
+
+// The result of the timed wait decides: on timeout, cancel and drain.
+void wait_checked_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ov.hEvent = ev;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (WaitForSingleObject(ev, 5000) == WAIT_TIMEOUT) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+  CloseHandle(ev);
+}
+
+// Waiting on an unrelated event does not complete the read.
+void wait_wrong_event_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  WaitForSingleObject(stop, INFINITE);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void wait_both_events_fixed(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  HANDLE both[2] = {stop, ov.hEvent};
+  WaitForMultipleObjects(2, both, TRUE, INFINITE);
+  CloseHandle(h);
+}
+
+// Waking for either event may be the stop event: the read stays pending.
+void wait_any_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  HANDLE either[2] = {stop, ov.hEvent};
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
+  WaitForMultipleObjects(2, either, FALSE, INFINITE);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void wait_any_checked_fixed(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  HANDLE either[2] = {stop, ov.hEvent};
+  if (WaitForMultipleObjects(2, either, FALSE, INFINITE) == WAIT_OBJECT_0) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+// GetOverlappedResult without waiting may find the read still incomplete.
+void poll_result_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'GetOverlappedResult' may return here before the I/O completes
+  GetOverlappedResult(h, &ov, &n, FALSE);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void poll_result_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (!GetOverlappedResult(h, &ov, &n, FALSE) &&
+      GetLastError() == ERROR_IO_INCOMPLETE) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+// Only an INFINITE GetOverlappedResultEx drains.
+void result_ex_timeout_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'GetOverlappedResultEx' may return here before the I/O completes
+  GetOverlappedResultEx(h, &ov, &n, 100, FALSE);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void result_ex_infinite_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  GetOverlappedResultEx(h, &ov, &n, INFINITE, FALSE);
+  CloseHandle(h);
+}
+
+// Polling HasOverlappedIoCompleted until it is true drains.
+void has_completed_loop_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  CancelIo(h);
+  while (!HasOverlappedIoCompleted(&ov))
+    SleepEx(1, FALSE);
+  CloseHandle(h);
+}
+
+void has_completed_once_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:7: note: '!HasOverlappedIoCompleted(&ov)' is true here
+  if (!HasOverlappedIoCompleted(&ov))
+    SleepEx(1, FALSE);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}

@@ -1,0 +1,125 @@
+// Reads re-armed in a loop, and loops left with a read in flight.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[512];
+void consume(const char *data, DWORD size);
+
+void rearmed_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  for (;;) {
+    if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+        GetLastError() != ERROR_IO_PENDING)
+      break;
+    if (!GetOverlappedResult(h, &ov, &n, TRUE) || n == 0)
+      break;
+    consume(buffer, n);
+  }
+  CloseHandle(h);
+}
+
+// Leaving the loop on a stop request abandons the read in flight.
+void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  while (!*stop) {
+    // CHECK: loops.c:[[@LINE+1]]:5: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+    ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+    // CHECK-NEXT: loops.c:[[@LINE+1]]:9: note: '*stop' is true here
+    if (*stop)
+      break;
+    GetOverlappedResult(h, &ov, &n, TRUE);
+    consume(buffer, n);
+  }
+  // CHECK-NEXT: loops.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void break_in_flight_fixed(HANDLE h, volatile LONG *stop) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  while (!*stop) {
+    ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+    if (*stop) {
+      CancelIoEx(h, &ov);
+      GetOverlappedResult(h, &ov, &n, TRUE);
+      break;
+    }
+    GetOverlappedResult(h, &ov, &n, TRUE);
+    consume(buffer, n);
+  }
+  CloseHandle(h);
+}
+
+// A counter of outstanding requests, drained by INFINITE dequeues.
+void counted_drain_fixed(HANDLE h, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  int outstanding = 0;
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &ov) ||
+      GetLastError() == ERROR_IO_PENDING)
+    outstanding++;
+  CancelIoEx(h, &ov);
+  while (outstanding > 0) {
+    GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+    outstanding--;
+  }
+  CloseHandle(h);
+}
+
+// The counter is never incremented: the drain loop does not run.
+void counted_drain_bug(HANDLE h, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  int outstanding = 0;
+  // CHECK: loops.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: loops.c:[[@LINE+1]]:3: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
+  CancelIoEx(h, &ov);
+  while (outstanding > 0) {
+    GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+    outstanding--;
+  }
+  // CHECK-NEXT: loops.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+// A bounded polling loop can give up while the read is pending.
+void bounded_poll_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int tries = 0;
+  // CHECK: loops.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  do {
+    // CHECK-NEXT: loops.c:[[@LINE+4]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
+    // CHECK-NEXT: loops.c:[[@LINE+3]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
+    // CHECK-NEXT: loops.c:[[@LINE+2]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
+    // CHECK-NEXT: loops.c:[[@LINE+1]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
+    if (GetOverlappedResult(h, &ov, &n, FALSE))
+      break;
+  // CHECK-NEXT: loops.c:[[@LINE+1]]:12: note: '++tries < 10' is false here
+  } while (++tries < 10);
+  // CHECK-NEXT: loops.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void bounded_poll_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int tries = 0;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  do {
+    if (GetOverlappedResult(h, &ov, &n, FALSE))
+      break;
+  } while (++tries < 10);
+  CancelIoEx(h, &ov);
+  GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}

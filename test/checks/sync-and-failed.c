@@ -1,0 +1,85 @@
+// I/O that cannot be pending: failed synchronously, a NULL OVERLAPPED, or
+// a handle opened without FILE_FLAG_OVERLAPPED.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[512];
+
+// The failure branch also runs when the read is merely pending.
+void failure_branch_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  // CHECK: sync-and-failed.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov)) {
+    // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    CloseHandle(h);
+    return;
+  }
+  CloseHandle(h);
+}
+
+// Only a real failure closes at once; a pending read is drained.
+void failure_branch_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov)) {
+    if (GetLastError() != ERROR_IO_PENDING) {
+      CloseHandle(h);
+      return;
+    }
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+// The error code kept in a variable works the same way.
+void saved_error_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  BOOL ok = ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  DWORD err = GetLastError();
+  if (!ok && err == ERROR_IO_PENDING)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}
+
+void saved_error_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  // CHECK: sync-and-failed.c:[[@LINE+1]]:13: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  BOOL ok = ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  DWORD err = GetLastError();
+  if (!ok && err != ERROR_IO_PENDING)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+// A NULL OVERLAPPED makes the read synchronous.
+void null_overlapped_fixed(HANDLE h) {
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, &n, NULL);
+  CloseHandle(h);
+}
+
+// Without FILE_FLAG_OVERLAPPED the handle is synchronous: the OVERLAPPED
+// only carries the file offset.
+void sync_handle_fixed(const wchar_t *path) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  HANDLE h = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL, NULL);
+  ReadFile(h, buffer, sizeof buffer, &n, &ov);
+  CloseHandle(h);
+}
+
+void overlapped_handle_bug(const wchar_t *path) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  HANDLE h = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED, NULL);
+  // CHECK: sync-and-failed.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, &n, &ov);
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
