@@ -123,12 +123,23 @@ std::string State::key() const {
 
 void State::addNoteToPending(clang::SourceLocation Loc, const std::string &Text,
                              unsigned MaxNotes) {
-  for (auto &[Name, R] : Requests) {
-    R.Notes.push_back({Loc, Text});
-    // Keep the issue note and the most recent decisions.
-    if (MaxNotes >= 2 && R.Notes.size() > MaxNotes)
-      R.Notes.erase(R.Notes.begin() + 1);
-  }
+  for (auto &[Name, R] : Requests)
+    appendNote(R.Notes, {Loc, Text}, MaxNotes);
+}
+
+void appendNote(std::vector<PathNote> &Notes, PathNote Note,
+                unsigned MaxNotes) {
+  // A loop visits the same decision again: keep only its latest visit.
+  auto Same = [&](const PathNote &N) {
+    return N.Loc == Note.Loc && N.Text == Note.Text;
+  };
+  if (Notes.size() > 1)
+    Notes.erase(std::remove_if(Notes.begin() + 1, Notes.end(), Same),
+                Notes.end());
+  Notes.push_back(std::move(Note));
+  // Keep the issue note and the most recent decisions.
+  if (MaxNotes >= 2 && Notes.size() > MaxNotes)
+    Notes.erase(Notes.begin() + 1);
 }
 
 bool keyIsUnder(llvm::StringRef Key, llvm::StringRef Prefix) {

@@ -102,6 +102,10 @@ struct State {
 /// (".field", "*" or "[index]").
 bool keyIsUnder(llvm::StringRef Key, llvm::StringRef Prefix);
 
+/// Appends a path note, keeping only the latest visit of a repeated one
+/// and at most MaxNotes notes (the first, the issue, always stays).
+void appendNote(std::vector<PathNote> &Notes, PathNote Note, unsigned MaxNotes);
+
 } // namespace iodrain
 
 #endif // IODRAIN_CORE_ABSTRACTSTATE_H

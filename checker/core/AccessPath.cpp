@@ -104,6 +104,9 @@ std::optional<std::string> AccessPaths::lvalueKey(const State &S,
     return *Base + "." + (Field.empty() ? "<anon>" : Field);
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    // In C++, ++x and --x are the lvalue x.
+    if (UO->isPrefix() && UO->isIncrementDecrementOp())
+      return lvalueKey(S, UO->getSubExpr());
     if (UO->getOpcode() != UO_Deref)
       return std::nullopt;
     ObjectRef O = objectOf(S, UO->getSubExpr());

@@ -124,9 +124,7 @@ std::string Transfer::calleeName(const CallExpr *CE) const {
 }
 
 void Transfer::note(Request &R, const Stmt *At, std::string Text) const {
-  R.Notes.push_back({reportLoc(At), std::move(Text)});
-  if (Budget.MaxNotes >= 2 && R.Notes.size() > Budget.MaxNotes)
-    R.Notes.erase(R.Notes.begin() + 1);
+  appendNote(R.Notes, {reportLoc(At), std::move(Text)}, Budget.MaxNotes);
 }
 
 void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,

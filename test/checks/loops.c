@@ -98,9 +98,6 @@ void bounded_poll_bug(HANDLE h) {
   // CHECK: loops.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   do {
-    // CHECK-NEXT: loops.c:[[@LINE+4]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
-    // CHECK-NEXT: loops.c:[[@LINE+3]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
-    // CHECK-NEXT: loops.c:[[@LINE+2]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
     // CHECK-NEXT: loops.c:[[@LINE+1]]:9: note: 'GetOverlappedResult' may return here before the I/O completes
     if (GetOverlappedResult(h, &ov, &n, FALSE))
       break;
