@@ -456,6 +456,10 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     State Signaled = S;
     for (const auto &Keys : PerObject)
       eraseAll(Signaled, Keys);
+    for (auto &[K, Q] : Signaled.Requests)
+      note(Q, CE,
+           "'" + Name + "' may return here because its object is signaled, "
+                        "leaving the I/O pending");
     O.add(std::move(Signaled), AbsValue::integer(0));
   } else {
     for (size_t I = 0; I < PerObject.size(); ++I) {

@@ -487,15 +487,30 @@ void Transfer::element(const Stmt *St, State S,
 }
 
 std::string Transfer::sourceText(const Expr *E, size_t MaxLength) const {
+  // Parentheses added by a macro body are not what the user wrote.
+  if (E->getBeginLoc().isMacroID())
+    E = E->IgnoreParenImpCasts();
   SourceLocation B = E->getBeginLoc(), End = E->getEndLoc();
   CharSourceRange Range;
-  if (B.isFileID() && End.isFileID())
+  if (B.isFileID() && End.isFileID()) {
     Range = CharSourceRange::getTokenRange(B, End);
-  else if (SM.isMacroArgExpansion(B) && SM.isMacroArgExpansion(End))
-    Range = CharSourceRange::getTokenRange(SM.getSpellingLoc(B),
-                                           SM.getSpellingLoc(End));
-  else
-    Range = SM.getExpansionRange(E->getSourceRange());
+  } else {
+    // Quote the tokens as spelled (a macro argument, or a condition in a
+    // macro body), climbing out of nested macros at the end if needed.
+    SourceLocation SB = SM.getSpellingLoc(B);
+    SourceLocation SE = SM.getSpellingLoc(End);
+    for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
+                             SM.getFileID(SE) != SM.getFileID(SB);
+         ++Depth) {
+      End = SM.getImmediateExpansionRange(End).getEnd();
+      SE = SM.getSpellingLoc(End);
+    }
+    if (SM.getFileID(SE) == SM.getFileID(SB) &&
+        SM.getFileOffset(SB) <= SM.getFileOffset(SE))
+      Range = CharSourceRange::getTokenRange(SB, SE);
+    else
+      Range = SM.getExpansionRange(E->getSourceRange());
+  }
   std::string Text =
       Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
   if (Text.empty()) {

@@ -1,0 +1,64 @@
+// ReadFileEx completes only through its routine, which runs only in an
+// alertable wait of the issuing thread.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[512];
+
+static void CALLBACK on_read(DWORD err, DWORD n, LPOVERLAPPED ov) {}
+
+void no_alertable_wait_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  // CHECK: completion-routines.c:[[@LINE+1]]:3: note: 'ReadFileEx' starts overlapped I/O on 'h' that may still be pending
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  WaitForSingleObject(stop, INFINITE);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void alertable_wait_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  if (!ReadFileEx(h, buffer, sizeof buffer, &ov, on_read))
+    return;
+  CancelIo(h);
+  SleepEx(INFINITE, TRUE);
+  CloseHandle(h);
+}
+
+// A timed alertable sleep may end before the routine runs.
+void timed_alertable_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  // CHECK: completion-routines.c:[[@LINE+1]]:3: note: 'ReadFileEx' starts overlapped I/O on 'h' that may still be pending
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: note: 'SleepEx' may time out here before the completion routine runs
+  SleepEx(100, TRUE);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void timed_alertable_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  while (SleepEx(100, TRUE) != WAIT_IO_COMPLETION)
+    CancelIo(h);
+  CloseHandle(h);
+}
+
+// An alertable wait on another object may return for that object first.
+void alertable_other_object_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  // CHECK: completion-routines.c:[[@LINE+1]]:3: note: 'ReadFileEx' starts overlapped I/O on 'h' that may still be pending
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: note: 'WaitForSingleObjectEx' may return here because its object is signaled, leaving the I/O pending
+  WaitForSingleObjectEx(stop, INFINITE, TRUE);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void write_ex_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  if (WriteFileEx(h, buffer, sizeof buffer, &ov, on_read))
+    SleepEx(INFINITE, TRUE);
+  CloseHandle(h);
+}

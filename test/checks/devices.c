@@ -1,0 +1,73 @@
+// DeviceIoControl, ConnectNamedPipe, LockFileEx and ReadDirectoryChangesW.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+static char buffer[512];
+
+void ioctl_bug(HANDLE dev, DWORD code) {
+  OVERLAPPED ov = {0};
+  // CHECK: devices.c:[[@LINE+1]]:3: note: 'DeviceIoControl' starts overlapped I/O on 'dev' that may still be pending
+  DeviceIoControl(dev, code, NULL, 0, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'dev' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(dev);
+}
+
+void ioctl_fixed(HANDLE dev, DWORD code) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  if (!DeviceIoControl(dev, code, NULL, 0, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING) {
+    CancelIoEx(dev, &ov);
+    GetOverlappedResult(dev, &ov, &n, TRUE);
+  }
+  CloseHandle(dev);
+}
+
+void listen_bug(HANDLE server) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // CHECK: devices.c:[[@LINE+1]]:8: note: 'ConnectNamedPipe' starts overlapped I/O on 'server' that may still be pending
+  if (!ConnectNamedPipe(server, &ov) && GetLastError() == ERROR_PIPE_CONNECTED)
+    SetEvent(ov.hEvent);
+  // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'server' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(server);
+}
+
+void listen_fixed(HANDLE server) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!ConnectNamedPipe(server, &ov) && GetLastError() == ERROR_IO_PENDING) {
+    CancelIo(server);
+    GetOverlappedResult(server, &ov, &n, TRUE);
+  }
+  CloseHandle(server);
+}
+
+void lock_bug(HANDLE file) {
+  OVERLAPPED ov = {0};
+  // CHECK: devices.c:[[@LINE+1]]:3: note: 'LockFileEx' starts overlapped I/O on 'file' that may still be pending
+  LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &ov);
+  // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'file' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(file);
+}
+
+void watch_directory_bug(HANDLE dir) {
+  OVERLAPPED ov = {0};
+  // CHECK: devices.c:[[@LINE+1]]:3: note: 'ReadDirectoryChangesW' starts overlapped I/O on 'dir' that may still be pending
+  ReadDirectoryChangesW(dir, buffer, sizeof buffer, TRUE,
+                        FILE_NOTIFY_CHANGE_FILE_NAME, NULL, &ov, NULL);
+  // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'dir' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(dir);
+}
+
+void watch_directory_fixed(HANDLE dir) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadDirectoryChangesW(dir, buffer, sizeof buffer, TRUE,
+                        FILE_NOTIFY_CHANGE_FILE_NAME, NULL, &ov, NULL);
+  CancelIoEx(dir, NULL);
+  GetOverlappedResult(dir, &ov, &n, TRUE);
+  CloseHandle(dir);
+}

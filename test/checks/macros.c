@@ -1,0 +1,42 @@
+// Calls wrapped in macros are reported at the expansion.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <windows.h>
+
+#define START_READ(h, buf, ov) ReadFile((h), (buf), sizeof(buf), NULL, (ov))
+#define SAFE_CLOSE(h)                                                          \
+  do {                                                                         \
+    if ((h) != INVALID_HANDLE_VALUE)                                           \
+      CloseHandle(h);                                                          \
+  } while (0)
+#define DRAIN(h, ov, n)                                                        \
+  do {                                                                         \
+    CancelIoEx((h), (ov));                                                     \
+    GetOverlappedResult((h), (ov), (n), TRUE);                                 \
+  } while (0)
+
+static char buffer[512];
+
+void macro_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  // CHECK: macros.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  START_READ(h, buffer, &ov);
+  // CHECK-NEXT: macros.c:[[@LINE+2]]:3: note: '(h) != INVALID_HANDLE_VALUE' is true here
+  // CHECK-NEXT: macros.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  SAFE_CLOSE(h);
+}
+
+void macro_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  START_READ(h, buffer, &ov);
+  DRAIN(h, &ov, &n);
+  SAFE_CLOSE(h);
+}
+
+// NOLINT on the close line silences the finding there.
+void suppressed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  START_READ(h, buffer, &ov);
+  CloseHandle(h); // NOLINT(iodrain-close-pending-io): handed to a reaper
+}

@@ -1,0 +1,86 @@
+// Winsock overlapped I/O and closesocket.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+#include <winsock2.h>
+#include <mswsock.h>
+#include <windows.h>
+
+static char data[512];
+
+void recv_bug(SOCKET s) {
+  WSAOVERLAPPED ov = {0};
+  WSABUF buf = {sizeof data, data};
+  DWORD flags = 0;
+  // CHECK: sockets.c:[[@LINE+1]]:7: note: 'WSARecv' starts overlapped I/O on 's' that may still be pending
+  if (WSARecv(s, &buf, 1, NULL, &flags, &ov, NULL) == SOCKET_ERROR &&
+      WSAGetLastError() != WSA_IO_PENDING)
+    return;
+  // CHECK-NEXT: sockets.c:[[@LINE+1]]:3: warning: 'closesocket' closes 's' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  closesocket(s);
+}
+
+void recv_fixed(SOCKET s) {
+  WSAOVERLAPPED ov = {0};
+  WSABUF buf = {sizeof data, data};
+  DWORD flags = 0, n;
+  if (WSARecv(s, &buf, 1, NULL, &flags, &ov, NULL) == SOCKET_ERROR &&
+      WSAGetLastError() != WSA_IO_PENDING)
+    return;
+  CancelIoEx((HANDLE)s, &ov);
+  WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags);
+  closesocket(s);
+}
+
+// A receive that completed at once (0) leaves nothing pending.
+void recv_immediate_fixed(SOCKET s) {
+  WSAOVERLAPPED ov = {0};
+  WSABUF buf = {sizeof data, data};
+  DWORD flags = 0, n;
+  int rc = WSARecv(s, &buf, 1, NULL, &flags, &ov, NULL);
+  if (rc == SOCKET_ERROR) {
+    if (WSAGetLastError() == WSA_IO_PENDING)
+      WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags);
+    closesocket(s);
+    return;
+  }
+  closesocket(s);
+}
+
+void send_alias_bug(SOCKET s) {
+  WSAOVERLAPPED ov = {0};
+  WSABUF buf = {sizeof data, data};
+  SOCKET copy = s;
+  // CHECK: sockets.c:[[@LINE+1]]:3: note: 'WSASend' starts overlapped I/O on 's' that may still be pending
+  WSASend(s, &buf, 1, NULL, 0, &ov, NULL);
+  // CHECK-NEXT: sockets.c:[[@LINE+1]]:3: warning: 'closesocket' closes 'copy' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  closesocket(copy);
+}
+
+void accept_bug(SOCKET listener, SOCKET client) {
+  OVERLAPPED ov = {0};
+  // CHECK: sockets.c:[[@LINE+1]]:3: note: 'AcceptEx' starts overlapped I/O on 'listener' that may still be pending
+  AcceptEx(listener, client, data, 0, sizeof(SOCKADDR_IN) + 16,
+           sizeof(SOCKADDR_IN) + 16, NULL, &ov);
+  // CHECK-NEXT: sockets.c:[[@LINE+1]]:3: warning: 'closesocket' closes 'listener' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  closesocket(listener);
+}
+
+// Extension functions are called through pointers of their LPFN_ types.
+void connect_ex_bug(SOCKET s, LPFN_CONNECTEX connect_ex,
+                    const struct sockaddr *to, int len) {
+  OVERLAPPED ov = {0};
+  // CHECK: sockets.c:[[@LINE+1]]:3: note: 'connect_ex' starts overlapped I/O on 's' that may still be pending
+  connect_ex(s, to, len, NULL, 0, NULL, &ov);
+  // CHECK-NEXT: sockets.c:[[@LINE+1]]:3: warning: 'closesocket' closes 's' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  closesocket(s);
+}
+
+void connect_ex_fixed(SOCKET s, LPFN_CONNECTEX connect_ex,
+                      const struct sockaddr *to, int len) {
+  OVERLAPPED ov = {0};
+  DWORD n, flags;
+  connect_ex(s, to, len, NULL, 0, NULL, &ov);
+  CancelIoEx((HANDLE)s, &ov);
+  WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags);
+  closesocket(s);
+}
