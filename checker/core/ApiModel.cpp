@@ -13,6 +13,7 @@ namespace {
 
 // The document as written, before validation turns it into FunctionRules.
 struct RawRule {
+  std::vector<std::string> UnknownKeys;
   std::string Name, Role;
   std::optional<std::string> Handle, Overlapped, Buffer, Object, Objects,
       Count, WaitAll, Wait, Timeout, Alertable, Port, CompletionRoutine,
@@ -86,6 +87,13 @@ std::optional<ArgRef> parseArgRef(StringRef Text) {
 }
 
 std::string validateRule(RawRule &R) {
+  if (!R.UnknownKeys.empty()) {
+    std::string Known = "Name, Role";
+    for (const char *Key : AllKeys)
+      Known += ", " + std::string(Key);
+    return "unknown key '" + R.UnknownKeys.front() + "' (known keys: " +
+           Known + ")";
+  }
   if (R.Name.empty())
     return "a function entry needs a non-empty 'Name'";
   const RoleInfo *Info = nullptr;
@@ -123,8 +131,6 @@ std::string validateRule(RawRule &R) {
              "' must be an argument position from 1 to 64 or 'this', not '" +
              **field(R, Key) + "'";
   }
-  if (R.Role == "wait-overlapped" && !R.Wait && !R.Timeout)
-    return "'" + R.Name + "': role 'wait-overlapped' needs 'Wait' or 'Timeout'";
   return "";
 }
 
@@ -172,6 +178,12 @@ namespace llvm {
 namespace yaml {
 template <> struct MappingTraits<iodrain::RawRule> {
   static void mapping(IO &IO, iodrain::RawRule &R) {
+    // Report a misspelt key as such, not as the key it fails to provide.
+    if (!IO.outputting())
+      for (StringRef Key : IO.keys())
+        if (Key != "Name" && Key != "Role" &&
+            !llvm::is_contained(iodrain::AllKeys, Key))
+          R.UnknownKeys.push_back(Key.str());
     IO.mapRequired("Name", R.Name);
     IO.mapRequired("Role", R.Role);
     for (const char *Key : iodrain::AllKeys)
@@ -208,22 +220,26 @@ StringRef roleName(Role R) {
 
 Expected<std::vector<FunctionRule>> ApiModel::parse(StringRef Yaml,
                                                     StringRef SourceName) {
-  std::string Message;
+  std::vector<std::string> Problems;
   auto Handler = [](const SMDiagnostic &D, void *Ctx) {
-    auto &Out = *static_cast<std::string *>(Ctx);
-    if (!Out.empty())
-      return; // The first problem is the one worth reading.
-    Out = (D.getFilename() + ":" + Twine(D.getLineNo()) + ":" +
-           Twine(D.getColumnNo() + 1) + ": " + D.getMessage())
-              .str();
+    static_cast<std::vector<std::string> *>(Ctx)->push_back(
+        (D.getFilename() + ":" + Twine(D.getLineNo()) + ":" +
+         Twine(D.getColumnNo() + 1) + ": " + D.getMessage())
+            .str());
   };
   RawDocument Doc;
   yaml::Input In(MemoryBufferRef(Yaml, SourceName), nullptr, Handler,
-                 &Message);
+                 &Problems);
   In >> Doc;
   if (In.error()) {
-    if (Message.empty())
-      Message = (SourceName + ": not a valid rules document").str();
+    if (Problems.empty())
+      Problems.push_back((SourceName + ": not a valid rules document").str());
+    // Several problems often share one cause (a misspelt key is also a
+    // missing one): show the first few together.
+    constexpr size_t MaxProblems = 3;
+    std::string Message;
+    for (size_t I = 0; I < Problems.size() && I < MaxProblems; ++I)
+      Message += (I ? "; " : "") + Problems[I];
     return createStringError(inconvertibleErrorCode(), Message);
   }
   std::vector<FunctionRule> Rules;

@@ -346,12 +346,13 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
     return O.add(std::move(S), AbsValue::unknown());
 
   using namespace win32;
-  bool Blocks;
+  // With neither a wait flag nor a timeout, the call always blocks.
+  bool Blocks = true;
   int64_t IncompleteError = ErrorIoIncomplete;
   if (R.Wait.isSet()) {
     auto Wait = intArg(S, CE, R.Wait);
     Blocks = Wait && *Wait != 0;
-  } else {
+  } else if (R.Timeout.isSet()) {
     auto Timeout = intArg(S, CE, R.Timeout);
     Blocks = isInfinite(Timeout);
     if (!(Timeout && *Timeout == 0))

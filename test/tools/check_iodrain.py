@@ -82,7 +82,8 @@ def main():
         for name, lines in outputs.items():
             sys.stderr.write("--- %s\n%s\n" % (name, "\n".join(lines)))
         sys.exit(3)
-    print("\n".join(results[0]))
+    if results[0]:
+        print("\n".join(results[0]))
 
 
 if __name__ == "__main__":

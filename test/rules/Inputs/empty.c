@@ -1,0 +1,1 @@
+// Nothing to analyse: the rules file alone is under test.
