@@ -168,6 +168,9 @@ AnalysisResult Explorer::run(PendingIoObserver &Observer) {
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
   T = std::make_unique<Transfer>(Ctx, Model, Budget, *Parents);
+  for (const CFGBlock *B : *Graph)
+    if (const Expr *Cond = branchCondition(*B))
+      T->countConditionReads(Cond);
   Seen.resize(Graph->getNumBlockIDs());
 
   push(&Graph->getEntry(), State());
@@ -182,6 +185,7 @@ AnalysisResult Explorer::run(PendingIoObserver &Observer) {
       }
     if (!Seen[B->getBlockID()].insert(S.key()).second)
       continue;
+
     if (++Result.BlockVisits > Budget.MaxBlockVisits) {
       Result.Outcome = AnalysisResult::BudgetExhausted;
       Result.Reason = "more than MaxBlockVisits (" +

@@ -249,10 +249,31 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
     return true;
   }
   // Volatile memory may change under the path's feet: learn nothing.
-  if (Stripped->isGLValue() && !Stripped->getType().isVolatileQualified())
-    if (auto Key = Paths.lvalueKey(S, Stripped))
-      S.Vars[*Key] = New;
+  if (!Stripped->isGLValue() || Stripped->getType().isVolatileQualified())
+    return true;
+  auto Key = Paths.lvalueKey(S, Stripped);
+  if (!Key)
+    return true;
+  auto Syntactic = Paths.lvalueKey(State(), Stripped);
+  bool TestedAgain = Syntactic && ConditionReads.lookup(*Syntactic) > 1;
+  if (TestedAgain || S.Vars.count(*Key))
+    S.Vars[*Key] = New;
   return true;
+}
+
+void Transfer::countConditionReads(const Expr *Cond) {
+  State Empty;
+  llvm::SmallVector<const Stmt *, 8> Work{Cond};
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (!St)
+      continue;
+    if (const auto *E = dyn_cast<Expr>(St); E && E->isGLValue())
+      if (auto Key = Paths.lvalueKey(Empty, E))
+        ++ConditionReads[*Key];
+    for (const Stmt *Child : St->children())
+      Work.push_back(Child);
+  }
 }
 
 bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {

@@ -16,6 +16,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace clang {
 class ASTContext;
@@ -49,6 +50,11 @@ public:
   void enterStatement(State &St, const clang::Stmt *Next);
 
   AbsValue valueOf(const State &S, const clang::Expr *E) const;
+
+  /// Notes the lvalues a branch condition reads. What a branch teaches
+  /// about an lvalue is kept only if some other condition reads it again:
+  /// remembering values nobody tests again would only keep paths apart.
+  void countConditionReads(const clang::Expr *Cond);
 
   /// Restricts the path to `Cond == Truth`; false if that is impossible.
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
@@ -113,6 +119,7 @@ private:
   AccessPaths Paths;
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
   llvm::MapVector<const clang::CallExpr *, CloseFinding> Findings;
+  llvm::StringMap<unsigned> ConditionReads;
 };
 
 /// Win32 values the model relies on (from the mingw-w64 headers).
