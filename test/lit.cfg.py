@@ -21,6 +21,7 @@ check = "%s %s" % (config.python, os.path.join(
     config.test_source_root, "tools", "check_iodrain.py"))
 
 config.substitutions.append(("%check_iodrain", check))
+config.substitutions.append(("%win32_yaml", win32.replace(" ", ", ")))
 config.substitutions.append(("%win32", win32))
 config.substitutions.append(("%iodrain_tidy", config.iodrain_tidy))
 config.substitutions.append(("%iodrain_clangd", config.iodrain_clangd))

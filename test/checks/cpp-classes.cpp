@@ -1,0 +1,76 @@
+// Member handles and OVERLAPPEDs, templates and C++ casts.
+// RUN: %check_iodrain %s -- -std=c++17 %win32 | %filecheck %s
+#include <windows.h>
+
+class PipeReader {
+public:
+  void Start();
+  void StopBuggy();
+  void StopFixed();
+
+private:
+  HANDLE pipe_ = INVALID_HANDLE_VALUE;
+  OVERLAPPED ov_ = {};
+  char buffer_[512];
+};
+
+void PipeReader::StopBuggy() {
+  // CHECK: cpp-classes.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  ReadFile(pipe_, buffer_, sizeof buffer_, nullptr, &ov_);
+  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe_' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(pipe_);
+}
+
+void PipeReader::StopFixed() {
+  DWORD n;
+  ReadFile(this->pipe_, buffer_, sizeof buffer_, nullptr, &this->ov_);
+  CancelIoEx(pipe_, &ov_);
+  GetOverlappedResult(pipe_, &ov_, &n, TRUE);
+  CloseHandle(this->pipe_);
+}
+
+struct Request : OVERLAPPED {
+  HANDLE file;
+  char data[128];
+};
+
+void derived_request_fixed(Request &r) {
+  DWORD n;
+  ReadFile(r.file, r.data, sizeof r.data, nullptr, &r);
+  CancelIoEx(r.file, static_cast<LPOVERLAPPED>(&r));
+  GetOverlappedResult(r.file, &r, &n, TRUE);
+  CloseHandle(r.file);
+}
+
+template <typename Buffer> void read_into(HANDLE h, Buffer &b) {
+  OVERLAPPED ov = {};
+  // CHECK: cpp-classes.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, b.data, sizeof b.data, nullptr, &ov);
+  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+struct Small {
+  char data[16];
+};
+struct Large {
+  char data[4096];
+};
+
+// Each instantiation is analysed and reported at the same template code.
+void use_templates(HANDLE a, HANDLE b) {
+  Small s;
+  Large l;
+  read_into(a, s);
+  read_into(b, l);
+}
+
+// Ownership passed by reference to unknown code is not followed.
+void finish_later(OVERLAPPED &ov);
+void reference_escape_fixed(HANDLE h) {
+  static char data[64];
+  OVERLAPPED ov = {};
+  ReadFile(h, data, sizeof data, nullptr, &ov);
+  finish_later(ov);
+  CloseHandle(h);
+}
