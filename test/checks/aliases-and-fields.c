@@ -88,6 +88,16 @@ void struct_by_value_bug(HANDLE pipe) {
   CloseHandle(pipe);
 }
 
+void struct_by_value_fixed(HANDLE pipe) {
+  Connection c;
+  DWORD n;
+  c.pipe = pipe;
+  ReadFile(c.pipe, c.data, sizeof c.data, NULL, &c.ov);
+  CancelIoEx(pipe, &c.ov);
+  GetOverlappedResult(pipe, &c.ov, &n, TRUE);
+  CloseHandle(pipe);
+}
+
 // Handing the request to other code hands over its completion too.
 void release_connection(Connection *c);
 void escaped_request_fixed(Connection *c) {

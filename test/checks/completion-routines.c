@@ -56,6 +56,16 @@ void alertable_other_object_bug(HANDLE h, HANDLE stop) {
   CloseHandle(h);
 }
 
+void alertable_other_object_fixed(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  if (WaitForSingleObjectEx(stop, INFINITE, TRUE) != WAIT_IO_COMPLETION) {
+    CancelIo(h);
+    SleepEx(INFINITE, TRUE);
+  }
+  CloseHandle(h);
+}
+
 void write_ex_fixed(HANDLE h) {
   OVERLAPPED ov = {0};
   if (WriteFileEx(h, buffer, sizeof buffer, &ov, on_read))

@@ -50,6 +50,14 @@ template <typename Buffer> void read_into(HANDLE h, Buffer &b) {
   CloseHandle(h);
 }
 
+template <typename Buffer> void read_into_fixed(HANDLE h, Buffer &b) {
+  OVERLAPPED ov = {};
+  DWORD n;
+  ReadFile(h, b.data, sizeof b.data, nullptr, &ov);
+  GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}
+
 struct Small {
   char data[16];
 };
@@ -63,6 +71,8 @@ void use_templates(HANDLE a, HANDLE b) {
   Large l;
   read_into(a, s);
   read_into(b, l);
+  read_into_fixed(a, s);
+  read_into_fixed(b, l);
 }
 
 // Ownership passed by reference to unknown code is not followed.

@@ -53,6 +53,16 @@ void lock_bug(HANDLE file) {
   CloseHandle(file);
 }
 
+void lock_fixed(HANDLE file) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  if (!LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &ov) &&
+      GetLastError() == ERROR_IO_PENDING &&
+      !GetOverlappedResult(file, &ov, &n, TRUE))
+    return;
+  CloseHandle(file);
+}
+
 void watch_directory_bug(HANDLE dir) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'ReadDirectoryChangesW' starts overlapped I/O on 'dir' that may still be pending

@@ -56,12 +56,34 @@ void send_alias_bug(SOCKET s) {
   closesocket(copy);
 }
 
+void send_alias_fixed(SOCKET s) {
+  WSAOVERLAPPED ov = {0};
+  WSABUF buf = {sizeof data, data};
+  SOCKET copy = s;
+  DWORD n, flags;
+  WSASend(s, &buf, 1, NULL, 0, &ov, NULL);
+  WSAGetOverlappedResult(copy, &ov, &n, TRUE, &flags);
+  closesocket(copy);
+}
+
 void accept_bug(SOCKET listener, SOCKET client) {
   OVERLAPPED ov = {0};
   // CHECK: sockets.c:[[@LINE+1]]:3: note: 'AcceptEx' starts overlapped I/O on 'listener' that may still be pending
   AcceptEx(listener, client, data, 0, sizeof(SOCKADDR_IN) + 16,
            sizeof(SOCKADDR_IN) + 16, NULL, &ov);
   // CHECK-NEXT: sockets.c:[[@LINE+1]]:3: warning: 'closesocket' closes 'listener' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  closesocket(listener);
+}
+
+void accept_fixed(SOCKET listener, SOCKET client, HANDLE port) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  AcceptEx(listener, client, data, 0, sizeof(SOCKADDR_IN) + 16,
+           sizeof(SOCKADDR_IN) + 16, NULL, &ov);
+  CancelIoEx((HANDLE)listener, &ov);
+  GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
   closesocket(listener);
 }
 

@@ -56,3 +56,10 @@ void method_pointer_bug(io::File *f) {
   // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: warning: 'io::File::Close' closes 'f' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
   f->Close();
 }
+
+void method_pointer_fixed(io::File *f) {
+  f->Read();
+  f->Cancel();
+  f->Wait();
+  f->Close();
+}
