@@ -123,6 +123,21 @@ std::string Transfer::calleeName(const CallExpr *CE) const {
   return sourceText(CE->getCallee());
 }
 
+bool Transfer::mayBeAlerted(const State &S, const CallExpr *CE,
+                            const FunctionRule &R) const {
+  auto Alertable = intArg(S, CE, R.Alertable);
+  return R.Alertable.isSet() && !(Alertable && *Alertable == 0);
+}
+
+std::vector<std::string> Transfer::routinesRunBy(const State &S,
+                                                 const CallExpr *CE,
+                                                 const FunctionRule &R) const {
+  if (!mayBeAlerted(S, CE, R))
+    return {};
+  return requestsWhere(
+      S, [](const Request &Q) { return Q.Mode == CompletionMode::Apc; });
+}
+
 void Transfer::note(Request &R, const Stmt *At, std::string Text) const {
   appendNote(R.Notes, {reportLoc(At), std::move(Text)}, Budget.MaxNotes);
 }
@@ -358,8 +373,7 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
     if (!(Timeout && *Timeout == 0))
       IncompleteError = WaitTimeout;
   }
-  auto Alertable = intArg(S, CE, R.Alertable);
-  bool MayBeAlerted = R.Alertable.isSet() && !(Alertable && *Alertable == 0);
+  bool MayBeAlerted = mayBeAlerted(S, CE, R);
 
   State Still = S;
   S.Requests.erase(Ov.Name);
@@ -423,12 +437,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     Opaque = Objects.empty();
   }
   auto Timeout = intArg(S, CE, R.Timeout);
-  auto Alertable = intArg(S, CE, R.Alertable);
-  bool MayBeAlerted = R.Alertable.isSet() && !(Alertable && *Alertable == 0);
-  auto ApcTargets = requestsWhere(
-      S, [](const Request &Q) { return Q.Mode == CompletionMode::Apc; });
-  if (!MayBeAlerted)
-    ApcTargets.clear();
+  auto ApcTargets = routinesRunBy(S, CE, R);
 
   if (Opaque) {
     // Unknown objects: assume the wait may complete any request.
@@ -479,7 +488,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
       note(Q, CE, "'" + Name + "' may time out here, leaving the I/O pending");
     O.add(std::move(TimedOut), AbsValue::integer(WaitTimeout));
   }
-  if (MayBeAlerted && !ApcTargets.empty()) {
+  if (!ApcTargets.empty()) {
     State Alerted = S;
     eraseAll(Alerted, ApcTargets);
     for (auto &[K, Q] : Alerted.Requests)
@@ -498,12 +507,7 @@ void Transfer::dequeue(const CallExpr *CE, const FunctionRule &R, State S,
   // dequeue can deliver any of them.
   auto Targets = requestsWhere(
       S, [](const Request &Q) { return Q.Mode == CompletionMode::Default; });
-  auto Alertable = intArg(S, CE, R.Alertable);
-  bool MayBeAlerted = R.Alertable.isSet() && !(Alertable && *Alertable == 0);
-  auto ApcTargets = requestsWhere(
-      S, [](const Request &Q) { return Q.Mode == CompletionMode::Apc; });
-  if (!MayBeAlerted)
-    ApcTargets.clear();
+  auto ApcTargets = routinesRunBy(S, CE, R);
   if (Targets.empty() && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
@@ -534,10 +538,8 @@ void Transfer::alertableSleep(const CallExpr *CE, const FunctionRule &R,
                               State S, llvm::SmallVectorImpl<State> &Out) {
   Outcomes O(CE, Out);
   using namespace win32;
-  auto Alertable = intArg(S, CE, R.Alertable);
-  auto ApcTargets = requestsWhere(
-      S, [](const Request &Q) { return Q.Mode == CompletionMode::Apc; });
-  if ((Alertable && *Alertable == 0) || ApcTargets.empty())
+  auto ApcTargets = routinesRunBy(S, CE, R);
+  if (ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
   State Ran = S;

@@ -96,6 +96,13 @@ private:
   std::optional<int64_t> intArg(const State &S, const clang::CallExpr *CE,
                                 ArgRef A) const;
   std::string calleeName(const clang::CallExpr *CE) const;
+  /// Whether the wait may return early to run completion routines.
+  bool mayBeAlerted(const State &S, const clang::CallExpr *CE,
+                    const FunctionRule &R) const;
+  /// The requests whose completion routines the wait may run.
+  std::vector<std::string> routinesRunBy(const State &S,
+                                         const clang::CallExpr *CE,
+                                         const FunctionRule &R) const;
   void note(Request &R, const clang::Stmt *At, std::string Text) const;
 
   // Statements (Transfer.cpp).
