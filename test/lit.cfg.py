@@ -6,7 +6,8 @@ import lit.formats
 config.name = "iodrain"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".cpp", ".test"]
-config.excludes = ["Inputs", "tools", "CMakeLists.txt", "README.md"]
+config.excludes = ["Inputs", "tools", "src", "include", "CMakeLists.txt",
+                   "README.md"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.iodrain_binary_dir, "test")
 
@@ -35,6 +36,20 @@ config.substitutions.append(("%python", config.python))
 config.substitutions.append(
     ("%filecheck", "FileCheck --implicit-check-not=warning: "
                    "--implicit-check-not=note: --implicit-check-not=error:"))
+
+# Runtime scenarios: built against the shim's windows.h and library, with
+# AddressSanitizer so the shim sees kernel writes into dead memory.
+if config.shim_lib:
+    config.available_features.add("shim")
+    shim_include = os.path.join(config.test_source_root, "shim", "include")
+    config.substitutions.append((
+        "%shim_cc",
+        "%s -x c -std=c11 -g -fsanitize=address "
+        "-fsanitize-address-use-after-return=always -DIODRAIN_RUNTIME "
+        "-I%s -Wno-unused-variable -Wno-unused-but-set-variable "
+        "%%s -x none %s -o %%t.exe" % (config.shim_cxx, shim_include,
+                                       config.shim_lib)))
+    config.substitutions.append(("%shim_run", "%t.exe"))
 
 if config.iodrain_clangd:
     config.available_features.add("clangd")

@@ -1,0 +1,38 @@
+/* Harness calls of iodrain's runtime shim: what a scenario needs beyond
+ * Win32 to set up realistic conditions. Scenarios that use them are
+ * shim-only (they cannot run under Wine). */
+#ifndef IODRAIN_SHIM_H
+#define IODRAIN_SHIM_H
+
+#include <windows.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A simulated child process: runs no code, holds the handles duplicated or
+ * inherited into it until ShimChildExit. Returns a process handle. */
+HANDLE ShimCreateChildProcess(void);
+void ShimChildExit(HANDLE process);
+
+/* A misbehaving device: reads pend until fed, cancellation is ignored
+ * (CancelIo/CancelIoEx still return TRUE) and closing it cancels nothing. */
+HANDLE ShimOpenNoCancelDevice(void);
+
+/* A connected pipe pair with overlapped ends: server end, client end. */
+void ShimCreatePipePair(HANDLE *server, HANDLE *client);
+
+/* Ends the run: prints the verdict and exits the process. */
+void ShimFinish(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifndef IODRAIN_SHIM_NO_SITES
+#define ShimCreateChildProcess(...) IODRAIN_SHIM_SITE(ShimCreateChildProcess(__VA_ARGS__))
+#define ShimOpenNoCancelDevice(...) IODRAIN_SHIM_SITE(ShimOpenNoCancelDevice(__VA_ARGS__))
+#define ShimCreatePipePair(...) IODRAIN_SHIM_SITE(ShimCreatePipePair(__VA_ARGS__))
+#endif
+
+#endif /* IODRAIN_SHIM_H */

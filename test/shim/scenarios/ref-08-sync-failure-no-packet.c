@@ -1,0 +1,25 @@
+// Spec 2.10 #8: a read that fails synchronously queues no packet: waiting
+// for one hangs.
+// RUN: %shim_cc && %shim_run | FileCheck %s
+// REQUIRES: shim
+#include "shim_scenario.h"
+#include "iodrain_shim.h"
+
+int main(void) {
+  HANDLE s, c;
+  make_pipe_pair(L"\\\\.\\pipe\\ref08", &s, &c);
+  HANDLE port = CreateIoCompletionPort(s, NULL, 1, 0);
+  CloseHandle(c); // the pipe is broken
+  static char buf[16];
+  static OVERLAPPED ov;
+  ReadFile(s, buf, sizeof buf, NULL, &ov);
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+  ShimFinish();
+}
+// CHECK: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in GetQueuedCompletionStatus (ref-08-sync-failure-no-packet.c:19) waiting for completion port (ref-08-sync-failure-no-packet.c:11), with no other thread left to wake it
+// CHECK-NEXT:   no packet: ReadFile #1 (ref-08-sync-failure-no-packet.c:15) failed synchronously: no completion, no packet
+// CHECK-NEXT:   nothing is pending that could complete

@@ -1,0 +1,378 @@
+//===- Api.cpp - The Win32 entry points of the shim -----------------------===//
+//
+// Each function follows the spec's table (§2.3) for the behaviour the
+// scenarios exercise; what is not implemented fails loudly with
+// ERROR_INVALID_FUNCTION rather than pretending.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernel.h"
+#include "iodrain_shim.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+using namespace shim;
+
+namespace {
+
+Kernel &K() { return Kernel::get(); }
+
+std::string site(const char *Api) { return std::string(Api) + " at " + K().Site; }
+
+std::string label(const char *What) {
+  return std::string(What) + " (" + K().Site + ")";
+}
+
+File *fileOf(HANDLE H) { return K().lookupAs<File>(H, ObjType::File); }
+
+BOOL fail(DWORD Error) {
+  K().LastError = Error;
+  return FALSE;
+}
+
+BOOL startIo(OpKind Kind, const char *Api, HANDLE H, void *Buf, DWORD Len,
+             LPDWORD Bytes, LPOVERLAPPED Ov,
+             LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  File *F = fileOf(H);
+  if (!F)
+    return fail(ERROR_INVALID_HANDLE);
+  if (Routine && !Ov)
+    return fail(ERROR_INVALID_PARAMETER);
+  if (Bytes)
+    *Bytes = 0;
+  Op *O = K().newOp(Kind, Api, *F, Ov, (char *)Buf, Len);
+  O->Routine = Routine;
+  return K().issue(*O, /*ReturnsTrueWhenPending=*/Routine != nullptr, Bytes);
+}
+
+} // namespace
+
+extern "C" {
+
+void ShimSetSite(const char *File, int Line) {
+  const char *Base = strrchr(File, '/');
+  K().Site = std::string(Base ? Base + 1 : File) + ":" + std::to_string(Line);
+}
+
+DWORD WINAPI GetLastError(void) { return K().LastError; }
+void WINAPI SetLastError(DWORD E) { K().LastError = E; }
+HANDLE WINAPI GetCurrentProcess(void) { return (HANDLE)(LONG_PTR)-1; }
+
+BOOL WINAPI CloseHandle(HANDLE H) {
+  K().apiBoundary();
+  if (!K().closeHandle(H))
+    return fail(ERROR_INVALID_HANDLE);
+  return TRUE;
+}
+
+BOOL WINAPI DuplicateHandle(HANDLE, HANDLE Source, HANDLE TargetProcess,
+                            LPHANDLE Target, DWORD, BOOL, DWORD Options) {
+  HandleEntry *E = K().lookup(Source);
+  if (!E)
+    return fail(ERROR_INVALID_HANDLE);
+  Process *To = K().processOf(TargetProcess);
+  int Pid = To ? To->Pid : 0;
+  HANDLE New = K().addHandle(E->Obj, Pid, site("DuplicateHandle"));
+  if (Target)
+    *Target = New; // In a child, the value is the child's to use.
+  if (Options & DUPLICATE_CLOSE_SOURCE)
+    K().closeHandle(Source);
+  return TRUE;
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES, BOOL Manual, BOOL Initial,
+                           LPCWSTR) {
+  Event *E = K().make<Event>(Manual, Initial, label("event"));
+  return K().addHandle(E, 0, site("CreateEvent"));
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES A, BOOL Manual, BOOL Initial,
+                           LPCSTR) {
+  return CreateEventW(A, Manual, Initial, nullptr);
+}
+
+BOOL WINAPI SetEvent(HANDLE H) {
+  Event *E = K().lookupAs<Event>(H, ObjType::Event);
+  if (!E)
+    return fail(ERROR_INVALID_HANDLE);
+  E->Signaled = true;
+  return TRUE;
+}
+
+BOOL WINAPI ResetEvent(HANDLE H) {
+  Event *E = K().lookupAs<Event>(H, ObjType::Event);
+  if (!E)
+    return fail(ERROR_INVALID_HANDLE);
+  E->Signaled = false;
+  return TRUE;
+}
+
+DWORD WINAPI WaitForSingleObjectEx(HANDLE H, DWORD Ms, BOOL Alertable) {
+  return K().wait({H}, false, Ms, Alertable, "WaitForSingleObjectEx");
+}
+DWORD WINAPI WaitForSingleObject(HANDLE H, DWORD Ms) {
+  return K().wait({H}, false, Ms, false, "WaitForSingleObject");
+}
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD N, const HANDLE *Hs, BOOL All,
+                                      DWORD Ms, BOOL Alertable) {
+  return K().wait(std::vector<HANDLE>(Hs, Hs + N), All, Ms, Alertable,
+                  "WaitForMultipleObjectsEx");
+}
+DWORD WINAPI WaitForMultipleObjects(DWORD N, const HANDLE *Hs, BOOL All,
+                                    DWORD Ms) {
+  return K().wait(std::vector<HANDLE>(Hs, Hs + N), All, Ms, false,
+                  "WaitForMultipleObjects");
+}
+
+DWORD WINAPI SleepEx(DWORD Ms, BOOL Alertable) {
+  DWORD R = K().wait({}, false, Ms, Alertable, "SleepEx");
+  return R == WAIT_IO_COMPLETION ? WAIT_IO_COMPLETION : 0;
+}
+void WINAPI Sleep(DWORD Ms) { SleepEx(Ms, FALSE); }
+
+HANDLE WINAPI CreateNamedPipeW(LPCWSTR Name, DWORD OpenMode, DWORD, DWORD,
+                               DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES) {
+  File *Server, *Client;
+  createPipe(/*Connected=*/false, Server, Client, K().Site);
+  Server->Overlapped = (OpenMode & FILE_FLAG_OVERLAPPED) != 0;
+  registerListeningPipe(Name, Server);
+  return K().addHandle(Server, 0, site("CreateNamedPipeW"));
+}
+
+HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES,
+                          DWORD, DWORD Flags, HANDLE) {
+  File *Client = connectClient(Name);
+  if (!Client) {
+    K().LastError = 2; // ERROR_FILE_NOT_FOUND
+    return INVALID_HANDLE_VALUE;
+  }
+  Client->Overlapped = (Flags & FILE_FLAG_OVERLAPPED) != 0;
+  return K().addHandle(Client, 0, site("CreateFileW"));
+}
+
+BOOL WINAPI ConnectNamedPipe(HANDLE H, LPOVERLAPPED Ov) {
+  return startIo(OpKind::Listen, "ConnectNamedPipe", H, nullptr, 0, nullptr,
+                 Ov, nullptr);
+}
+
+BOOL WINAPI ReadFile(HANDLE H, LPVOID Buf, DWORD Len, LPDWORD Read,
+                     LPOVERLAPPED Ov) {
+  return startIo(OpKind::Read, "ReadFile", H, Buf, Len, Read, Ov, nullptr);
+}
+
+BOOL WINAPI WriteFile(HANDLE H, LPCVOID Buf, DWORD Len, LPDWORD Written,
+                      LPOVERLAPPED Ov) {
+  return startIo(OpKind::Write, "WriteFile", H, (void *)Buf, Len, Written, Ov,
+                 nullptr);
+}
+
+BOOL WINAPI ReadFileEx(HANDLE H, LPVOID Buf, DWORD Len, LPOVERLAPPED Ov,
+                       LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  if (!Routine)
+    return fail(ERROR_INVALID_PARAMETER);
+  return startIo(OpKind::Read, "ReadFileEx", H, Buf, Len, nullptr, Ov,
+                 Routine);
+}
+
+BOOL WINAPI WriteFileEx(HANDLE H, LPCVOID Buf, DWORD Len, LPOVERLAPPED Ov,
+                        LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  if (!Routine)
+    return fail(ERROR_INVALID_PARAMETER);
+  return startIo(OpKind::Write, "WriteFileEx", H, (void *)Buf, Len, nullptr,
+                 Ov, Routine);
+}
+
+BOOL WINAPI DeviceIoControl(HANDLE H, DWORD, LPVOID, DWORD, LPVOID Out,
+                            DWORD OutLen, LPDWORD Returned, LPOVERLAPPED Ov) {
+  return startIo(OpKind::Ioctl, "DeviceIoControl", H, Out, OutLen, Returned,
+                 Ov, nullptr);
+}
+
+HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE Existing,
+                                     ULONG_PTR Key, DWORD) {
+  Port *P = nullptr;
+  HANDLE Result = Existing;
+  if (Existing) {
+    P = K().lookupAs<Port>(Existing, ObjType::Port);
+    if (!P) {
+      K().LastError = ERROR_INVALID_HANDLE;
+      return nullptr;
+    }
+  }
+  if (FileHandle == INVALID_HANDLE_VALUE) {
+    if (Existing) {
+      K().LastError = ERROR_INVALID_PARAMETER;
+      return nullptr;
+    }
+    P = K().make<Port>(label("completion port"));
+    return K().addHandle(P, 0, site("CreateIoCompletionPort"));
+  }
+  File *F = fileOf(FileHandle);
+  if (!F) {
+    K().LastError = ERROR_INVALID_HANDLE;
+    return nullptr;
+  }
+  if (F->CompletionPort) {
+    K().LastError = ERROR_INVALID_PARAMETER;
+    return nullptr;
+  }
+  if (!P) {
+    P = K().make<Port>(label("completion port"));
+    Result = K().addHandle(P, 0, site("CreateIoCompletionPort"));
+  }
+  F->CompletionPort = P;
+  F->Key = Key;
+  ++P->RefCount;
+  return Result;
+}
+
+BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
+                                      LPOVERLAPPED *Ov, DWORD Ms) {
+  K().apiBoundary();
+  *Ov = nullptr;
+  Port *P = K().lookupAs<Port>(H, ObjType::Port);
+  if (!P)
+    return fail(ERROR_INVALID_HANDLE);
+  if (!P->Packets.empty()) {
+    Packet Pk = P->Packets.front();
+    P->Packets.pop_front();
+    if (Pk.Operation) {
+      if (Pk.Operation->IosbDeferred)
+        K().writeIosb(*Pk.Operation); // §2.3: the IOSB is written now
+      Pk.Operation->State = OpState::Retired;
+      Pk.Operation->RetiredWhy = "its packet was dequeued";
+    }
+    *Bytes = (DWORD)Pk.Information;
+    *Key = Pk.Key;
+    *Ov = Pk.Ov;
+    if (Pk.Status >= 0)
+      return TRUE;
+    return fail(win32Error(Pk.Status));
+  }
+  if (P->Closed)
+    return fail(ERROR_ABANDONED_WAIT_0);
+  if (Ms != INFINITE) {
+    K().Now += Ms;
+    return fail(WAIT_TIMEOUT);
+  }
+  K().hang("GetQueuedCompletionStatus", P->Label, {P});
+}
+
+BOOL WINAPI PostQueuedCompletionStatus(HANDLE H, DWORD Bytes, ULONG_PTR Key,
+                                       LPOVERLAPPED Ov) {
+  Port *P = K().lookupAs<Port>(H, ObjType::Port);
+  if (!P)
+    return fail(ERROR_INVALID_HANDLE);
+  P->Packets.push_back({Key, Ov, StatusSuccess, Bytes, nullptr});
+  return TRUE;
+}
+
+BOOL WINAPI CancelIo(HANDLE H) {
+  File *F = fileOf(H);
+  if (!F)
+    return fail(ERROR_INVALID_HANDLE);
+  for (Op *O : K().pendingOps(*F)) // one thread: all ops are the caller's
+    K().cancel(*O);
+  return TRUE;
+}
+
+BOOL WINAPI CancelIoEx(HANDLE H, LPOVERLAPPED Ov) {
+  File *F = fileOf(H);
+  if (!F)
+    return fail(ERROR_INVALID_HANDLE);
+  bool Any = false;
+  for (Op *O : K().pendingOps(*F))
+    if (!O->CancelRequested && (!Ov || O->Ov == Ov)) {
+      Any = true;
+      K().cancel(*O);
+    }
+  return Any ? TRUE : fail(ERROR_NOT_FOUND);
+}
+
+static BOOL overlappedResult(const char *Api, HANDLE H, LPOVERLAPPED Ov,
+                             LPDWORD Bytes, DWORD Ms, BOOL Alertable) {
+  OVERLAPPED Copy;
+  if (!K().kernelRead(Ov, &Copy, sizeof Copy, "the OVERLAPPED", nullptr))
+    return fail(998); // ERROR_NOACCESS
+  if ((DWORD)Copy.Internal == STATUS_PENDING) {
+    if (Ms == 0)
+      return fail(ERROR_IO_INCOMPLETE);
+    HANDLE Waitable =
+        Copy.hEvent ? (HANDLE)((uintptr_t)Copy.hEvent & ~uintptr_t(1)) : H;
+    DWORD R = K().wait({Waitable}, false, Ms, Alertable, Api);
+    if (R == WAIT_TIMEOUT)
+      return fail(WAIT_TIMEOUT);
+    if (R == WAIT_IO_COMPLETION)
+      return fail(WAIT_IO_COMPLETION);
+    if (R == WAIT_FAILED)
+      return FALSE;
+    K().kernelRead(Ov, &Copy, sizeof Copy, "the OVERLAPPED", nullptr);
+  }
+  if (Bytes)
+    *Bytes = (DWORD)Copy.InternalHigh;
+  NTSTATUS St = (NTSTATUS)(uint32_t)Copy.Internal;
+  if ((DWORD)Copy.Internal == STATUS_PENDING)
+    St = StatusSuccess; // Wine treats a still-pending IOSB as success (§2.11)
+  if (St >= 0)
+    return TRUE;
+  return fail(win32Error(St));
+}
+
+BOOL WINAPI GetOverlappedResultEx(HANDLE H, LPOVERLAPPED Ov, LPDWORD Bytes,
+                                  DWORD Ms, BOOL Alertable) {
+  return overlappedResult("GetOverlappedResultEx", H, Ov, Bytes, Ms,
+                          Alertable);
+}
+
+BOOL WINAPI GetOverlappedResult(HANDLE H, LPOVERLAPPED Ov, LPDWORD Bytes,
+                                BOOL Wait) {
+  return overlappedResult("GetOverlappedResult", H, Ov, Bytes,
+                          Wait ? INFINITE : 0, FALSE);
+}
+
+BOOL WINAPI SetFileCompletionNotificationModes(HANDLE H, BYTE Flags) {
+  File *F = fileOf(H);
+  if (!F)
+    return fail(ERROR_INVALID_HANDLE);
+  if (Flags & ~(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS |
+                FILE_SKIP_SET_EVENT_ON_HANDLE))
+    return fail(ERROR_INVALID_PARAMETER);
+  F->SkipPortOnSuccess |= (Flags & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) != 0;
+  F->SkipSetEvent |= (Flags & FILE_SKIP_SET_EVENT_ON_HANDLE) != 0;
+  return TRUE;
+}
+
+// --- Harness calls (iodrain_shim.h) ------------------------------------
+
+HANDLE ShimCreateChildProcess(void) {
+  int Pid = K().NextPid++;
+  Process *P = K().make<Process>(Pid, label("simulated child process"));
+  return K().addHandle(P, 0, site("ShimCreateChildProcess"));
+}
+
+void ShimChildExit(HANDLE H) {
+  Process *P = K().processOf(H);
+  if (!P || P->Exited)
+    return;
+  P->Exited = true;
+  K().closeHandlesOf(P->Pid);
+}
+
+HANDLE ShimOpenNoCancelDevice(void) {
+  File *F = K().make<File>(label("no-cancel device"));
+  F->Dev = createNoCancelDevice();
+  return K().addHandle(F, 0, site("ShimOpenNoCancelDevice"));
+}
+
+void ShimCreatePipePair(HANDLE *Server, HANDLE *Client) {
+  File *S, *C;
+  createPipe(/*Connected=*/true, S, C, K().Site);
+  *Server = K().addHandle(S, 0, site("ShimCreatePipePair"));
+  *Client = K().addHandle(C, 0, site("ShimCreatePipePair"));
+}
+
+void ShimFinish(void) { K().finish(); }
+
+} // extern "C"

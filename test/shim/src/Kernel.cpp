@@ -1,0 +1,444 @@
+//===- Kernel.cpp - Handles, operations, notification, waits, verdicts ----===//
+
+#include "Kernel.h"
+
+#include <sanitizer/asan_interface.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+// The scenarios leak kernel objects on purpose (a hung run never cleans
+// up), and kernel writes into dead frames must be visible to the checks.
+extern "C" const char *__asan_default_options() {
+  return "detect_leaks=0:detect_stack_use_after_return=1";
+}
+
+namespace shim {
+
+DWORD win32Error(NTSTATUS S) {
+  switch ((uint32_t)S) {
+  case StatusSuccess: return ERROR_SUCCESS;
+  case StatusPending: return ERROR_IO_PENDING;
+  case (uint32_t)StatusCancelled: return ERROR_OPERATION_ABORTED;
+  case (uint32_t)StatusPipeBroken: return ERROR_BROKEN_PIPE;
+  case (uint32_t)StatusPipeListening: return ERROR_PIPE_LISTENING;
+  case (uint32_t)StatusPipeConnected: return ERROR_PIPE_CONNECTED;
+  case (uint32_t)StatusPipeClosing: return ERROR_NO_DATA;
+  case (uint32_t)StatusInvalidParameter: return ERROR_INVALID_PARAMETER;
+  case (uint32_t)StatusInvalidHandle: return ERROR_INVALID_HANDLE;
+  default: return 317; // ERROR_MR_MID_NOT_FOUND: a status the shim does not map
+  }
+}
+
+Kernel &Kernel::get() {
+  static Kernel *K = new Kernel();
+  return *K;
+}
+
+HANDLE Kernel::addHandle(Object *O, int Pid, const std::string &Origin) {
+  uintptr_t V = NextHandle;
+  NextHandle += 4; // Values are multiples of four and never reused (§2.1).
+  Handles[V] = {O, Pid, Origin};
+  ++O->HandleCount;
+  ++O->HandlesByProcess[Pid];
+  ++O->RefCount;
+  return (HANDLE)V;
+}
+
+HandleEntry *Kernel::lookup(HANDLE H) {
+  auto It = Handles.find((uintptr_t)H & ~uintptr_t(3)); // tag bits (§2.1)
+  return It == Handles.end() ? nullptr : &It->second;
+}
+
+Process *Kernel::processOf(HANDLE H) {
+  if (H == (HANDLE)(LONG_PTR)-1)
+    return nullptr; // the current (main) process
+  return lookupAs<Process>(H, ObjType::Process);
+}
+
+bool Kernel::closeHandle(HANDLE H) {
+  auto It = Handles.find((uintptr_t)H & ~uintptr_t(3));
+  if (It == Handles.end())
+    return false;
+  closeEntry(It->first);
+  return true;
+}
+
+void Kernel::closeEntry(uintptr_t Value) {
+  HandleEntry E = Handles[Value];
+  Handles.erase(Value);
+  Object *O = E.Obj;
+  --O->HandleCount;
+  --O->HandlesByProcess[E.Pid];
+  --O->RefCount;
+  if (O->Type == ObjType::File) {
+    auto *F = static_cast<File *>(O);
+    // §1.4: the last handle in this process, others elsewhere, cancels
+    // this process's thread-agnostic requests.
+    if (O->HandlesByProcess[E.Pid] == 0 && O->HandleCount > 0)
+      for (Op *P : pendingOps(*F))
+        if (F->CompletionPort && P->CompletionValue && !P->Ev) {
+          P->CancelRequested = true;
+          complete(*P, StatusCancelled, 0);
+        }
+    // §1.1: cleanup (IRP_MJ_CLEANUP) when the last handle goes away.
+    if (O->HandleCount == 0 && !F->CleanedUp) {
+      F->CleanedUp = true;
+      F->Dev->cleanup(*F);
+    }
+  }
+  if (O->Type == ObjType::Port && O->HandleCount == 0)
+    static_cast<Port *>(O)->Closed = true;
+}
+
+void Kernel::closeHandlesOf(int Pid) {
+  std::vector<uintptr_t> Values;
+  for (const auto &[V, E] : Handles)
+    if (E.Pid == Pid)
+      Values.push_back(V);
+  for (uintptr_t V : Values)
+    closeEntry(V);
+}
+
+std::string Kernel::describeHandles(const Object &O) const {
+  std::string Out;
+  for (const auto &[V, E] : Handles)
+    if (E.Obj == &O) {
+      char Buf[160];
+      snprintf(Buf, sizeof Buf, "%shandle 0x%lx in %s (%s)",
+               Out.empty() ? "" : ", ", (unsigned long)V,
+               E.Pid == 0 ? "this process" : "a simulated child process",
+               E.Origin.c_str());
+      Out += Buf;
+    }
+  return Out;
+}
+
+Op *Kernel::newOp(OpKind K, const char *Api, File &F, LPOVERLAPPED Ov,
+                  char *Buf, DWORD Len) {
+  Ops.push_back(std::make_unique<Op>());
+  Op &O = *Ops.back();
+  O.Id = (int)Ops.size();
+  O.Kind = K;
+  O.Api = Api;
+  O.Site = Site;
+  O.Target = &F;
+  O.Ov = Ov;
+  O.Buffer = Buf;
+  O.Length = Len;
+  return &O;
+}
+
+std::vector<Op *> Kernel::pendingOps(const File &F) const {
+  std::vector<Op *> Out;
+  for (const auto &O : Ops)
+    if (O->Target == &F && O->State == OpState::Pending)
+      Out.push_back(O.get());
+  return Out;
+}
+
+void Kernel::kernelWrite(void *Dst, const void *Src, size_t N,
+                         const char *What, const Op *O) {
+  if (N == 0)
+    return;
+  if (__asan_region_is_poisoned(Dst, N)) {
+    char Buf[256];
+    snprintf(Buf, sizeof Buf,
+             "the kernel wrote %s of %s #%d (%s) into memory that was "
+             "freed or went out of scope",
+             What, O ? O->Api : "?", O ? O->Id : 0,
+             O ? O->Site.c_str() : "?");
+    MemoryErrors.push_back(Buf);
+    return; // Suppressed, so the run can go on and report more.
+  }
+  memcpy(Dst, Src, N);
+}
+
+bool Kernel::kernelRead(const void *Src, void *Dst, size_t N, const char *What,
+                        const Op *O) {
+  if (__asan_region_is_poisoned(const_cast<void *>(Src), N)) {
+    char Buf[256];
+    snprintf(Buf, sizeof Buf,
+             "the kernel read %s of %s #%d (%s) from memory that was "
+             "freed or went out of scope",
+             What, O ? O->Api : "?", O ? O->Id : 0,
+             O ? O->Site.c_str() : "?");
+    MemoryErrors.push_back(Buf);
+    return false;
+  }
+  memcpy(Dst, Src, N);
+  return true;
+}
+
+void Kernel::writeIosb(Op &O) {
+  if (!O.Ov)
+    return;
+  ULONG_PTR Status = (ULONG_PTR)(uint32_t)O.Status;
+  kernelWrite(&O.Ov->Internal, &Status, sizeof Status, "the status", &O);
+  kernelWrite(&O.Ov->InternalHigh, &O.Information, sizeof O.Information,
+              "the byte count", &O);
+}
+
+BOOL Kernel::issue(Op &O, bool ReturnsTrueWhenPending, LPDWORD Bytes) {
+  apiBoundary();
+  File &F = *O.Target;
+  // §2.2.2 step 2: the wrapper marks the OVERLAPPED pending.
+  if (O.Ov) {
+    ULONG_PTR Pending = StatusPending;
+    kernelWrite(&O.Ov->Internal, &Pending, sizeof Pending, "the status", &O);
+    HANDLE Raw = nullptr;
+    kernelRead(&O.Ov->hEvent, &Raw, sizeof Raw, "the event", &O);
+    if (Raw && !O.Routine) {
+      O.Ev = lookupAs<Event>((HANDLE)((uintptr_t)Raw & ~uintptr_t(1)),
+                             ObjType::Event);
+      if (O.Ev)
+        ++O.Ev->RefCount;
+    }
+    // Completion value: the OVERLAPPED, unless the event's low bit is set
+    // or a completion routine is used (§2.2).
+    O.CompletionValue = (O.Routine || ((uintptr_t)Raw & 1)) ? nullptr : O.Ov;
+    for (const auto &Other : Ops)
+      if (Other.get() != &O && Other->Ov == O.Ov &&
+          Other->State != OpState::Retired)
+        finding("OVERLAPPED_REUSE: " + std::string(O.Api) + " at " +
+                O.Site + " reuses the OVERLAPPED of " +
+                Other->Api + " #" + std::to_string(Other->Id) +
+                ", which is still in flight");
+  }
+  if (O.Routine && F.CompletionPort) {
+    O.State = OpState::Retired;
+    LastError = ERROR_INVALID_PARAMETER;
+    return FALSE;
+  }
+  if (O.Ev)
+    O.Ev->Signaled = false;
+  F.Signaled = false;
+  ++F.RefCount;
+  StartResult R = F.Dev->start(O);
+  switch (R.Kind) {
+  case StartKind::SyncFail:
+    O.State = OpState::Retired;
+    O.Status = R.Status;
+    O.RetiredWhy = "failed synchronously: no completion, no packet";
+    --F.RefCount;
+    LastError = win32Error(R.Status);
+    return FALSE;
+  case StartKind::Complete:
+    O.Status = R.Status;
+    O.Information = R.Information;
+    writeIosb(O);
+    if (Bytes)
+      *Bytes = (DWORD)R.Information;
+    notify(O, /*Sync=*/true);
+    LastError = ERROR_SUCCESS;
+    return TRUE;
+  case StartKind::Pending:
+    if (!F.Overlapped)
+      hang(O.Api, "its own synchronous I/O on " + F.Label, {&F});
+    LastError = ERROR_IO_PENDING;
+    return ReturnsTrueWhenPending ? TRUE : FALSE;
+  }
+  return FALSE;
+}
+
+void Kernel::complete(Op &O, NTSTATUS Status, ULONG_PTR Information) {
+  O.Status = Status;
+  O.Information = Information;
+  notify(O, /*Sync=*/false);
+}
+
+void Kernel::notify(Op &O, bool Sync) {
+  File &F = *O.Target;
+  // §2.2.3: a port-bound, event-less request gets its IOSB at dequeue.
+  bool Deferred = !Sync && F.CompletionPort && O.CompletionValue && !O.Ev;
+  if (!Deferred) {
+    if (!Sync)
+      writeIosb(O);
+  } else {
+    O.IosbDeferred = true;
+  }
+  if (O.Ev)
+    O.Ev->Signaled = true;
+  else if (!F.SkipSetEvent)
+    F.Signaled = true;
+  if (O.Routine) {
+    Apcs.push_back({O.Routine, win32Error(O.Status), (DWORD)O.Information,
+                    O.Ov, &O});
+    O.State = OpState::AwaitApc;
+  } else if (F.CompletionPort && O.CompletionValue &&
+             !(Sync && O.Status >= 0 && F.SkipPortOnSuccess)) {
+    F.CompletionPort->Packets.push_back(
+        {F.Key, (LPOVERLAPPED)O.CompletionValue, O.Status, O.Information, &O});
+    O.State = OpState::AwaitDequeue;
+  } else {
+    O.State = OpState::Retired;
+    if (Sync && F.CompletionPort && F.SkipPortOnSuccess)
+      O.RetiredWhy = "completed synchronously with "
+                     "FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: no packet";
+    else if (F.CompletionPort && !O.CompletionValue)
+      O.RetiredWhy = "completed without a completion value (event low bit "
+                     "set): no packet";
+    else
+      O.RetiredWhy = "completed";
+  }
+  if (O.Ev)
+    --O.Ev->RefCount;
+  --F.RefCount;
+}
+
+void Kernel::cancel(Op &O) {
+  if (O.State != OpState::Pending || O.CancelRequested)
+    return;
+  O.CancelRequested = true;
+  O.Target->Dev->cancel(O);
+}
+
+bool Kernel::isSignaled(Object &O) const {
+  switch (O.Type) {
+  case ObjType::Event:
+    return static_cast<Event &>(O).Signaled;
+  case ObjType::File:
+    return static_cast<File &>(O).Signaled;
+  case ObjType::Process:
+    return static_cast<Process &>(O).Exited;
+  case ObjType::Port:
+    return false;
+  }
+  return false;
+}
+
+void Kernel::consume(Object &O) {
+  if (O.Type == ObjType::Event && !static_cast<Event &>(O).ManualReset)
+    static_cast<Event &>(O).Signaled = false;
+}
+
+void Kernel::runApcs() {
+  while (!Apcs.empty()) {
+    Apc A = Apcs.front();
+    Apcs.pop_front();
+    A.Operation->State = OpState::Retired;
+    A.Operation->RetiredWhy = "its completion routine ran";
+    A.Routine(A.Error, A.Bytes, A.Ov);
+  }
+}
+
+DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
+                   bool Alertable, const char *Api) {
+  apiBoundary();
+  std::vector<Object *> Objs;
+  for (HANDLE H : Hs) {
+    HandleEntry *E = lookup(H);
+    if (!E) {
+      LastError = ERROR_INVALID_HANDLE;
+      return WAIT_FAILED;
+    }
+    Objs.push_back(E->Obj);
+  }
+  if (Alertable && !Apcs.empty()) {
+    runApcs();
+    return WAIT_IO_COMPLETION;
+  }
+  if (All) {
+    if (!Objs.empty() &&
+        std::all_of(Objs.begin(), Objs.end(),
+                    [&](Object *O) { return isSignaled(*O); })) {
+      for (Object *O : Objs)
+        consume(*O);
+      return WAIT_OBJECT_0;
+    }
+  } else {
+    for (size_t I = 0; I < Objs.size(); ++I)
+      if (isSignaled(*Objs[I])) {
+        consume(*Objs[I]);
+        return WAIT_OBJECT_0 + (DWORD)I;
+      }
+  }
+  // One thread: nothing can change while it waits, except the clock.
+  if (Ms != INFINITE) {
+    Now += Ms;
+    return WAIT_TIMEOUT;
+  }
+  std::vector<const Object *> Const(Objs.begin(), Objs.end());
+  std::string What;
+  for (const Object *O : Objs)
+    What += (What.empty() ? "" : All ? " and " : " or ") + O->Label;
+  hang(Api, What, Const);
+}
+
+void Kernel::apiBoundary() {
+  for (const auto &O : Ops) {
+    if (O->State != OpState::Pending && O->State != OpState::AwaitDequeue)
+      continue;
+    if (O->FreedWhilePendingReported)
+      continue;
+    bool OvDead = O->Ov && __asan_region_is_poisoned(O->Ov, sizeof(OVERLAPPED));
+    bool BufDead = O->Buffer && O->Length &&
+                   __asan_region_is_poisoned(O->Buffer, O->Length);
+    if (OvDead || BufDead) {
+      O->FreedWhilePendingReported = true;
+      finding("FREED_WHILE_PENDING: the " +
+              std::string(OvDead ? "OVERLAPPED" : "buffer") + " of " +
+              O->Api + " #" + std::to_string(O->Id) + " (" + O->Site +
+              ") is no longer live");
+    }
+  }
+}
+
+void Kernel::finding(const std::string &Text) { Findings.push_back(Text); }
+
+void Kernel::hang(const char *Api, const std::string &WaitsFor,
+                  const std::vector<const Object *> &Waited) {
+  printf("VERDICT: %s\n", MemoryErrors.empty() ? "HANG" : "USE-AFTER-FREE");
+  for (const std::string &M : MemoryErrors)
+    printf("  memory: %s\n", M.c_str());
+  printf("  main thread blocked in %s (%s) waiting for %s, with no "
+         "other thread left to wake it\n",
+         Api, Site.c_str(), WaitsFor.c_str());
+  bool Any = false;
+  for (const auto &O : Ops) {
+    if (O->State != OpState::Pending)
+      continue;
+    Any = true;
+    printf("  pending: %s #%d (%s) on %s: %s\n", O->Api, O->Id,
+           O->Site.c_str(),
+           O->Target->Label.c_str(), O->Target->Dev->whyPending(*O).c_str());
+  }
+  for (const auto &O : Ops)
+    if (O->State == OpState::Retired && O->RetiredWhy != "completed" &&
+        O->RetiredWhy != "its completion routine ran" &&
+        O->Target->CompletionPort &&
+        std::find(Waited.begin(), Waited.end(), O->Target->CompletionPort) !=
+            Waited.end())
+      printf("  no packet: %s #%d (%s) %s\n", O->Api, O->Id,
+             O->Site.c_str(), O->RetiredWhy.c_str());
+  if (!Any && Apcs.empty())
+    printf("  nothing is pending that could complete\n");
+  for (const auto &A : Apcs)
+    printf("  queued: the completion routine of %s #%d (%s) runs only "
+           "in an alertable wait\n",
+           A.Operation->Api, A.Operation->Id, A.Operation->Site.c_str());
+  for (const std::string &F : Findings)
+    printf("  finding: %s\n", F.c_str());
+  fflush(stdout);
+  _exit(0);
+}
+
+void Kernel::finish() {
+  apiBoundary();
+  printf("VERDICT: %s\n", MemoryErrors.empty() ? "CLEAN" : "USE-AFTER-FREE");
+  for (const std::string &M : MemoryErrors)
+    printf("  memory: %s\n", M.c_str());
+  for (const auto &O : Ops)
+    if (O->State == OpState::Pending)
+      printf("  finding: PENDING_AT_EXIT: %s #%d (%s)\n", O->Api, O->Id,
+             O->Site.c_str());
+  for (const std::string &F : Findings)
+    printf("  finding: %s\n", F.c_str());
+  fflush(stdout);
+  _exit(0);
+}
+
+} // namespace shim

@@ -1,0 +1,238 @@
+//===- Kernel.h - The simulated kernel behind iodrain's runtime shim ------===//
+//
+// Objects keep a handle count apart from their reference count; pending
+// operations hold references; a file's cleanup runs when its last handle
+// closes and each device decides whether that cancels anything. Behaviour
+// follows shared/docs/win32-semantics.md, Part 2 (the "spec", cited as §).
+//
+// Scope of this version: one program thread (the main thread) plus simulated
+// child processes that run no code. With one thread, a wait that nothing
+// can satisfy now is a HANG at once: no other thread could ever act.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_SHIM_KERNEL_H
+#define IODRAIN_SHIM_KERNEL_H
+
+#include <windows.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shim {
+
+// NTSTATUS values (§5).
+constexpr NTSTATUS StatusSuccess = 0;
+constexpr NTSTATUS StatusPending = 0x103;
+constexpr NTSTATUS StatusCancelled = (NTSTATUS)0xC0000120;
+constexpr NTSTATUS StatusPipeBroken = (NTSTATUS)0xC000014B;
+constexpr NTSTATUS StatusPipeListening = (NTSTATUS)0xC00000B3;
+constexpr NTSTATUS StatusPipeConnected = (NTSTATUS)0xC00000B2;
+constexpr NTSTATUS StatusPipeClosing = (NTSTATUS)0xC00000B1;
+constexpr NTSTATUS StatusInvalidParameter = (NTSTATUS)0xC000000D;
+constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
+DWORD win32Error(NTSTATUS S); // RtlNtStatusToDosError, for the statuses used
+
+enum class ObjType { Process, Event, Port, File };
+
+struct Object {
+  ObjType Type;
+  std::string Label;
+  int HandleCount = 0;
+  std::map<int, int> HandlesByProcess;
+  int RefCount = 0;
+  explicit Object(ObjType T, std::string L) : Type(T), Label(std::move(L)) {}
+  virtual ~Object() = default;
+};
+
+struct Event : Object {
+  bool ManualReset, Signaled;
+  Event(bool Manual, bool Initial, std::string L)
+      : Object(ObjType::Event, std::move(L)), ManualReset(Manual),
+        Signaled(Initial) {}
+};
+
+struct Op;
+
+struct Packet {
+  ULONG_PTR Key;
+  LPOVERLAPPED Ov;
+  NTSTATUS Status;
+  ULONG_PTR Information;
+  Op *Operation; // null for PostQueuedCompletionStatus
+};
+
+struct Port : Object {
+  std::deque<Packet> Packets;
+  bool Closed = false;
+  explicit Port(std::string L) : Object(ObjType::Port, std::move(L)) {}
+};
+
+struct Process : Object {
+  int Pid;
+  bool Exited = false;
+  Process(int P, std::string L) : Object(ObjType::Process, std::move(L)), Pid(P) {}
+};
+
+struct File;
+
+enum class StartKind { Pending, Complete, SyncFail };
+struct StartResult {
+  StartKind Kind;
+  NTSTATUS Status = StatusSuccess;
+  ULONG_PTR Information = 0;
+};
+
+/// A device model (§2.6): how operations start, cancel, and what the
+/// cleanup of the last handle does.
+class Device {
+public:
+  virtual ~Device() = default;
+  virtual StartResult start(Op &O) = 0;
+  virtual void cancel(Op &O) = 0;
+  virtual void cleanup(File &F) = 0;
+  /// Why O cannot complete while no thread runs, for HANG reports.
+  virtual std::string whyPending(const Op &O) const = 0;
+};
+
+struct File : Object {
+  Device *Dev = nullptr;
+  int End = 0; // which end of a pipe
+  bool Overlapped = true;
+  Port *CompletionPort = nullptr;
+  ULONG_PTR Key = 0;
+  bool SkipPortOnSuccess = false, SkipSetEvent = false;
+  bool Signaled = true;
+  bool CleanedUp = false;
+  File(std::string L) : Object(ObjType::File, std::move(L)) {}
+};
+
+enum class OpKind { Read, Write, Listen, Ioctl };
+enum class OpState { Pending, AwaitDequeue, AwaitApc, Retired };
+
+struct Op {
+  int Id;
+  OpKind Kind;
+  const char *Api;
+  std::string Site; // "file.c:12"
+  File *Target;
+  LPOVERLAPPED Ov;
+  Event *Ev = nullptr;
+  void *CompletionValue = nullptr;
+  LPOVERLAPPED_COMPLETION_ROUTINE Routine = nullptr;
+  char *Buffer;
+  DWORD Length;
+  OpState State = OpState::Pending;
+  bool CancelRequested = false;
+  bool IosbDeferred = false;
+  bool FreedWhilePendingReported = false;
+  NTSTATUS Status = StatusPending;
+  ULONG_PTR Information = 0;
+  std::string RetiredWhy; // for reports: why no completion will come
+};
+
+struct HandleEntry {
+  Object *Obj;
+  int Pid;
+  std::string Origin; // "CreateNamedPipeW at line 12"
+};
+
+/// The simulated machine: handle tables, objects, operations, the clock.
+class Kernel {
+public:
+  static Kernel &get();
+
+  // Handles (§2.1).
+  HANDLE addHandle(Object *O, int Pid, const std::string &Origin);
+  HandleEntry *lookup(HANDLE H);
+  template <typename T> T *lookupAs(HANDLE H, ObjType Type) {
+    HandleEntry *E = lookup(H);
+    return E && E->Obj->Type == Type ? static_cast<T *>(E->Obj) : nullptr;
+  }
+  bool closeHandle(HANDLE H);
+  void closeEntry(uintptr_t Value);
+  std::string describeHandles(const Object &O) const;
+  /// A simulated child exits: its handles close.
+  void closeHandlesOf(int Pid);
+  Process *processOf(HANDLE H);
+
+  template <typename T, typename... Args> T *make(Args &&...A) {
+    Objects.push_back(std::make_unique<T>(std::forward<Args>(A)...));
+    return static_cast<T *>(Objects.back().get());
+  }
+  Device *own(std::unique_ptr<Device> D) {
+    Devices.push_back(std::move(D));
+    return Devices.back().get();
+  }
+
+  // Operations (§2.2).
+  Op *newOp(OpKind K, const char *Api, File &F, LPOVERLAPPED Ov, char *Buf,
+            DWORD Len);
+  /// Issues O and returns the Win32 result of the starting call.
+  BOOL issue(Op &O, bool ReturnsTrueWhenPending, LPDWORD Bytes);
+  void complete(Op &O, NTSTATUS Status, ULONG_PTR Information);
+  void notify(Op &O, bool Sync);
+  void cancel(Op &O);
+  std::vector<Op *> pendingOps(const File &F) const;
+
+  // Memory the "kernel" touches on behalf of an operation (§2.8).
+  void kernelWrite(void *Dst, const void *Src, size_t N, const char *What,
+                   const Op *O);
+  bool kernelRead(const void *Src, void *Dst, size_t N, const char *What,
+                  const Op *O);
+  void writeIosb(Op &O);
+
+  // Waits (§2.7).
+  DWORD wait(const std::vector<HANDLE> &Handles, bool All, DWORD Ms,
+             bool Alertable, const char *Api);
+  bool isSignaled(Object &O) const;
+  void consume(Object &O);
+  void runApcs();
+  [[noreturn]] void hang(const char *Api, const std::string &WaitsFor,
+                         const std::vector<const Object *> &Objects);
+  void apiBoundary(); // FREED_WHILE_PENDING checks
+
+  // Results.
+  void finding(const std::string &Text);
+  [[noreturn]] void finish();
+
+  DWORD LastError = 0;
+  std::string Site = "?"; // "file.c:12" of the current API call
+  uint64_t Now = 0; // virtual milliseconds
+  int NextPid = 1;
+
+private:
+  Kernel() = default;
+  std::map<uintptr_t, HandleEntry> Handles;
+  uintptr_t NextHandle = 0x100;
+  std::vector<std::unique_ptr<Object>> Objects;
+  std::vector<std::unique_ptr<Device>> Devices;
+  std::vector<std::unique_ptr<Op>> Ops;
+  struct Apc {
+    LPOVERLAPPED_COMPLETION_ROUTINE Routine;
+    DWORD Error, Bytes;
+    LPOVERLAPPED Ov;
+    Op *Operation;
+  };
+  std::deque<Apc> Apcs;
+  std::vector<std::string> Findings;
+  std::vector<std::string> MemoryErrors;
+  bool Finished = false;
+  friend class PipeDevice;
+};
+
+// Device factories (Devices.cpp).
+/// A connected or listening pipe instance; returns the two ends.
+void createPipe(bool Connected, File *&Server, File *&Client,
+                const std::string &Site);
+Device *createNoCancelDevice();
+/// Connects a client to the listening instance named Name, if any.
+File *connectClient(const std::wstring &Name);
+void registerListeningPipe(const std::wstring &Name, File *Server);
+
+} // namespace shim
+
+#endif // IODRAIN_SHIM_KERNEL_H
