@@ -29,7 +29,7 @@ int main(void) {
   ShimFinish();
 }
 // HANG: VERDICT: HANG
-// HANG: pending: ReadFile #1 (ref-14-inherited-then-freed.c:22) on pipe server end (shim_scenario.h:13): {{.*}}it still has handle {{0x[0-9a-f]+}} in a simulated child process (DuplicateHandle at ref-14-inherited-then-freed.c:16)
+// HANG: pending: ReadFile #1 (ref-14-inherited-then-freed.c:22) on pipe server end (shim_scenario.h:13): {{.*}}it still has handle {{0x[0-9a-f]+}} in a simulated child process (DuplicateHandle at ref-14-inherited-then-freed.c:17)
 // HANG-NEXT: finding: FREED_WHILE_PENDING: the OVERLAPPED of ReadFile #1 (ref-14-inherited-then-freed.c:22) is no longer live
 // UAF: VERDICT: USE-AFTER-FREE
 // UAF-NEXT: memory: the kernel wrote the status of ReadFile #1 (ref-14-inherited-then-freed.c:22) into memory that was freed or went out of scope
