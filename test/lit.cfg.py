@@ -50,6 +50,12 @@ if config.shim_lib:
         "%%s -x none %s -o %%t.exe" % (config.shim_cxx, shim_include,
                                        config.shim_lib)))
     config.substitutions.append(("%shim_run", "%t.exe"))
+    config.environment["SHIM_CXX"] = config.shim_cxx
+    config.environment["SHIM_LIB"] = config.shim_lib
+    config.environment["SHIM_INCLUDE"] = shim_include
+    config.substitutions.append(("%check_twins", "%s %s" % (
+        config.python, os.path.join(config.test_source_root, "tools",
+                                    "check_twins.py"))))
 
 if config.iodrain_clangd:
     config.available_features.add("clangd")

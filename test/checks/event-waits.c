@@ -2,6 +2,7 @@
 // the timeout path; INFINITE waits and checked results drain it.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
@@ -152,3 +153,56 @@ void has_completed_once_bug(HANDLE h) {
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds; the stop event is already set.
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_run_stop(void (*fn)(HANDLE, HANDLE)) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server, stop);
+}
+static void twin_wait_times_out_bug(void) { twin_run(wait_times_out_bug); }
+static void twin_wait_infinite_fixed(void) { twin_run(wait_infinite_fixed); }
+static void twin_wait_checked_fixed(void) { twin_run(wait_checked_fixed); }
+static void twin_wait_wrong_event_bug(void) {
+  twin_run_stop(wait_wrong_event_bug);
+}
+static void twin_wait_both_events_fixed(void) {
+  twin_run_stop(wait_both_events_fixed);
+}
+static void twin_wait_any_bug(void) { twin_run_stop(wait_any_bug); }
+static void twin_wait_any_checked_fixed(void) {
+  twin_run_stop(wait_any_checked_fixed);
+}
+static void twin_poll_result_bug(void) { twin_run(poll_result_bug); }
+static void twin_poll_result_fixed(void) { twin_run(poll_result_fixed); }
+static void twin_result_ex_timeout_bug(void) {
+  twin_run(result_ex_timeout_bug);
+}
+static void twin_result_ex_infinite_fixed(void) {
+  twin_run(result_ex_infinite_fixed);
+}
+static void twin_has_completed_loop_fixed(void) {
+  twin_run(has_completed_loop_fixed);
+}
+static void twin_has_completed_once_bug(void) {
+  twin_run(has_completed_once_bug);
+}
+
+TWIN_MAIN(TWIN(wait_times_out_bug), TWIN(wait_infinite_fixed),
+          TWIN(wait_checked_fixed), TWIN(wait_wrong_event_bug),
+          TWIN(wait_both_events_fixed), TWIN(wait_any_bug),
+          TWIN(wait_any_checked_fixed), TWIN(poll_result_bug),
+          TWIN(poll_result_fixed), TWIN(result_ex_timeout_bug),
+          TWIN(result_ex_infinite_fixed), TWIN(has_completed_loop_fixed),
+          TWIN(has_completed_once_bug))
+#endif

@@ -3,6 +3,7 @@
 // dequeue the completion first.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[4096];
@@ -63,3 +64,44 @@ void dequeue_timeout_fixed(HANDLE pipe, HANDLE port) {
     GetQueuedCompletionStatus(port, &bytes, &key, &done, INFINITE);
   CloseHandle(pipe);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end is also held by a duplicate in
+// this process, bound to a completion port; the peer is idle at shutdown.
+#include "shim_twins.h"
+
+static HANDLE twin_port(void) {
+  twin_shared_pipe_held_by(TWIN_SAME_PROCESS);
+  return CreateIoCompletionPort(twin_server, NULL, 1, 0);
+}
+static void twin_seed_bug(void) {
+  HANDLE port = twin_port();
+  seed_bug(twin_server, port);
+}
+static void twin_seed_fixed(void) {
+  HANDLE port = twin_port();
+  seed_fixed(twin_server, port);
+}
+
+// A device that ignores cancellation and completes after ten seconds; the
+// program's worker loop goes on dequeuing for a minute after the function.
+static void twin_slow_device(void (*fn)(HANDLE, HANDLE)) {
+  HANDLE dev = ShimOpenNoCancelDevice();
+  HANDLE port = CreateIoCompletionPort(dev, NULL, 1, 0);
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  ShimDeviceCompleteAt(dev, 10000);
+  fn(dev, port);
+  GetQueuedCompletionStatus(port, &n, &key, &done, 60000);
+}
+static void twin_dequeue_timeout_bug(void) {
+  twin_slow_device(dequeue_timeout_bug);
+}
+static void twin_dequeue_timeout_fixed(void) {
+  twin_slow_device(dequeue_timeout_fixed);
+}
+
+TWIN_MAIN(TWIN(seed_bug), TWIN(seed_fixed), TWIN(dequeue_timeout_bug),
+          TWIN(dequeue_timeout_fixed))
+#endif

@@ -22,7 +22,15 @@ HANDLE ShimOpenNoCancelDevice(void);
 /* A connected pipe pair with overlapped ends: server end, client end. */
 void ShimCreatePipePair(HANDLE *server, HANDLE *client);
 
-/* Ends the run: prints the verdict and exits the process. */
+/* A remote peer acting later, on the virtual clock: the action runs when
+ * the program blocks past AtMs, or at ShimFinish. */
+void ShimPeerWriteAt(HANDLE end, const void *data, DWORD size, DWORD at_ms);
+void ShimChildExitAt(HANDLE process, DWORD at_ms);
+/* The no-cancel device completes its pending requests (one byte each). */
+void ShimDeviceCompleteAt(HANDLE device, DWORD at_ms);
+
+/* Ends the run: lets scheduled outside actions happen, prints the verdict
+ * and exits the process. */
 void ShimFinish(void);
 
 #ifdef __cplusplus

@@ -253,9 +253,13 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
   }
   if (P->Closed)
     return fail(ERROR_ABANDONED_WAIT_0);
-  if (Ms != INFINITE) {
-    K().Now += Ms;
+  switch (K().blockUntil([&] { return !P->Packets.empty(); }, Ms)) {
+  case Kernel::BlockResult::Ready:
+    return GetQueuedCompletionStatus(H, Bytes, Key, Ov, 0);
+  case Kernel::BlockResult::TimedOut:
     return fail(WAIT_TIMEOUT);
+  case Kernel::BlockResult::Stuck:
+    break;
   }
   K().hang("GetQueuedCompletionStatus", P->Label, {P});
 }
@@ -371,6 +375,35 @@ void ShimCreatePipePair(HANDLE *Server, HANDLE *Client) {
   createPipe(/*Connected=*/true, S, C, K().Site);
   *Server = K().addHandle(S, 0, site("ShimCreatePipePair"));
   *Client = K().addHandle(C, 0, site("ShimCreatePipePair"));
+}
+
+void ShimPeerWriteAt(HANDLE End, const void *Data, DWORD Size, DWORD AtMs) {
+  std::string Bytes((const char *)Data, Size);
+  std::string What = "a peer writes to handle " +
+                     std::to_string((uintptr_t)End) + " at " +
+                     std::to_string(AtMs) + " ms";
+  K().schedule(AtMs, What, [End, Bytes] {
+    DWORD N;
+    WriteFile(End, Bytes.data(), (DWORD)Bytes.size(), &N, nullptr);
+  });
+}
+
+void ShimDeviceCompleteAt(HANDLE Device, DWORD AtMs) {
+  File *F = fileOf(Device); // the device outlives the handle's close
+  if (!F)
+    return;
+  K().schedule(AtMs, "the device completes its requests", [F] {
+    for (Op *O : K().pendingOps(*F)) {
+      char Byte = 'x';
+      if (O->Kind == OpKind::Read && O->Length)
+        K().kernelWrite(O->Buffer, &Byte, 1, "the data", O);
+      K().complete(*O, StatusSuccess, O->Kind == OpKind::Read ? 1 : 0);
+    }
+  });
+}
+
+void ShimChildExitAt(HANDLE Process, DWORD AtMs) {
+  K().schedule(AtMs, "a child exits", [Process] { ShimChildExit(Process); });
 }
 
 void ShimFinish(void) { K().finish(); }

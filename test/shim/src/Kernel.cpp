@@ -325,6 +325,32 @@ void Kernel::runApcs() {
   }
 }
 
+void Kernel::schedule(uint64_t At, std::string What,
+                      std::function<void()> Action) {
+  Timers.push_back({At, std::move(What), std::move(Action)});
+}
+
+Kernel::BlockResult Kernel::blockUntil(const std::function<bool()> &Ready,
+                                       DWORD Ms) {
+  uint64_t Deadline = Ms == INFINITE ? UINT64_MAX : Now + Ms;
+  while (!Ready()) {
+    auto Next = std::min_element(
+        Timers.begin(), Timers.end(),
+        [](const Timer &A, const Timer &B) { return A.At < B.At; });
+    if (Next == Timers.end() || Next->At > Deadline) {
+      if (Ms == INFINITE)
+        return BlockResult::Stuck;
+      Now = Deadline;
+      return BlockResult::TimedOut;
+    }
+    Timer T = *Next;
+    Timers.erase(Next);
+    Now = std::max(Now, T.At);
+    T.Action();
+  }
+  return BlockResult::Ready;
+}
+
 DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
                    bool Alertable, const char *Api) {
   apiBoundary();
@@ -337,34 +363,50 @@ DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
     }
     Objs.push_back(E->Obj);
   }
-  if (Alertable && !Apcs.empty()) {
-    runApcs();
-    return WAIT_IO_COMPLETION;
-  }
-  if (All) {
-    if (!Objs.empty() &&
-        std::all_of(Objs.begin(), Objs.end(),
-                    [&](Object *O) { return isSignaled(*O); })) {
-      for (Object *O : Objs)
-        consume(*O);
-      return WAIT_OBJECT_0;
+  DWORD Result = WAIT_TIMEOUT;
+  auto Ready = [&] {
+    if (Alertable && !Apcs.empty()) {
+      Result = WAIT_IO_COMPLETION;
+      return true;
     }
-  } else {
+    if (All) {
+      if (!Objs.empty() &&
+          std::all_of(Objs.begin(), Objs.end(),
+                      [&](Object *O) { return isSignaled(*O); })) {
+        Result = WAIT_OBJECT_0;
+        return true;
+      }
+      return false;
+    }
     for (size_t I = 0; I < Objs.size(); ++I)
       if (isSignaled(*Objs[I])) {
-        consume(*Objs[I]);
-        return WAIT_OBJECT_0 + (DWORD)I;
+        Result = WAIT_OBJECT_0 + (DWORD)I;
+        return true;
       }
-  }
-  // One thread: nothing can change while it waits, except the clock.
-  if (Ms != INFINITE) {
-    Now += Ms;
+    return false;
+  };
+  switch (blockUntil(Ready, Ms)) {
+  case BlockResult::Ready:
+    if (Result == WAIT_IO_COMPLETION) {
+      runApcs();
+    } else if (All) {
+      for (Object *O : Objs)
+        consume(*O);
+    } else {
+      consume(*Objs[Result - WAIT_OBJECT_0]);
+    }
+    return Result;
+  case BlockResult::TimedOut:
     return WAIT_TIMEOUT;
+  case BlockResult::Stuck:
+    break;
   }
   std::vector<const Object *> Const(Objs.begin(), Objs.end());
   std::string What;
   for (const Object *O : Objs)
     What += (What.empty() ? "" : All ? " and " : " or ") + O->Label;
+  if (What.empty())
+    What = Alertable ? "a completion routine" : "nothing (an endless sleep)";
   hang(Api, What, Const);
 }
 
@@ -427,6 +469,10 @@ void Kernel::hang(const char *Api, const std::string &WaitsFor,
 }
 
 void Kernel::finish() {
+  apiBoundary();
+  // The outside world goes on after the program's last call: a late peer
+  // write still lands in whatever memory the pending read was given.
+  blockUntil([] { return false; }, INFINITE);
   apiBoundary();
   printf("VERDICT: %s\n", MemoryErrors.empty() ? "CLEAN" : "USE-AFTER-FREE");
   for (const std::string &M : MemoryErrors)

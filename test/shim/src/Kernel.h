@@ -17,6 +17,7 @@
 #include <windows.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -195,6 +196,14 @@ public:
                          const std::vector<const Object *> &Objects);
   void apiBoundary(); // FREED_WHILE_PENDING checks
 
+  /// Outside actions on the virtual clock: a remote peer that writes
+  /// later, a child process that exits. They run when the program blocks
+  /// past their time, or when it finishes.
+  void schedule(uint64_t At, std::string What, std::function<void()> Action);
+  enum class BlockResult { Ready, TimedOut, Stuck };
+  /// Lets virtual time pass until Ready() holds or Ms elapse.
+  BlockResult blockUntil(const std::function<bool()> &Ready, DWORD Ms);
+
   // Results.
   void finding(const std::string &Text);
   [[noreturn]] void finish();
@@ -218,6 +227,12 @@ private:
     Op *Operation;
   };
   std::deque<Apc> Apcs;
+  struct Timer {
+    uint64_t At;
+    std::string What;
+    std::function<void()> Action;
+  };
+  std::vector<Timer> Timers;
   std::vector<std::string> Findings;
   std::vector<std::string> MemoryErrors;
   bool Finished = false;
