@@ -1,6 +1,7 @@
 // Simple aliases of handles and OVERLAPPEDs, and request structures.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
@@ -105,3 +106,64 @@ void escaped_request_fixed(Connection *c) {
   release_connection(c);
   CloseHandle(c->pipe);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds. Callers free a connection after closing it.
+#include "shim_twins.h"
+#include <stdlib.h>
+
+void release_connection(Connection *c) {
+  DWORD n;
+  CancelIoEx(c->pipe, &c->ov);
+  GetOverlappedResult(c->pipe, &c->ov, &n, TRUE);
+}
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_run_other(void (*fn)(HANDLE, HANDLE)) {
+  HANDLE other = CreateEventW(NULL, TRUE, FALSE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server, other);
+}
+static void twin_run_connection(void (*fn)(Connection *)) {
+  Connection *c = calloc(1, sizeof *c);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  c->pipe = twin_server;
+  fn(c);
+  free(c);
+}
+static void twin_handle_alias_bug(void) { twin_run(handle_alias_bug); }
+static void twin_handle_alias_fixed(void) { twin_run(handle_alias_fixed); }
+static void twin_overlapped_pointer_fixed(void) {
+  twin_run(overlapped_pointer_fixed);
+}
+static void twin_other_handle_fixed(void) { twin_run_other(other_handle_fixed); }
+static void twin_reassigned_handle_fixed(void) {
+  twin_run_other(reassigned_handle_fixed);
+}
+static void twin_struct_fields_bug(void) {
+  twin_run_connection(struct_fields_bug);
+}
+static void twin_struct_fields_fixed(void) {
+  twin_run_connection(struct_fields_fixed);
+}
+static void twin_struct_by_value_bug(void) { twin_run(struct_by_value_bug); }
+static void twin_struct_by_value_fixed(void) {
+  twin_run(struct_by_value_fixed);
+}
+static void twin_escaped_request_fixed(void) {
+  twin_run_connection(escaped_request_fixed);
+}
+
+TWIN_MAIN(TWIN(handle_alias_bug), TWIN(handle_alias_fixed),
+          TWIN(overlapped_pointer_fixed), TWIN(other_handle_fixed),
+          TWIN(reassigned_handle_fixed), TWIN(struct_fields_bug),
+          TWIN(struct_fields_fixed), TWIN(struct_by_value_bug),
+          TWIN(struct_by_value_fixed), TWIN(escaped_request_fixed))
+#endif

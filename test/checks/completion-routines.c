@@ -2,10 +2,12 @@
 // alertable wait of the issuing thread.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
 
+// RUNTIME-TWIN: none, the completion routine the cases share
 static void CALLBACK on_read(DWORD err, DWORD n, LPOVERLAPPED ov) {}
 
 void no_alertable_wait_bug(HANDLE h, HANDLE stop) {
@@ -72,3 +74,41 @@ void write_ex_fixed(HANDLE h) {
     SleepEx(INFINITE, TRUE);
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds; the stop event is already set.
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_run_stop(void (*fn)(HANDLE, HANDLE)) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server, stop);
+}
+static void twin_no_alertable_wait_bug(void) {
+  twin_run_stop(no_alertable_wait_bug);
+}
+static void twin_alertable_wait_fixed(void) { twin_run(alertable_wait_fixed); }
+static void twin_timed_alertable_bug(void) { twin_run(timed_alertable_bug); }
+static void twin_timed_alertable_fixed(void) {
+  twin_run(timed_alertable_fixed);
+}
+static void twin_alertable_other_object_bug(void) {
+  twin_run_stop(alertable_other_object_bug);
+}
+static void twin_alertable_other_object_fixed(void) {
+  twin_run_stop(alertable_other_object_fixed);
+}
+static void twin_write_ex_fixed(void) { twin_run(write_ex_fixed); }
+
+TWIN_MAIN(TWIN(no_alertable_wait_bug), TWIN(alertable_wait_fixed),
+          TWIN(timed_alertable_bug), TWIN(timed_alertable_fixed),
+          TWIN(alertable_other_object_bug),
+          TWIN(alertable_other_object_fixed), TWIN(write_ex_fixed))
+#endif

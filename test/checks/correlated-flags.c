@@ -2,6 +2,7 @@
 // decides whether to cancel and drain. BOOL, int and bool flags all work.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdbool.h>
 
@@ -96,3 +97,29 @@ void canonical_cancel_fixed(HANDLE h) {
     GetOverlappedResult(h, &ov, &n, TRUE);
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds; cancellation completes a moment after
+// CancelIoEx returns.
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  fn(twin_server);
+}
+static void twin_bool_flag_fixed(void) { twin_run(bool_flag_fixed); }
+static void twin_int_flag_fixed(void) { twin_run(int_flag_fixed); }
+static void twin_c_bool_flag_fixed(void) { twin_run(c_bool_flag_fixed); }
+static void twin_flag_cancel_only_bug(void) { twin_run(flag_cancel_only_bug); }
+static void twin_flag_wrong_error_bug(void) { twin_run(flag_wrong_error_bug); }
+static void twin_canonical_cancel_fixed(void) {
+  twin_run(canonical_cancel_fixed);
+}
+
+TWIN_MAIN(TWIN(bool_flag_fixed), TWIN(int_flag_fixed), TWIN(c_bool_flag_fixed),
+          TWIN(flag_cancel_only_bug), TWIN(flag_wrong_error_bug),
+          TWIN(canonical_cancel_fixed))
+#endif

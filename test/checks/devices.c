@@ -1,6 +1,7 @@
 // DeviceIoControl, ConnectNamedPipe, LockFileEx and ReadDirectoryChangesW.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
@@ -45,6 +46,7 @@ void listen_fixed(HANDLE server) {
   CloseHandle(server);
 }
 
+// RUNTIME-TWIN: none, the shim does not model LockFileEx yet
 void lock_bug(HANDLE file) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'LockFileEx' starts overlapped I/O on 'file' that may still be pending
@@ -53,6 +55,7 @@ void lock_bug(HANDLE file) {
   CloseHandle(file);
 }
 
+// RUNTIME-TWIN: none, the shim does not model LockFileEx yet
 void lock_fixed(HANDLE file) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -63,6 +66,7 @@ void lock_fixed(HANDLE file) {
   CloseHandle(file);
 }
 
+// RUNTIME-TWIN: none, the shim does not model ReadDirectoryChangesW yet
 void watch_directory_bug(HANDLE dir) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'ReadDirectoryChangesW' starts overlapped I/O on 'dir' that may still be pending
@@ -72,6 +76,7 @@ void watch_directory_bug(HANDLE dir) {
   CloseHandle(dir);
 }
 
+// RUNTIME-TWIN: none, the shim does not model ReadDirectoryChangesW yet
 void watch_directory_fixed(HANDLE dir) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -81,3 +86,33 @@ void watch_directory_fixed(HANDLE dir) {
   GetOverlappedResult(dir, &ov, &n, TRUE);
   CloseHandle(dir);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a device that ignores cancellation and completes after
+// ten seconds; a listening pipe whose server end is also held by a
+// duplicate in this process, and a client that connects after ten seconds.
+#include "shim_twins.h"
+
+static void twin_run_device(void (*fn)(HANDLE, DWORD)) {
+  HANDLE dev = ShimOpenNoCancelDevice();
+  ShimDeviceCompleteAt(dev, 10000);
+  fn(dev, 0x220000);
+}
+static void twin_run_listener(void (*fn)(HANDLE)) {
+  HANDLE server, dup;
+  server = CreateNamedPipeW(L"\\\\.\\pipe\\listen",
+                            PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                            PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+  DuplicateHandle(GetCurrentProcess(), server, GetCurrentProcess(), &dup, 0,
+                  FALSE, DUPLICATE_SAME_ACCESS);
+  ShimClientConnectAt(L"\\\\.\\pipe\\listen", 10000);
+  fn(server);
+}
+static void twin_ioctl_bug(void) { twin_run_device(ioctl_bug); }
+static void twin_ioctl_fixed(void) { twin_run_device(ioctl_fixed); }
+static void twin_listen_bug(void) { twin_run_listener(listen_bug); }
+static void twin_listen_fixed(void) { twin_run_listener(listen_fixed); }
+
+TWIN_MAIN(TWIN(ioctl_bug), TWIN(ioctl_fixed), TWIN(listen_bug),
+          TWIN(listen_fixed))
+#endif

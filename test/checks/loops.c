@@ -1,6 +1,7 @@
 // Reads re-armed in a loop, and loops left with a read in flight.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
@@ -21,6 +22,7 @@ void rearmed_fixed(HANDLE h) {
 }
 
 // Leaving the loop on a stop request abandons the read in flight.
+// RUNTIME-TWIN: none, the stop flag must be set by a second thread between the read and its test
 void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -37,6 +39,7 @@ void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   CloseHandle(h);
 }
 
+// RUNTIME-TWIN: none, the stop flag must be set by a second thread between the read and its test
 void break_in_flight_fixed(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -120,3 +123,39 @@ void bounded_poll_fixed(HANDLE h) {
   GetOverlappedResult(h, &ov, &n, TRUE);
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end is also held elsewhere; the peer
+// answers after ten seconds and hangs up after twenty.
+#include "shim_twins.h"
+
+void consume(const char *data, DWORD size) {}
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimPeerCloseAt(twin_client, 20000);
+  fn(twin_server);
+}
+// With a port: the program's worker loop dequeues for a minute afterwards.
+static void twin_run_port(void (*fn)(HANDLE, HANDLE)) {
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  twin_shared_pipe_held_by(TWIN_SAME_PROCESS);
+  HANDLE port = CreateIoCompletionPort(twin_server, NULL, 1, 0);
+  fn(twin_server, port);
+  GetQueuedCompletionStatus(port, &n, &key, &done, 60000);
+}
+static void twin_rearmed_fixed(void) { twin_run(rearmed_fixed); }
+static void twin_counted_drain_fixed(void) {
+  twin_run_port(counted_drain_fixed);
+}
+static void twin_counted_drain_bug(void) { twin_run_port(counted_drain_bug); }
+static void twin_bounded_poll_bug(void) { twin_run(bounded_poll_bug); }
+static void twin_bounded_poll_fixed(void) { twin_run(bounded_poll_fixed); }
+
+TWIN_MAIN(TWIN(rearmed_fixed), TWIN(counted_drain_fixed),
+          TWIN(counted_drain_bug), TWIN(bounded_poll_bug),
+          TWIN(bounded_poll_fixed))
+#endif

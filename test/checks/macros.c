@@ -1,6 +1,7 @@
 // Calls wrapped in macros are reported at the expansion.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 #define START_READ(h, buf, ov) ReadFile((h), (buf), sizeof(buf), NULL, (ov))
@@ -35,8 +36,25 @@ void macro_fixed(HANDLE h) {
 }
 
 // NOLINT on the close line silences the finding there.
+// RUNTIME-TWIN: none, the finding is suppressed on purpose
 void suppressed(HANDLE h) {
   OVERLAPPED ov = {0};
   START_READ(h, buffer, &ov);
   CloseHandle(h); // NOLINT(iodrain-close-pending-io): handed to a reaper
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds.
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_macro_bug(void) { twin_run(macro_bug); }
+static void twin_macro_fixed(void) { twin_run(macro_fixed); }
+
+TWIN_MAIN(TWIN(macro_bug), TWIN(macro_fixed))
+#endif

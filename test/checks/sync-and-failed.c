@@ -2,6 +2,7 @@
 // a handle opened without FILE_FLAG_OVERLAPPED.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 
 static char buffer[512];
@@ -83,3 +84,32 @@ void overlapped_handle_bug(const wchar_t *path) {
   // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds. Files are disk files, whose overlapped reads
+// finish on their own a moment later.
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_failure_branch_bug(void) { twin_run(failure_branch_bug); }
+static void twin_failure_branch_fixed(void) { twin_run(failure_branch_fixed); }
+static void twin_saved_error_fixed(void) { twin_run(saved_error_fixed); }
+static void twin_saved_error_bug(void) { twin_run(saved_error_bug); }
+static void twin_null_overlapped_fixed(void) {
+  twin_run(null_overlapped_fixed);
+}
+static void twin_sync_handle_fixed(void) { sync_handle_fixed(L"C:\\data.bin"); }
+static void twin_overlapped_handle_bug(void) {
+  overlapped_handle_bug(L"C:\\data.bin");
+}
+
+TWIN_MAIN(TWIN(failure_branch_bug), TWIN(failure_branch_fixed),
+          TWIN(saved_error_fixed), TWIN(saved_error_bug),
+          TWIN(null_overlapped_fixed), TWIN(sync_handle_fixed),
+          TWIN(overlapped_handle_bug))
+#endif

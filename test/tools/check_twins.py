@@ -33,6 +33,10 @@ def functions(path):
             current = (m.group(1), number)
             if number > 1 and lines[number - 2].startswith("// RUNTIME-TWIN: none"):
                 exempt.add(m.group(1))
+            if text.count("{") and text.count("{") == text.count("}"):
+                found.append((current[0], number, number))  # one line
+                current = None
+                continue
         if current and text.startswith("}"):
             found.append((current[0], current[1], number))
             current = None

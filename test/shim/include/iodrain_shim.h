@@ -26,8 +26,14 @@ void ShimCreatePipePair(HANDLE *server, HANDLE *client);
  * the program blocks past AtMs, or at ShimFinish. */
 void ShimPeerWriteAt(HANDLE end, const void *data, DWORD size, DWORD at_ms);
 void ShimChildExitAt(HANDLE process, DWORD at_ms);
+void ShimPeerCloseAt(HANDLE end, DWORD at_ms);
+void ShimClientConnectAt(LPCWSTR pipe_name, DWORD at_ms);
 /* The no-cancel device completes its pending requests (one byte each). */
 void ShimDeviceCompleteAt(HANDLE device, DWORD at_ms);
+
+/* Cancellation of requests on this file completes a moment later (at the
+ * next scheduler step) instead of inside CancelIo/CancelIoEx. */
+void ShimDeferCancellation(HANDLE file);
 
 /* Ends the run: lets scheduled outside actions happen, prints the verdict
  * and exits the process. */

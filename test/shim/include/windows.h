@@ -224,6 +224,18 @@ WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED ov,
 WINBASEAPI BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle,
                                                           BYTE Flags);
 
+/* Declared so that case files compile; not modelled: they fail with
+ * ERROR_INVALID_FUNCTION and their cases have no runtime twin yet. */
+#define LOCKFILE_EXCLUSIVE_LOCK 0x00000002
+#define FILE_NOTIFY_CHANGE_FILE_NAME 0x00000001
+WINBASEAPI BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved,
+                                  DWORD nLow, DWORD nHigh,
+                                  LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI ReadDirectoryChangesW(
+    HANDLE hDirectory, LPVOID lpBuffer, DWORD nBufferLength,
+    BOOL bWatchSubtree, DWORD dwNotifyFilter, LPDWORD lpBytesReturned,
+    LPOVERLAPPED lpOverlapped, LPOVERLAPPED_COMPLETION_ROUTINE routine);
+
 #ifdef __cplusplus
 }
 #endif

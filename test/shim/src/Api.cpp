@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <cwchar>
 #include <string>
 
 using namespace shim;
@@ -143,6 +144,12 @@ HANDLE WINAPI CreateNamedPipeW(LPCWSTR Name, DWORD OpenMode, DWORD, DWORD,
 
 HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES,
                           DWORD, DWORD Flags, HANDLE) {
+  if (wcsncmp(Name, L"\\\\.\\pipe\\", 9) != 0) {
+    File *Disk = K().make<File>(label("disk file"));
+    Disk->Dev = createDiskDevice();
+    Disk->Overlapped = (Flags & FILE_FLAG_OVERLAPPED) != 0;
+    return K().addHandle(Disk, 0, site("CreateFileW"));
+  }
   File *Client = connectClient(Name);
   if (!Client) {
     K().LastError = 2; // ERROR_FILE_NOT_FOUND
@@ -348,6 +355,16 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE H, BYTE Flags) {
   return TRUE;
 }
 
+BOOL WINAPI LockFileEx(HANDLE, DWORD, DWORD, DWORD, DWORD, LPOVERLAPPED) {
+  return fail(ERROR_INVALID_FUNCTION); // not modelled
+}
+
+BOOL WINAPI ReadDirectoryChangesW(HANDLE, LPVOID, DWORD, BOOL, DWORD, LPDWORD,
+                                  LPOVERLAPPED,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE) {
+  return fail(ERROR_INVALID_FUNCTION); // not modelled
+}
+
 // --- Harness calls (iodrain_shim.h) ------------------------------------
 
 HANDLE ShimCreateChildProcess(void) {
@@ -399,6 +416,23 @@ void ShimDeviceCompleteAt(HANDLE Device, DWORD AtMs) {
         K().kernelWrite(O->Buffer, &Byte, 1, "the data", O);
       K().complete(*O, StatusSuccess, O->Kind == OpKind::Read ? 1 : 0);
     }
+  });
+}
+
+void ShimDeferCancellation(HANDLE H) {
+  if (File *F = fileOf(H))
+    F->DeferCancellation = true;
+}
+
+void ShimPeerCloseAt(HANDLE End, DWORD AtMs) {
+  K().schedule(AtMs, "a peer closes its end", [End] { CloseHandle(End); });
+}
+
+void ShimClientConnectAt(LPCWSTR Name, DWORD AtMs) {
+  std::wstring Pipe(Name);
+  K().schedule(AtMs, "a client opens the pipe", [Pipe] {
+    CreateFileW(Pipe.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
+                OPEN_EXISTING, FILE_FLAG_OVERLAPPED, nullptr);
   });
 }
 

@@ -144,6 +144,42 @@ public:
   }
 };
 
+/// A regular file (§2.6.4 with disk_async): overlapped reads and writes
+/// pend and complete on their own one virtual millisecond later, whatever
+/// the program does meanwhile; on a non-overlapped handle they complete at
+/// once. Cleanup cancels nothing: disk I/O finishes by itself.
+class DiskDevice : public Device {
+public:
+  StartResult start(Op &O) override {
+    if (!O.Target->Overlapped)
+      return complete(O, /*Now=*/true);
+    Kernel &K = Kernel::get();
+    Op *P = &O;
+    K.schedule(K.Now + 1, "a disk request completes", [this, P] {
+      if (P->State == OpState::Pending) {
+        StartResult R = complete(*P, /*Now=*/false);
+        Kernel::get().complete(*P, R.Status, R.Information);
+      }
+    });
+    return {StartKind::Pending};
+  }
+  StartResult complete(Op &O, bool Now) {
+    if (O.Kind == OpKind::Read && O.Length) {
+      std::string Zeros(O.Length, '\0');
+      Kernel::get().kernelWrite(O.Buffer, Zeros.data(), O.Length, "the data",
+                                &O);
+    }
+    return {StartKind::Complete, StatusSuccess, O.Length};
+  }
+  void cancel(Op &O) override {
+    Kernel::get().complete(O, StatusCancelled, 0);
+  }
+  void cleanup(File &) override {}
+  std::string whyPending(const Op &) const override {
+    return "a disk request completes by itself";
+  }
+};
+
 std::map<std::wstring, PipeDevice *> &listeningPipes() {
   static std::map<std::wstring, PipeDevice *> Pipes;
   return Pipes;
@@ -181,6 +217,10 @@ File *connectClient(const std::wstring &Name) {
   for (Op *O : Listens)
     Kernel::get().complete(*O, StatusSuccess, 0);
   return Dev->Ends[1];
+}
+
+Device *createDiskDevice() {
+  return Kernel::get().own(std::make_unique<DiskDevice>());
 }
 
 Device *createNoCancelDevice() {

@@ -236,8 +236,21 @@ BOOL Kernel::issue(Op &O, bool ReturnsTrueWhenPending, LPDWORD Bytes) {
     LastError = ERROR_SUCCESS;
     return TRUE;
   case StartKind::Pending:
-    if (!F.Overlapped)
-      hang(O.Api, "its own synchronous I/O on " + F.Label, {&F});
+    // Without an OVERLAPPED (or on a synchronous handle) the call itself
+    // waits for the completion (§2.2.2 step 3 and 7).
+    if (!F.Overlapped || !O.Ov) {
+      if (O.Ov == nullptr && F.Overlapped)
+        finding("MISUSE_NULL_OVERLAPPED: " + std::string(O.Api) + " at " +
+                O.Site + " has no OVERLAPPED on an overlapped handle");
+      Op *P = &O;
+      if (blockUntil([P] { return P->State != OpState::Pending; },
+                     INFINITE) != BlockResult::Ready)
+        hang(O.Api, "its own I/O on " + F.Label, {&F});
+      if (Bytes)
+        *Bytes = (DWORD)O.Information;
+      LastError = win32Error(O.Status);
+      return O.Status >= 0 ? TRUE : FALSE;
+    }
     LastError = ERROR_IO_PENDING;
     return ReturnsTrueWhenPending ? TRUE : FALSE;
   }
@@ -293,7 +306,17 @@ void Kernel::cancel(Op &O) {
   if (O.State != OpState::Pending || O.CancelRequested)
     return;
   O.CancelRequested = true;
-  O.Target->Dev->cancel(O);
+  if (!O.Target->DeferCancellation) {
+    O.Target->Dev->cancel(O);
+    return;
+  }
+  // The cancellation completes at the next scheduler step, before the
+  // program can wait for it: "freed right after CancelIoEx" shows.
+  Op *P = &O;
+  schedule(Now + 1, "a cancellation completes", [P] {
+    if (P->State == OpState::Pending)
+      P->Target->Dev->cancel(*P);
+  });
 }
 
 bool Kernel::isSignaled(Object &O) const {

@@ -108,6 +108,7 @@ struct File : Object {
   bool SkipPortOnSuccess = false, SkipSetEvent = false;
   bool Signaled = true;
   bool CleanedUp = false;
+  bool DeferCancellation = false; // knob cancel_delivery = deferred (§2.3)
   File(std::string L) : Object(ObjType::File, std::move(L)) {}
 };
 
@@ -179,6 +180,7 @@ public:
   void cancel(Op &O);
   std::vector<Op *> pendingOps(const File &F) const;
 
+
   // Memory the "kernel" touches on behalf of an operation (§2.8).
   void kernelWrite(void *Dst, const void *Src, size_t N, const char *What,
                    const Op *O);
@@ -244,6 +246,7 @@ private:
 void createPipe(bool Connected, File *&Server, File *&Client,
                 const std::string &Site);
 Device *createNoCancelDevice();
+Device *createDiskDevice();
 /// Connects a client to the listening instance named Name, if any.
 File *connectClient(const std::wstring &Name);
 void registerListeningPipe(const std::wstring &Name, File *Server);
