@@ -1,9 +1,11 @@
 // Member handles and OVERLAPPEDs, templates and C++ casts.
 // RUN: %check_iodrain %s -- -std=c++17 %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -std=c++17 %win32 %}
 #include <windows.h>
 
 class PipeReader {
 public:
+  explicit PipeReader(HANDLE pipe) : pipe_(pipe) {}
   void Start();
   void StopBuggy();
   void StopFixed();
@@ -66,6 +68,7 @@ struct Large {
 };
 
 // Each instantiation is analysed and reported at the same template code.
+// RUNTIME-TWIN: none, a driver of the template cases, which have their own
 void use_templates(HANDLE a, HANDLE b) {
   Small s;
   Large l;
@@ -84,3 +87,53 @@ void reference_escape_fixed(HANDLE h) {
   finish_later(ov);
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds.
+#include "shim_twins.h"
+
+void finish_later(OVERLAPPED &ov) {
+  DWORD n;
+  CancelIoEx(twin_server, &ov);
+  GetOverlappedResult(twin_server, &ov, &n, TRUE);
+}
+
+static void twin_pipe(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+}
+static void twin_stop_buggy(void) {
+  twin_pipe();
+  PipeReader(twin_server).StopBuggy();
+}
+static void twin_stop_fixed(void) {
+  twin_pipe();
+  PipeReader(twin_server).StopFixed();
+}
+static void twin_derived_request_fixed(void) {
+  twin_pipe();
+  Request r{};
+  r.file = twin_server;
+  derived_request_fixed(r);
+}
+static void twin_read_into(void) {
+  twin_pipe();
+  Small s;
+  read_into(twin_server, s);
+}
+static void twin_read_into_fixed(void) {
+  twin_pipe();
+  Large l;
+  read_into_fixed(twin_server, l);
+}
+static void twin_reference_escape_fixed(void) {
+  twin_pipe();
+  reference_escape_fixed(twin_server);
+}
+
+TWIN_MAIN({"PipeReader::StopBuggy", twin_stop_buggy},
+          {"PipeReader::StopFixed", twin_stop_fixed},
+          TWIN(derived_request_fixed), TWIN(read_into),
+          TWIN(read_into_fixed), TWIN(reference_escape_fixed))
+#endif

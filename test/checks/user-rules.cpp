@@ -2,6 +2,7 @@
 // the same code is silent, because iodrain knows nothing of the wrappers.
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain-close-pending-io.RulesFiles: '%S/Inputs/wrappers.yaml'}}" %s -- %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- %win32 | count 0
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain-close-pending-io.RulesFiles: '%S/Inputs/wrappers.yaml'}}" %s -- %win32 %}
 #include <windows.h>
 
 BOOL StartRead(HANDLE h, OVERLAPPED *ov);
@@ -63,3 +64,66 @@ void method_pointer_fixed(io::File *f) {
   f->Wait();
   f->Close();
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: the wrappers over real calls, on a pipe whose server end
+// a child also holds; the peer answers after ten seconds; cancellation
+// completes a moment after it is requested.
+#include "shim_twins.h"
+#include <map>
+
+static char data[64];
+BOOL StartRead(HANDLE h, OVERLAPPED *ov) {
+  return ReadFile(h, data, sizeof data, NULL, ov);
+}
+BOOL WaitRead(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  return GetOverlappedResult(h, ov, &n, TRUE);
+}
+void CloseFile(HANDLE h) { CloseHandle(h); }
+
+// Each io::File owns a handle and one request, kept beside the class.
+struct FileState {
+  HANDLE h;
+  OVERLAPPED ov;
+};
+static std::map<const io::File *, FileState *> states;
+bool io::File::Read() { return StartRead(states[this]->h, &states[this]->ov); }
+void io::File::Cancel() { CancelIoEx(states[this]->h, &states[this]->ov); }
+void io::File::Wait() { WaitRead(states[this]->h, &states[this]->ov); }
+void io::File::Close() {
+  // The request's memory goes with the file.
+  CloseHandle(states[this]->h);
+  delete states[this];
+  states.erase(this);
+}
+
+static io::File *twin_file(void) {
+  static io::File f;
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  states[&f] = new FileState{twin_server, {}};
+  return &f;
+}
+static void twin_wrapped_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  wrapped_bug(twin_server);
+}
+static void twin_wrapped_fixed(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  wrapped_fixed(twin_server);
+}
+static void twin_method_bug(void) { method_bug(*twin_file()); }
+static void twin_method_fixed(void) { method_fixed(*twin_file()); }
+static void twin_method_pointer_bug(void) { method_pointer_bug(twin_file()); }
+static void twin_method_pointer_fixed(void) {
+  method_pointer_fixed(twin_file());
+}
+
+TWIN_MAIN(TWIN(wrapped_bug), TWIN(wrapped_fixed), TWIN(method_bug),
+          TWIN(method_fixed), TWIN(method_pointer_bug),
+          TWIN(method_pointer_fixed))
+#endif

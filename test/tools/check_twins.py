@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that a lit case file and its runtime twins agree.
 
-Usage: check_twins.py FILE -- CHECKER-COMPILE-ARGS
+Usage: check_twins.py [--config=YAML] FILE -- CHECKER-COMPILE-ARGS
 
 The checker (iodrain-tidy) analyses FILE; the shim build of FILE (with
 IODRAIN_RUNTIME defined) runs each twin listed by TWIN_MAIN. Every function
@@ -46,16 +46,20 @@ def functions(path):
 def main():
     argv = sys.argv[1:]
     split = argv.index("--")
-    path, compile_args = argv[0], argv[split + 1:]
+    options, compile_args = argv[:split], argv[split + 1:]
+    configs = [o for o in options if o.startswith("--config=")]
+    path = [o for o in options if not o.startswith("--")][0]
     tidy = subprocess.run(
-        [os.environ["IODRAIN_TIDY"], "--checks=-*,iodrain-*", "--quiet", path,
-         "--"] + compile_args, capture_output=True, text=True)
+        [os.environ["IODRAIN_TIDY"], "--checks=-*,iodrain-*", "--quiet"] +
+        configs + [path, "--"] + compile_args, capture_output=True, text=True)
     flagged_lines = [int(m.group(1)) for m in re.finditer(
         r"^[^\n]*?:(\d+):\d+: warning: ", tidy.stdout, re.M)]
 
     exe = os.path.join(tempfile.mkdtemp(), "twins")
+    language = ["-x", "c++", "-std=c++17"] if path.endswith(".cpp") else \
+        ["-x", "c", "-std=c11"]
     build = subprocess.run(
-        [os.environ["SHIM_CXX"], "-x", "c", "-std=c11", "-g",
+        [os.environ["SHIM_CXX"]] + language + ["-g",
          "-fsanitize=address", "-fsanitize-address-use-after-return=always",
          "-DIODRAIN_RUNTIME", "-w", "-I" + os.environ["SHIM_INCLUDE"], path,
          "-x", "none", os.environ["SHIM_LIB"], "-o", exe],
