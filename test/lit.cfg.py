@@ -42,20 +42,63 @@ config.substitutions.append(
 if config.shim_lib:
     config.available_features.add("shim")
     shim_include = os.path.join(config.test_source_root, "shim", "include")
+    shim_harness = os.path.join(config.test_source_root, "shim", "harness")
     config.substitutions.append((
         "%shim_cc",
         "%s -x c -std=c11 -g -fsanitize=address "
         "-fsanitize-address-use-after-return=always -DIODRAIN_RUNTIME "
-        "-I%s -Wno-unused-variable -Wno-unused-but-set-variable "
+        "-I%s -I%s -Wno-unused-variable -Wno-unused-but-set-variable "
         "%%s -x none %s -o %%t.exe" % (config.shim_cxx, shim_include,
-                                       config.shim_lib)))
+                                       shim_harness, config.shim_lib)))
     config.substitutions.append(("%shim_run", "%t.exe"))
     config.environment["SHIM_CXX"] = config.shim_cxx
     config.environment["SHIM_LIB"] = config.shim_lib
     config.environment["SHIM_INCLUDE"] = shim_include
+    config.environment["SHIM_HARNESS"] = shim_harness
     config.substitutions.append(("%check_twins", "%s %s" % (
         config.python, os.path.join(config.test_source_root, "tools",
                                     "check_twins.py"))))
+
+# The Wine oracle lane needs mingw-w64's gcc and a Wine that starts. A
+# machine without them reports the lane as skipped, loudly.
+def probe_wine():
+    import shutil, subprocess, tempfile
+    cc = shutil.which("x86_64-w64-mingw32-gcc")
+    wine = shutil.which("wine64") or shutil.which("wine")
+    if not wine and os.path.exists("/usr/lib/wine/wine64"):
+        wine = "/usr/lib/wine/wine64"
+    if not cc or not wine:
+        return None, "x86_64-w64-mingw32-gcc or wine64 is not installed"
+    prefix = os.path.join(config.iodrain_binary_dir, "test", "wineprefix")
+    env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all")
+    work = tempfile.mkdtemp()
+    src = os.path.join(work, "probe.c")
+    open(src, "w").write('#include <stdio.h>\nint main(void){puts("wine ok");return 0;}\n')
+    exe = os.path.join(work, "probe.exe")
+    try:
+        subprocess.run([cc, src, "-o", exe], check=True, capture_output=True)
+        out = subprocess.run([wine, exe], env=env, capture_output=True,
+                             text=True, timeout=300).stdout
+    except Exception as e:
+        return None, "Wine could not start: %s" % e
+    if "wine ok" not in out:
+        return None, "Wine could not run a program"
+    return (cc, wine, prefix), None
+
+if config.shim_lib:
+    found, why = probe_wine()
+    if found:
+        cc, wine, prefix = found
+        config.available_features.add("wine")
+        config.environment["MINGW_CC"] = cc
+        config.environment["WINE"] = wine
+        config.environment["WINEPREFIX"] = prefix
+        config.environment["WINEDEBUG"] = "-all"
+        config.environment["SHIM_HARNESS"] = shim_harness
+        config.environment["WINE_HARNESS"] = os.path.join(
+            config.test_source_root, "shim", "wine")
+    else:
+        lit_config.warning("WINE LANE SKIPPED: " + why)
 
 if config.iodrain_clangd:
     config.available_features.add("clangd")

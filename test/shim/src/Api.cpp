@@ -299,6 +299,8 @@ BOOL WINAPI CancelIoEx(HANDLE H, LPOVERLAPPED Ov) {
       Any = true;
       K().cancel(*O);
     }
+  if (!Any && !Ov && K().Wine8)
+    return TRUE; // Wine 8 does not report "nothing to cancel" here
   return Any ? TRUE : fail(ERROR_NOT_FOUND);
 }
 

@@ -103,7 +103,10 @@ public:
     if (E == 0)
       Listens.clear();
     for (Op *O : Broken)
-      K.complete(*O, StatusPipeBroken, 0);
+      K.complete(*O,
+                 O->Kind == OpKind::Listen && K.Wine8 ? StatusHandlesClosed
+                                                      : StatusPipeBroken,
+                 0);
   }
 
   std::string whyPending(const Op &O) const override {

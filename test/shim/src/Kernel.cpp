@@ -29,12 +29,18 @@ DWORD win32Error(NTSTATUS S) {
   case (uint32_t)StatusPipeClosing: return ERROR_NO_DATA;
   case (uint32_t)StatusInvalidParameter: return ERROR_INVALID_PARAMETER;
   case (uint32_t)StatusInvalidHandle: return ERROR_INVALID_HANDLE;
+  case (uint32_t)StatusHandlesClosed: return 676; // ERROR_HANDLES_CLOSED
   default: return 317; // ERROR_MR_MID_NOT_FOUND: a status the shim does not map
   }
 }
 
 Kernel &Kernel::get() {
-  static Kernel *K = new Kernel();
+  static Kernel *K = [] {
+    auto *New = new Kernel();
+    const char *Profile = getenv("IODRAIN_SHIM_PROFILE");
+    New->Wine8 = Profile && !strcmp(Profile, "wine8");
+    return New;
+  }();
   return *K;
 }
 
@@ -266,7 +272,8 @@ void Kernel::complete(Op &O, NTSTATUS Status, ULONG_PTR Information) {
 void Kernel::notify(Op &O, bool Sync) {
   File &F = *O.Target;
   // §2.2.3: a port-bound, event-less request gets its IOSB at dequeue.
-  bool Deferred = !Sync && F.CompletionPort && O.CompletionValue && !O.Ev;
+  bool Deferred = !Wine8 && !Sync && F.CompletionPort && O.CompletionValue &&
+                  !O.Ev;
   if (!Deferred) {
     if (!Sync)
       writeIosb(O);

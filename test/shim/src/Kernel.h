@@ -35,6 +35,7 @@ constexpr NTSTATUS StatusPipeConnected = (NTSTATUS)0xC00000B2;
 constexpr NTSTATUS StatusPipeClosing = (NTSTATUS)0xC00000B1;
 constexpr NTSTATUS StatusInvalidParameter = (NTSTATUS)0xC000000D;
 constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
+constexpr NTSTATUS StatusHandlesClosed = (NTSTATUS)0x8000000A;
 DWORD win32Error(NTSTATUS S); // RtlNtStatusToDosError, for the statuses used
 
 enum class ObjType { Process, Event, Port, File };
@@ -210,6 +211,9 @@ public:
   void finding(const std::string &Text);
   [[noreturn]] void finish();
 
+  /// Fidelity profile (spec 2.9): "win10" (default) or "wine8", from the
+  /// environment variable IODRAIN_SHIM_PROFILE.
+  bool Wine8 = false;
   DWORD LastError = 0;
   std::string Site = "?"; // "file.c:12" of the current API call
   uint64_t Now = 0; // virtual milliseconds

@@ -18,6 +18,7 @@ static void make_pipe_pair(const wchar_t *name, HANDLE *server, HANDLE *client) 
 static void say(const char *what, BOOL ok) {
   printf("%s: %s %u\n", what, ok ? "TRUE" : "FALSE",
          ok ? 0u : (unsigned)GetLastError());
+  fflush(stdout); /* a hung run under Wine is killed: keep what it said */
 }
 
 #endif
