@@ -22,7 +22,7 @@ void rearmed_fixed(HANDLE h) {
 }
 
 // Leaving the loop on a stop request abandons the read in flight.
-// RUNTIME-TWIN: none, the stop flag must be set by a second thread between the read and its test
+// RUNTIME-TWIN: none, the stop flag must change between the read and its test, a race the cooperative shim cannot stage
 void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -39,7 +39,7 @@ void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   CloseHandle(h);
 }
 
-// RUNTIME-TWIN: none, the stop flag must be set by a second thread between the read and its test
+// RUNTIME-TWIN: none, the stop flag must change between the read and its test, a race the cooperative shim cannot stage
 void break_in_flight_fixed(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;

@@ -161,6 +161,16 @@ WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
 WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
 
+/* Threads. */
+typedef DWORD(WINAPI *LPTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter, DWORD dwFlags,
+                                      LPDWORD lpThreadId);
+WINBASEAPI void WINAPI ExitThread(DWORD dwExitCode);
+WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
+
 /* Pipes and files. */
 WINBASEAPI HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode,
                                           DWORD dwPipeMode, DWORD nMaxInstances,
@@ -279,6 +289,7 @@ void ShimSetSite(const char *file, int line);
 #define CancelIoEx(...) IODRAIN_SHIM_SITE(CancelIoEx(__VA_ARGS__))
 #define GetOverlappedResult(...) IODRAIN_SHIM_SITE(GetOverlappedResult(__VA_ARGS__))
 #define GetOverlappedResultEx(...) IODRAIN_SHIM_SITE(GetOverlappedResultEx(__VA_ARGS__))
+#define CreateThread(...) IODRAIN_SHIM_SITE(CreateThread(__VA_ARGS__))
 #define SetFileCompletionNotificationModes(...) IODRAIN_SHIM_SITE(SetFileCompletionNotificationModes(__VA_ARGS__))
 #endif
 

@@ -245,6 +245,7 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
   if (!P->Packets.empty()) {
     Packet Pk = P->Packets.front();
     P->Packets.pop_front();
+    K().noteProgress();
     if (Pk.Operation) {
       if (Pk.Operation->IosbDeferred)
         K().writeIosb(*Pk.Operation); // §2.3: the IOSB is written now
@@ -260,15 +261,19 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
   }
   if (P->Closed)
     return fail(ERROR_ABANDONED_WAIT_0);
-  switch (K().blockUntil([&] { return !P->Packets.empty(); }, Ms)) {
+  switch (K().blockUntil([&] { return !P->Packets.empty() || P->Closed; },
+                         Ms, "GetQueuedCompletionStatus (" + K().Site + ")",
+                         P->Label)) {
   case Kernel::BlockResult::Ready:
+    if (P->Packets.empty()) // woken because the port's last handle closed
+      return fail(ERROR_ABANDONED_WAIT_0);
     return GetQueuedCompletionStatus(H, Bytes, Key, Ov, 0);
   case Kernel::BlockResult::TimedOut:
     return fail(WAIT_TIMEOUT);
   case Kernel::BlockResult::Stuck:
     break;
   }
-  K().hang("GetQueuedCompletionStatus", P->Label, {P});
+  K().hang({P});
 }
 
 BOOL WINAPI PostQueuedCompletionStatus(HANDLE H, DWORD Bytes, ULONG_PTR Key,
@@ -284,10 +289,24 @@ BOOL WINAPI CancelIo(HANDLE H) {
   File *F = fileOf(H);
   if (!F)
     return fail(ERROR_INVALID_HANDLE);
-  for (Op *O : K().pendingOps(*F)) // one thread: all ops are the caller's
-    K().cancel(*O);
+  for (Op *O : K().pendingOps(*F)) // CancelIo: the calling thread's only
+    if (O->Issuer == K().running())
+      K().cancel(*O);
   return TRUE;
 }
+
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T,
+                           LPTHREAD_START_ROUTINE Proc, LPVOID Param, DWORD,
+                           LPDWORD Tid) {
+  HANDLE H = K().createThread(Proc, Param);
+  if (Tid)
+    *Tid = 0;
+  return H;
+}
+
+void WINAPI ExitThread(DWORD) { K().exitThread(); }
+
+HANDLE WINAPI GetCurrentThread(void) { return (HANDLE)(LONG_PTR)-2; }
 
 BOOL WINAPI CancelIoEx(HANDLE H, LPOVERLAPPED Ov) {
   File *F = fileOf(H);

@@ -5,6 +5,9 @@
 #include <sanitizer/asan_interface.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +35,19 @@ DWORD win32Error(NTSTATUS S) {
   case (uint32_t)StatusHandlesClosed: return 676; // ERROR_HANDLES_CLOSED
   default: return 317; // ERROR_MR_MID_NOT_FOUND: a status the shim does not map
   }
+}
+
+namespace {
+// The baton: only the thread named by Kernel::Running executes program
+// code; the others wait here. Handing it over is the only switch point.
+std::mutex BatonMutex;
+std::condition_variable BatonMoved;
+} // namespace
+
+Kernel::Kernel() {
+  Thread *Main = make<Thread>(1, "main thread");
+  Threads.push_back(Main);
+  Running = Main;
 }
 
 Kernel &Kernel::get() {
@@ -129,6 +145,7 @@ Op *Kernel::newOp(OpKind K, const char *Api, File &F, LPOVERLAPPED Ov,
   Op &O = *Ops.back();
   O.Id = (int)Ops.size();
   O.Kind = K;
+  O.Issuer = Running;
   O.Api = Api;
   O.Site = Site;
   O.Target = &F;
@@ -249,9 +266,10 @@ BOOL Kernel::issue(Op &O, bool ReturnsTrueWhenPending, LPDWORD Bytes) {
         finding("MISUSE_NULL_OVERLAPPED: " + std::string(O.Api) + " at " +
                 O.Site + " has no OVERLAPPED on an overlapped handle");
       Op *P = &O;
-      if (blockUntil([P] { return P->State != OpState::Pending; },
-                     INFINITE) != BlockResult::Ready)
-        hang(O.Api, "its own I/O on " + F.Label, {&F});
+      if (blockUntil([P] { return P->State != OpState::Pending; }, INFINITE,
+                     std::string(O.Api) + " (" + O.Site + ")",
+                     "its own I/O on " + F.Label) != BlockResult::Ready)
+        hang({&F});
       if (Bytes)
         *Bytes = (DWORD)O.Information;
       LastError = win32Error(O.Status);
@@ -284,10 +302,14 @@ void Kernel::notify(Op &O, bool Sync) {
     O.Ev->Signaled = true;
   else if (!F.SkipSetEvent)
     F.Signaled = true;
-  if (O.Routine) {
-    Apcs.push_back({O.Routine, win32Error(O.Status), (DWORD)O.Information,
-                    O.Ov, &O});
+  noteProgress();
+  if (O.Routine && !O.Issuer->Exited) {
+    O.Issuer->Apcs.push_back({O.Routine, win32Error(O.Status),
+                              (DWORD)O.Information, O.Ov, &O});
     O.State = OpState::AwaitApc;
+  } else if (O.Routine) {
+    O.State = OpState::Retired;
+    O.RetiredWhy = "its thread exited: the completion routine never runs";
   } else if (F.CompletionPort && O.CompletionValue &&
              !(Sync && O.Status >= 0 && F.SkipPortOnSuccess)) {
     F.CompletionPort->Packets.push_back(
@@ -336,6 +358,8 @@ bool Kernel::isSignaled(Object &O) const {
     return static_cast<Process &>(O).Exited;
   case ObjType::Port:
     return false;
+  case ObjType::Thread:
+    return static_cast<Thread &>(O).Exited;
   }
   return false;
 }
@@ -346,9 +370,10 @@ void Kernel::consume(Object &O) {
 }
 
 void Kernel::runApcs() {
-  while (!Apcs.empty()) {
-    Apc A = Apcs.front();
-    Apcs.pop_front();
+  Thread *Me = Running;
+  while (!Me->Apcs.empty()) {
+    Apc A = Me->Apcs.front();
+    Me->Apcs.pop_front();
     A.Operation->State = OpState::Retired;
     A.Operation->RetiredWhy = "its completion routine ran";
     A.Routine(A.Error, A.Bytes, A.Ov);
@@ -360,25 +385,131 @@ void Kernel::schedule(uint64_t At, std::string What,
   Timers.push_back({At, std::move(What), std::move(Action)});
 }
 
-Kernel::BlockResult Kernel::blockUntil(const std::function<bool()> &Ready,
-                                       DWORD Ms) {
-  uint64_t Deadline = Ms == INFINITE ? UINT64_MAX : Now + Ms;
-  while (!Ready()) {
-    auto Next = std::min_element(
-        Timers.begin(), Timers.end(),
-        [](const Timer &A, const Timer &B) { return A.At < B.At; });
-    if (Next == Timers.end() || Next->At > Deadline) {
-      if (Ms == INFINITE)
-        return BlockResult::Stuck;
-      Now = Deadline;
-      return BlockResult::TimedOut;
-    }
+Thread *Kernel::pickRunnable(Thread *Me) const {
+  size_t N = Threads.size();
+  size_t Start =
+      std::find(Threads.begin(), Threads.end(), Me) - Threads.begin();
+  for (size_t I = 1; I <= N; ++I) {
+    Thread *T = Threads[(Start + I) % N];
+    if (T->Exited || (Finishing && T != Me))
+      continue;
+    if (!T->Ready || (*T->Ready)() || Now >= T->Deadline)
+      return T;
+  }
+  return nullptr;
+}
+
+void Kernel::switchTo(Thread *Me, Thread *Next) {
+  std::unique_lock<std::mutex> Lock(BatonMutex);
+  Running = Next;
+  BatonMoved.notify_all();
+  if (Me)
+    BatonMoved.wait(Lock, [&] { return Running == Me; });
+}
+
+bool Kernel::letTimePass() {
+  uint64_t Earliest = UINT64_MAX;
+  for (const Thread *T : Threads)
+    if (!T->Exited && T->Ready && (!Finishing || T == Running))
+      Earliest = std::min(Earliest, T->Deadline);
+  auto Next = std::min_element(
+      Timers.begin(), Timers.end(),
+      [](const Timer &A, const Timer &B) { return A.At < B.At; });
+  if (Next != Timers.end() && Next->At <= Earliest) {
     Timer T = *Next;
     Timers.erase(Next);
     Now = std::max(Now, T.At);
     T.Action();
+    return true;
   }
-  return BlockResult::Ready;
+  if (Earliest == UINT64_MAX)
+    return false;
+  Now = std::max(Now, Earliest);
+  return true;
+}
+
+Kernel::BlockResult Kernel::blockUntil(const std::function<bool()> &Ready,
+                                       DWORD Ms, const std::string &BlockedIn,
+                                       const std::string &WaitsFor) {
+  Thread *Me = Running;
+  uint64_t Deadline = Ms == INFINITE ? UINT64_MAX : Now + Ms;
+  while (true) {
+    if (Ready()) {
+      Me->Ready = nullptr;
+      return BlockResult::Ready;
+    }
+    if (Now >= Deadline) {
+      Me->Ready = nullptr;
+      // Spec 2.7: an hour of virtual time with nothing happening is a
+      // livelock (a poll loop on I/O that can never complete).
+      if (Now - LastProgress > 3600u * 1000u)
+        hang({}, "livelock: an hour of virtual time passed without progress");
+      return BlockResult::TimedOut;
+    }
+    Me->Ready = &Ready;
+    Me->Deadline = Deadline;
+    Me->BlockedIn = BlockedIn;
+    Me->WaitsFor = WaitsFor;
+    Thread *Next = pickRunnable(Me);
+    if (Next && Next != Me) {
+      switchTo(Me, Next);
+      continue;
+    }
+    if (Next == Me)
+      continue;
+    if (!letTimePass()) {
+      Me->Ready = nullptr;
+      return BlockResult::Stuck;
+    }
+  }
+}
+
+HANDLE Kernel::createThread(DWORD(WINAPI *Proc)(LPVOID), LPVOID Param) {
+  Thread *T = make<Thread>((int)Threads.size() + 1,
+                           "thread " + std::to_string(Threads.size() + 1) +
+                               " (" + Site + ")");
+  Threads.push_back(T);
+  HANDLE H = addHandle(T, 0, "CreateThread at " + Site);
+  std::thread([this, T, Proc, Param] {
+    {
+      std::unique_lock<std::mutex> Lock(BatonMutex);
+      BatonMoved.wait(Lock, [&] { return Running == T; });
+    }
+    Proc(Param);
+    exitThread();
+  }).detach();
+  return H;
+}
+
+void Kernel::exitThread() {
+  Thread *Me = Running;
+  // Spec 2.4: the thread's requests that are not thread-agnostic are
+  // cancelled; its queued completion routines never run.
+  for (const auto &O : Ops)
+    if (O->Issuer == Me && O->State == OpState::Pending &&
+        !(O->Target->CompletionPort && O->CompletionValue && !O->Ev)) {
+      O->CancelRequested = true;
+      complete(*O, StatusCancelled, 0);
+    }
+  for (const Apc &A : Me->Apcs)
+    finding("APC_LOST: the completion routine of " +
+            std::string(A.Operation->Api) + " #" +
+            std::to_string(A.Operation->Id) + " (" + A.Operation->Site +
+            ") never runs: its thread exited");
+  Me->Apcs.clear();
+  Me->Exited = true;
+  noteProgress();
+  while (true) {
+    Thread *Next = pickRunnable(Me);
+    if (Next) {
+      switchTo(nullptr, Next);
+      // This OS thread is done; park it for good.
+      std::unique_lock<std::mutex> Lock(BatonMutex);
+      BatonMoved.wait(Lock, [] { return false; });
+    }
+    if (!letTimePass())
+      hang({});
+  }
 }
 
 DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
@@ -393,9 +524,10 @@ DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
     }
     Objs.push_back(E->Obj);
   }
+  Thread *Me = Running;
   DWORD Result = WAIT_TIMEOUT;
   auto Ready = [&] {
-    if (Alertable && !Apcs.empty()) {
+    if (Alertable && !Me->Apcs.empty()) {
       Result = WAIT_IO_COMPLETION;
       return true;
     }
@@ -415,7 +547,12 @@ DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
       }
     return false;
   };
-  switch (blockUntil(Ready, Ms)) {
+  std::string What;
+  for (const Object *O : Objs)
+    What += (What.empty() ? "" : All ? " and " : " or ") + O->Label;
+  if (What.empty())
+    What = Alertable ? "a completion routine" : "nothing (an endless sleep)";
+  switch (blockUntil(Ready, Ms, std::string(Api) + " (" + Site + ")", What)) {
   case BlockResult::Ready:
     if (Result == WAIT_IO_COMPLETION) {
       runApcs();
@@ -432,12 +569,7 @@ DWORD Kernel::wait(const std::vector<HANDLE> &Hs, bool All, DWORD Ms,
     break;
   }
   std::vector<const Object *> Const(Objs.begin(), Objs.end());
-  std::string What;
-  for (const Object *O : Objs)
-    What += (What.empty() ? "" : All ? " and " : " or ") + O->Label;
-  if (What.empty())
-    What = Alertable ? "a completion routine" : "nothing (an endless sleep)";
-  hang(Api, What, Const);
+  hang(Const);
 }
 
 void Kernel::apiBoundary() {
@@ -461,37 +593,47 @@ void Kernel::apiBoundary() {
 
 void Kernel::finding(const std::string &Text) { Findings.push_back(Text); }
 
-void Kernel::hang(const char *Api, const std::string &WaitsFor,
-                  const std::vector<const Object *> &Waited) {
+void Kernel::hang(const std::vector<const Object *> &Waited,
+                  const char *Kind) {
   printf("VERDICT: %s\n", MemoryErrors.empty() ? "HANG" : "USE-AFTER-FREE");
+  if (*Kind)
+    printf("  %s\n", Kind);
   for (const std::string &M : MemoryErrors)
     printf("  memory: %s\n", M.c_str());
-  printf("  main thread blocked in %s (%s) waiting for %s, with no "
-         "other thread left to wake it\n",
-         Api, Site.c_str(), WaitsFor.c_str());
+  for (const Thread *T : Threads)
+    if (!T->Exited && !T->BlockedIn.empty() && (T->Ready || T == Running))
+      printf("  %s blocked in %s waiting for %s, with no other thread left "
+             "to wake it\n",
+             T->Label.c_str(), T->BlockedIn.c_str(), T->WaitsFor.c_str());
   bool Any = false;
   for (const auto &O : Ops) {
     if (O->State != OpState::Pending)
       continue;
     Any = true;
     printf("  pending: %s #%d (%s) on %s: %s\n", O->Api, O->Id,
-           O->Site.c_str(),
-           O->Target->Label.c_str(), O->Target->Dev->whyPending(*O).c_str());
+           O->Site.c_str(), O->Target->Label.c_str(),
+           O->Target->Dev->whyPending(*O).c_str());
   }
   for (const auto &O : Ops)
     if (O->State == OpState::Retired && O->RetiredWhy != "completed" &&
         O->RetiredWhy != "its completion routine ran" &&
+        O->RetiredWhy != "its packet was dequeued" &&
         O->Target->CompletionPort &&
         std::find(Waited.begin(), Waited.end(), O->Target->CompletionPort) !=
             Waited.end())
-      printf("  no packet: %s #%d (%s) %s\n", O->Api, O->Id,
-             O->Site.c_str(), O->RetiredWhy.c_str());
-  if (!Any && Apcs.empty())
+      printf("  no packet: %s #%d (%s) %s\n", O->Api, O->Id, O->Site.c_str(),
+             O->RetiredWhy.c_str());
+  bool AnyApc = false;
+  for (const Thread *T : Threads)
+    for (const Apc &A : T->Apcs) {
+      AnyApc = true;
+      printf("  queued: the completion routine of %s #%d (%s) runs only in "
+             "an alertable wait of %s\n",
+             A.Operation->Api, A.Operation->Id, A.Operation->Site.c_str(),
+             T->Label.c_str());
+    }
+  if (!Any && !AnyApc)
     printf("  nothing is pending that could complete\n");
-  for (const auto &A : Apcs)
-    printf("  queued: the completion routine of %s #%d (%s) runs only "
-           "in an alertable wait\n",
-           A.Operation->Api, A.Operation->Id, A.Operation->Site.c_str());
   for (const std::string &F : Findings)
     printf("  finding: %s\n", F.c_str());
   fflush(stdout);
@@ -500,9 +642,12 @@ void Kernel::hang(const char *Api, const std::string &WaitsFor,
 
 void Kernel::finish() {
   apiBoundary();
-  // The outside world goes on after the program's last call: a late peer
-  // write still lands in whatever memory the pending read was given.
-  blockUntil([] { return false; }, INFINITE);
+  // The process exits (spec 2.4): no other thread runs again. The outside
+  // world goes on after the program's last call: a late peer write still
+  // lands in whatever memory the pending read was given.
+  Finishing = true;
+  while (letTimePass()) {
+  }
   apiBoundary();
   printf("VERDICT: %s\n", MemoryErrors.empty() ? "CLEAN" : "USE-AFTER-FREE");
   for (const std::string &M : MemoryErrors)

@@ -38,7 +38,7 @@ constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
 constexpr NTSTATUS StatusHandlesClosed = (NTSTATUS)0x8000000A;
 DWORD win32Error(NTSTATUS S); // RtlNtStatusToDosError, for the statuses used
 
-enum class ObjType { Process, Event, Port, File };
+enum class ObjType { Process, Event, Port, File, Thread };
 
 struct Object {
   ObjType Type;
@@ -80,6 +80,28 @@ struct Process : Object {
 };
 
 struct File;
+struct Op;
+
+/// A queued user APC: a completion routine waiting for an alertable wait
+/// of its thread.
+struct Apc {
+  LPOVERLAPPED_COMPLETION_ROUTINE Routine;
+  DWORD Error, Bytes;
+  LPOVERLAPPED Ov;
+  Op *Operation;
+};
+
+/// A Win32 thread: a real pthread that runs only while it holds the baton.
+struct Thread : Object {
+  int Tid;
+  bool Exited = false;
+  std::deque<Apc> Apcs;
+  // While blocked: what would let it go on, and until when it may wait.
+  const std::function<bool()> *Ready = nullptr;
+  uint64_t Deadline = UINT64_MAX;
+  std::string BlockedIn, WaitsFor; // for HANG reports
+  Thread(int T, std::string L) : Object(ObjType::Thread, std::move(L)), Tid(T) {}
+};
 
 enum class StartKind { Pending, Complete, SyncFail };
 struct StartResult {
@@ -119,6 +141,7 @@ enum class OpState { Pending, AwaitDequeue, AwaitApc, Retired };
 struct Op {
   int Id;
   OpKind Kind;
+  Thread *Issuer = nullptr;
   const char *Api;
   std::string Site; // "file.c:12"
   File *Target;
@@ -195,17 +218,26 @@ public:
   bool isSignaled(Object &O) const;
   void consume(Object &O);
   void runApcs();
-  [[noreturn]] void hang(const char *Api, const std::string &WaitsFor,
-                         const std::vector<const Object *> &Objects);
+  [[noreturn]] void hang(const std::vector<const Object *> &Objects,
+                         const char *Kind = "");
   void apiBoundary(); // FREED_WHILE_PENDING checks
 
   /// Outside actions on the virtual clock: a remote peer that writes
-  /// later, a child process that exits. They run when the program blocks
-  /// past their time, or when it finishes.
+  /// later, a child process that exits. They run when every thread is
+  /// blocked past their time, and when the program finishes.
   void schedule(uint64_t At, std::string What, std::function<void()> Action);
   enum class BlockResult { Ready, TimedOut, Stuck };
-  /// Lets virtual time pass until Ready() holds or Ms elapse.
-  BlockResult blockUntil(const std::function<bool()> &Ready, DWORD Ms);
+  /// Blocks the running thread until Ready() holds or Ms elapse, letting
+  /// other threads run and virtual time pass meanwhile.
+  BlockResult blockUntil(const std::function<bool()> &Ready, DWORD Ms,
+                         const std::string &BlockedIn = "",
+                         const std::string &WaitsFor = "");
+
+  // Threads (§2.4, §2.7).
+  Thread *running() const { return Running; }
+  HANDLE createThread(DWORD(WINAPI *Proc)(LPVOID), LPVOID Param);
+  [[noreturn]] void exitThread();
+  void noteProgress() { LastProgress = Now; }
 
   // Results.
   void finding(const std::string &Text);
@@ -220,19 +252,24 @@ public:
   int NextPid = 1;
 
 private:
-  Kernel() = default;
+  Kernel();
+  /// The next thread that can run, Me last; null if none can.
+  Thread *pickRunnable(Thread *Me) const;
+  /// Hands the baton to Next and waits until it comes back to Me.
+  void switchTo(Thread *Me, Thread *Next);
+  /// With every thread blocked: runs the next outside action or reaches the
+  /// next deadline. False if nothing can ever happen.
+  bool letTimePass();
+
   std::map<uintptr_t, HandleEntry> Handles;
   uintptr_t NextHandle = 0x100;
   std::vector<std::unique_ptr<Object>> Objects;
   std::vector<std::unique_ptr<Device>> Devices;
   std::vector<std::unique_ptr<Op>> Ops;
-  struct Apc {
-    LPOVERLAPPED_COMPLETION_ROUTINE Routine;
-    DWORD Error, Bytes;
-    LPOVERLAPPED Ov;
-    Op *Operation;
-  };
-  std::deque<Apc> Apcs;
+  std::vector<Thread *> Threads;
+  Thread *Running = nullptr;
+  bool Finishing = false; // the process is exiting: no thread runs again
+  uint64_t LastProgress = 0;
   struct Timer {
     uint64_t At;
     std::string What;

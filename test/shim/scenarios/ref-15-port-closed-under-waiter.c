@@ -1,0 +1,26 @@
+// Spec 2.10 #15: a thread waits on a port; another closes the port's last
+// handle: the waiter wakes with ERROR_ABANDONED_WAIT_0.
+// RUN: %shim_cc && %shim_run | FileCheck %s
+// REQUIRES: shim
+#include "shim_scenario.h"
+#include "iodrain_shim.h"
+
+static HANDLE port;
+
+static DWORD WINAPI closer(LPVOID unused) {
+  CloseHandle(port);
+  return 0;
+}
+
+int main(void) {
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  CreateThread(NULL, 0, closer, NULL, 0, NULL);
+  // CHECK: GetQueuedCompletionStatus: FALSE 735
+  say("GetQueuedCompletionStatus",
+      GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE));
+  // CHECK-NEXT: VERDICT: CLEAN
+  ShimFinish();
+}
