@@ -261,7 +261,11 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
   }
   if (P->Closed)
     return fail(ERROR_ABANDONED_WAIT_0);
-  switch (K().blockUntil([&] { return !P->Packets.empty() || P->Closed; },
+  // Closing the port's last handle wakes its waiters on Windows 10; Wine 8
+  // leaves them waiting (spec 2.9).
+  bool WakesOnClose = !K().Wine8;
+  switch (K().blockUntil(
+      [&] { return !P->Packets.empty() || (P->Closed && WakesOnClose); },
                          Ms, "GetQueuedCompletionStatus (" + K().Site + ")",
                          P->Label)) {
   case Kernel::BlockResult::Ready:
