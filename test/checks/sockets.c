@@ -1,6 +1,7 @@
 // Winsock overlapped I/O and closesocket.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <winsock2.h>
 #include <mswsock.h>
 #include <windows.h>
@@ -106,3 +107,71 @@ void connect_ex_fixed(SOCKET s, LPFN_CONNECTEX connect_ex,
   WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags);
   closesocket(s);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: sockets on the shim's loopback, also held by a child (an
+// inherited socket, the default for Winsock sockets); the peer sends or
+// reads after ten seconds; connections arrive after ten seconds.
+#include "shim_twins.h"
+
+static SOCKET twin_socket, twin_peer;
+static void twin_sockets(void) {
+  HANDLE inherited;
+  ShimSocketPair(&twin_socket, &twin_peer);
+  twin_child = ShimCreateChildProcess();
+  DuplicateHandle(GetCurrentProcess(), (HANDLE)twin_socket, twin_child,
+                  &inherited, 0, TRUE, DUPLICATE_SAME_ACCESS);
+}
+static void twin_run_recv(void (*fn)(SOCKET)) {
+  twin_sockets();
+  ShimPeerWriteAt((HANDLE)twin_peer, "late answer", 11, 10000);
+  fn(twin_socket);
+}
+static void twin_run_send(void (*fn)(SOCKET)) {
+  twin_sockets();
+  ShimSocketSendQuota(twin_socket, 0); // the send buffer is full
+  ShimPeerReadsAt(twin_peer, 10000);
+  fn(twin_socket);
+}
+static SOCKET twin_listener(void) {
+  HANDLE inherited;
+  SOCKET l = ShimListeningSocket();
+  twin_child = ShimCreateChildProcess();
+  DuplicateHandle(GetCurrentProcess(), (HANDLE)l, twin_child, &inherited, 0,
+                  TRUE, DUPLICATE_SAME_ACCESS);
+  ShimIncomingConnectionAt(l, 10000);
+  return l;
+}
+static void twin_recv_bug(void) { twin_run_recv(recv_bug); }
+static void twin_recv_fixed(void) { twin_run_recv(recv_fixed); }
+static void twin_recv_immediate_fixed(void) {
+  twin_run_recv(recv_immediate_fixed);
+}
+static void twin_send_alias_bug(void) { twin_run_send(send_alias_bug); }
+static void twin_send_alias_fixed(void) { twin_run_send(send_alias_fixed); }
+static void twin_accept_bug(void) {
+  SOCKET l = twin_listener();
+  accept_bug(l, INVALID_SOCKET);
+}
+static void twin_accept_fixed(void) {
+  SOCKET l = twin_listener();
+  HANDLE port = CreateIoCompletionPort((HANDLE)l, NULL, 1, 0);
+  accept_fixed(l, INVALID_SOCKET, port);
+}
+static void twin_connect_ex_bug(void) {
+  struct sockaddr to = {0};
+  twin_sockets();
+  connect_ex_bug(twin_socket, ShimConnectExCompletingAt(10000), &to,
+                 sizeof to);
+}
+static void twin_connect_ex_fixed(void) {
+  struct sockaddr to = {0};
+  twin_sockets();
+  connect_ex_fixed(twin_socket, ShimConnectExCompletingAt(10000), &to,
+                   sizeof to);
+}
+
+TWIN_MAIN(TWIN(recv_bug), TWIN(recv_fixed), TWIN(recv_immediate_fixed),
+          TWIN(send_alias_bug), TWIN(send_alias_fixed), TWIN(accept_bug),
+          TWIN(accept_fixed), TWIN(connect_ex_bug), TWIN(connect_ex_fixed))
+#endif

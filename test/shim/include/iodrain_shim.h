@@ -35,6 +35,21 @@ void ShimDeviceCompleteAt(HANDLE device, DWORD at_ms);
  * next scheduler step) instead of inside CancelIo/CancelIoEx. */
 void ShimDeferCancellation(HANDLE file);
 
+/* Sockets on a simulated loopback (spec 2.6.2). Include winsock2.h first.
+ * A connected pair; a listening socket and connections that arrive later;
+ * a ConnectEx that connects after at_ms; the send quota of a socket (0: a
+ * send pends until the peer reads); a peer that reads everything later. */
+#ifdef IODRAIN_SHIM_WINSOCK2_H
+void ShimSocketPair(SOCKET *a, SOCKET *b);
+SOCKET ShimListeningSocket(void);
+void ShimIncomingConnectionAt(SOCKET listener, DWORD at_ms);
+#ifdef IODRAIN_SHIM_MSWSOCK_H
+LPFN_CONNECTEX ShimConnectExCompletingAt(DWORD at_ms);
+#endif
+void ShimSocketSendQuota(SOCKET s, DWORD bytes);
+void ShimPeerReadsAt(SOCKET peer, DWORD at_ms);
+#endif
+
 /* Ends the run: lets scheduled outside actions happen, prints the verdict
  * and exits the process. */
 void ShimFinish(void);

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Kernel.h"
+#include <winsock2.h>
+#include <mswsock.h>
 #include "iodrain_shim.h"
 
 #include <cstdio>
@@ -328,7 +330,8 @@ BOOL WINAPI CancelIoEx(HANDLE H, LPOVERLAPPED Ov) {
 }
 
 static BOOL overlappedResult(const char *Api, HANDLE H, LPOVERLAPPED Ov,
-                             LPDWORD Bytes, DWORD Ms, BOOL Alertable) {
+                             LPDWORD Bytes, DWORD Ms, BOOL Alertable,
+                             DWORD (*MapError)(NTSTATUS) = win32Error) {
   OVERLAPPED Copy;
   if (!K().kernelRead(Ov, &Copy, sizeof Copy, "the OVERLAPPED", nullptr))
     return fail(998); // ERROR_NOACCESS
@@ -353,7 +356,7 @@ static BOOL overlappedResult(const char *Api, HANDLE H, LPOVERLAPPED Ov,
     St = StatusSuccess; // Wine treats a still-pending IOSB as success (§2.11)
   if (St >= 0)
     return TRUE;
-  return fail(win32Error(St));
+  return fail(MapError(St));
 }
 
 BOOL WINAPI GetOverlappedResultEx(HANDLE H, LPOVERLAPPED Ov, LPDWORD Bytes,
@@ -390,7 +393,105 @@ BOOL WINAPI ReadDirectoryChangesW(HANDLE, LPVOID, DWORD, BOOL, DWORD, LPDWORD,
   return fail(ERROR_INVALID_FUNCTION); // not modelled
 }
 
+// --- Winsock (spec 2.3, sockets) -----------------------------------------
+
+int WINAPI WSAGetLastError(void) { return (int)K().LastError; }
+
+int WINAPI WSARecv(SOCKET S, LPWSABUF Bufs, DWORD Count, LPDWORD Received,
+                   LPDWORD, LPWSAOVERLAPPED Ov,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  if (Routine || Count != 1)
+    return fail(ERROR_INVALID_FUNCTION), SOCKET_ERROR; // not modelled
+  BOOL Ok = startIo(OpKind::Read, "WSARecv", (HANDLE)S, Bufs[0].buf,
+                    Bufs[0].len, Received, Ov, nullptr);
+  return Ok ? 0 : SOCKET_ERROR;
+}
+
+int WINAPI WSASend(SOCKET S, LPWSABUF Bufs, DWORD Count, LPDWORD Sent, DWORD,
+                   LPWSAOVERLAPPED Ov,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  if (Routine || Count != 1)
+    return fail(ERROR_INVALID_FUNCTION), SOCKET_ERROR; // not modelled
+  BOOL Ok = startIo(OpKind::Write, "WSASend", (HANDLE)S, Bufs[0].buf,
+                    Bufs[0].len, Sent, Ov, nullptr);
+  return Ok ? 0 : SOCKET_ERROR;
+}
+
+BOOL WINAPI WSAGetOverlappedResult(SOCKET S, LPWSAOVERLAPPED Ov, LPDWORD Bytes,
+                                   BOOL Wait, LPDWORD Flags) {
+  if (Flags)
+    *Flags = 0;
+  return overlappedResult("WSAGetOverlappedResult", (HANDLE)S, Ov, Bytes,
+                          Wait ? INFINITE : 0, FALSE, wsaError);
+}
+
+int WINAPI closesocket(SOCKET S) {
+  K().apiBoundary();
+  if (!K().closeHandle((HANDLE)S))
+    return fail(10038), SOCKET_ERROR; // WSAENOTSOCK
+  return 0;
+}
+
+BOOL WINAPI AcceptEx(SOCKET Listener, SOCKET, PVOID Buffer, DWORD, DWORD,
+                     DWORD, LPDWORD Received, LPOVERLAPPED Ov) {
+  return startIo(OpKind::Listen, "AcceptEx", (HANDLE)Listener, Buffer, 0,
+                 Received, Ov, nullptr);
+}
+
+static DWORD ConnectCompletesAt = INFINITE;
+static BOOL PASCAL shimConnectEx(SOCKET S, const struct sockaddr *, int,
+                                 PVOID, DWORD, LPDWORD Sent,
+                                 LPOVERLAPPED Ov) {
+  File *F = fileOf((HANDLE)S);
+  BOOL Ok = startIo(OpKind::Connect, "ConnectEx", (HANDLE)S, nullptr, 0, Sent,
+                    Ov, nullptr);
+  if (!Ok && K().LastError == ERROR_IO_PENDING && F &&
+      ConnectCompletesAt != INFINITE)
+    for (Op *O : K().pendingOps(*F))
+      if (O->Kind == OpKind::Connect)
+        K().schedule(ConnectCompletesAt, "a connection completes", [O] {
+          if (O->State == OpState::Pending) {
+            Kernel::get().complete(*O, StatusSuccess, 0);
+          }
+        });
+  return Ok;
+}
+
 // --- Harness calls (iodrain_shim.h) ------------------------------------
+
+void ShimSocketPair(SOCKET *A, SOCKET *B) {
+  File *FA, *FB;
+  createSocketPair(FA, FB, K().Site);
+  *A = (SOCKET)K().addHandle(FA, 0, site("ShimSocketPair"));
+  *B = (SOCKET)K().addHandle(FB, 0, site("ShimSocketPair"));
+}
+
+SOCKET ShimListeningSocket(void) {
+  return (SOCKET)K().addHandle(createListener(K().Site), 0,
+                               site("ShimListeningSocket"));
+}
+
+void ShimIncomingConnectionAt(SOCKET Listener, DWORD AtMs) {
+  File *F = fileOf((HANDLE)Listener);
+  if (F)
+    K().schedule(AtMs, "a connection arrives", [F] { acceptIncoming(*F); });
+}
+
+LPFN_CONNECTEX ShimConnectExCompletingAt(DWORD AtMs) {
+  ConnectCompletesAt = AtMs;
+  return shimConnectEx;
+}
+
+void ShimSocketSendQuota(SOCKET S, DWORD Bytes) {
+  if (File *F = fileOf((HANDLE)S))
+    setSendQuota(*F, Bytes);
+}
+
+void ShimPeerReadsAt(SOCKET Peer, DWORD AtMs) {
+  File *F = fileOf((HANDLE)Peer);
+  if (F)
+    K().schedule(AtMs, "the peer reads", [F] { peerReadsAll(*F); });
+}
 
 HANDLE ShimCreateChildProcess(void) {
   int Pid = K().NextPid++;

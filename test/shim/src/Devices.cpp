@@ -55,6 +55,7 @@ public:
       Listens.push_back(&O);
       return {StartKind::Pending};
     case OpKind::Ioctl:
+    case OpKind::Connect:
       return {StartKind::SyncFail, StatusInvalidParameter};
     }
     return {StartKind::SyncFail, StatusInvalidParameter};
@@ -183,6 +184,177 @@ public:
   }
 };
 
+/// A connected stream socket pair (spec 2.6.2): receives pend until the
+/// peer sends; sends complete while they fit the send quota (unbounded by
+/// default) and otherwise pend until the peer reads. Closing an end aborts
+/// its own requests; the peer sees a graceful close.
+class SocketDevice : public Device {
+public:
+  File *Ends[2] = {nullptr, nullptr};
+  bool Closed[2] = {false, false};
+  std::string Data[2]; // sent by end i, not yet read by the other
+  std::deque<Op *> Recvs[2], Sends[2], Connects[2];
+  size_t Quota[2] = {SIZE_MAX, SIZE_MAX};
+
+  StartResult start(Op &O) override {
+    Kernel &K = Kernel::get();
+    int E = O.Target->End;
+    switch (O.Kind) {
+    case OpKind::Read:
+      if (!Data[1 - E].empty()) {
+        DWORD N = (DWORD)std::min<size_t>(O.Length, Data[1 - E].size());
+        K.kernelWrite(O.Buffer, Data[1 - E].data(), N, "the data", &O);
+        Data[1 - E].erase(0, N);
+        return {StartKind::Complete, StatusSuccess, N};
+      }
+      if (Closed[1 - E])
+        return {StartKind::Complete, StatusSuccess, 0}; // graceful close
+      Recvs[E].push_back(&O);
+      return {StartKind::Pending};
+    case OpKind::Write:
+      if (Closed[1 - E])
+        return {StartKind::SyncFail, StatusConnectionReset};
+      if (Data[E].size() + O.Length > Quota[E]) {
+        Sends[E].push_back(&O);
+        return {StartKind::Pending};
+      }
+      append(O);
+      return {StartKind::Complete, StatusSuccess, O.Length};
+    case OpKind::Connect:
+      Connects[E].push_back(&O);
+      return {StartKind::Pending};
+    default:
+      return {StartKind::SyncFail, StatusInvalidParameter};
+    }
+  }
+
+  void append(Op &O) {
+    std::string Bytes(O.Length, '\0');
+    Kernel::get().kernelRead(O.Buffer, Bytes.data(), O.Length, "the data",
+                             &O);
+    int E = O.Target->End;
+    Data[E] += Bytes;
+    serveRecvs(1 - E);
+  }
+
+  void serveRecvs(int E) {
+    Kernel &K = Kernel::get();
+    while (!Recvs[E].empty() && !Data[1 - E].empty()) {
+      Op *O = Recvs[E].front();
+      Recvs[E].pop_front();
+      DWORD N = (DWORD)std::min<size_t>(O->Length, Data[1 - E].size());
+      K.kernelWrite(O->Buffer, Data[1 - E].data(), N, "the data", O);
+      Data[1 - E].erase(0, N);
+      K.complete(*O, StatusSuccess, N);
+    }
+  }
+
+  void peerReads(int Reader) {
+    Kernel &K = Kernel::get();
+    int Sender = 1 - Reader;
+    Data[Sender].clear();
+    std::deque<Op *> Waiting;
+    Waiting.swap(Sends[Sender]);
+    for (Op *O : Waiting) {
+      std::string Bytes(O->Length, '\0');
+      K.kernelRead(O->Buffer, Bytes.data(), O->Length, "the data", O);
+      K.complete(*O, StatusSuccess, O->Length);
+    }
+  }
+
+  bool unqueue(Op &O) {
+    for (int E = 0; E < 2; ++E)
+      for (auto *Q : {&Recvs[E], &Sends[E], &Connects[E]}) {
+        auto It = std::find(Q->begin(), Q->end(), &O);
+        if (It != Q->end()) {
+          Q->erase(It);
+          return true;
+        }
+      }
+    return false;
+  }
+
+  void cancel(Op &O) override {
+    if (unqueue(O))
+      Kernel::get().complete(O, StatusCancelled, 0);
+  }
+
+  void cleanup(File &F) override {
+    Kernel &K = Kernel::get();
+    int E = F.End;
+    Closed[E] = true;
+    std::vector<Op *> Aborted(Recvs[E].begin(), Recvs[E].end());
+    Aborted.insert(Aborted.end(), Sends[E].begin(), Sends[E].end());
+    Aborted.insert(Aborted.end(), Connects[E].begin(), Connects[E].end());
+    Recvs[E].clear();
+    Sends[E].clear();
+    Connects[E].clear();
+    for (Op *O : Aborted)
+      K.complete(*O, K.Wine8 ? StatusHandlesClosed : StatusConnectionAborted,
+                 0);
+    std::deque<Op *> PeerRecvs;
+    PeerRecvs.swap(Recvs[1 - E]);
+    for (Op *O : PeerRecvs)
+      K.complete(*O, StatusSuccess, 0); // the peer sees a graceful close
+  }
+
+  std::string whyPending(const Op &O) const override {
+    Kernel &K = Kernel::get();
+    int E = O.Target->End;
+    const File &Own = *Ends[E];
+    std::string Why =
+        O.Kind == OpKind::Read    ? "it waits for data from the peer socket"
+        : O.Kind == OpKind::Write ? "it waits for the peer to read (the send "
+                                    "buffer is full)"
+                                  : "it waits for the connection to complete";
+    if (Own.HandleCount > 0 && !Own.CleanedUp)
+      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
+             "did not cancel it: it still has " + K.describeHandles(Own);
+    return Why;
+  }
+};
+
+/// A listening socket: AcceptEx pends until a connection arrives.
+class ListenerDevice : public Device {
+public:
+  std::deque<Op *> Accepts;
+  StartResult start(Op &O) override {
+    if (O.Kind != OpKind::Listen)
+      return {StartKind::SyncFail, StatusInvalidParameter};
+    Accepts.push_back(&O);
+    return {StartKind::Pending};
+  }
+  void incoming() {
+    if (Accepts.empty())
+      return;
+    Op *O = Accepts.front();
+    Accepts.pop_front();
+    Kernel::get().complete(*O, StatusSuccess, 0);
+  }
+  void cancel(Op &O) override {
+    auto It = std::find(Accepts.begin(), Accepts.end(), &O);
+    if (It == Accepts.end())
+      return;
+    Accepts.erase(It);
+    Kernel::get().complete(O, StatusCancelled, 0);
+  }
+  void cleanup(File &) override {
+    std::deque<Op *> Aborted;
+    Aborted.swap(Accepts);
+    for (Op *O : Aborted)
+      Kernel::get().complete(*O, StatusConnectionAborted, 0);
+  }
+  std::string whyPending(const Op &O) const override {
+    const File &Own = *O.Target;
+    std::string Why = "it waits for an incoming connection";
+    if (Own.HandleCount > 0 && !Own.CleanedUp)
+      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
+             "did not cancel it: it still has " +
+             Kernel::get().describeHandles(Own);
+    return Why;
+  }
+};
+
 std::map<std::wstring, PipeDevice *> &listeningPipes() {
   static std::map<std::wstring, PipeDevice *> Pipes;
   return Pipes;
@@ -220,6 +392,38 @@ File *connectClient(const std::wstring &Name) {
   for (Op *O : Listens)
     Kernel::get().complete(*O, StatusSuccess, 0);
   return Dev->Ends[1];
+}
+
+void createSocketPair(File *&A, File *&B, const std::string &Site) {
+  Kernel &K = Kernel::get();
+  auto *Dev = static_cast<SocketDevice *>(
+      K.own(std::make_unique<SocketDevice>()));
+  A = K.make<File>("socket (" + Site + ")");
+  B = K.make<File>("peer socket (" + Site + ")");
+  A->Dev = B->Dev = Dev;
+  A->End = 0;
+  B->End = 1;
+  Dev->Ends[0] = A;
+  Dev->Ends[1] = B;
+}
+
+File *createListener(const std::string &Site) {
+  Kernel &K = Kernel::get();
+  File *L = K.make<File>("listening socket (" + Site + ")");
+  L->Dev = K.own(std::make_unique<ListenerDevice>());
+  return L;
+}
+
+void acceptIncoming(File &Listener) {
+  static_cast<ListenerDevice *>(Listener.Dev)->incoming();
+}
+
+void peerReadsAll(File &Peer) {
+  static_cast<SocketDevice *>(Peer.Dev)->peerReads(Peer.End);
+}
+
+void setSendQuota(File &F, size_t Bytes) {
+  static_cast<SocketDevice *>(F.Dev)->Quota[F.End] = Bytes;
 }
 
 Device *createDiskDevice() {

@@ -2,6 +2,8 @@
 
 #include "Kernel.h"
 
+#include <winsock2.h>
+
 #include <sanitizer/asan_interface.h>
 
 #include <algorithm>
@@ -33,6 +35,8 @@ DWORD win32Error(NTSTATUS S) {
   case (uint32_t)StatusInvalidParameter: return ERROR_INVALID_PARAMETER;
   case (uint32_t)StatusInvalidHandle: return ERROR_INVALID_HANDLE;
   case (uint32_t)StatusHandlesClosed: return 676; // ERROR_HANDLES_CLOSED
+  case (uint32_t)StatusConnectionAborted: return ERROR_CONNECTION_ABORTED;
+  case (uint32_t)StatusConnectionReset: return ERROR_NETNAME_DELETED;
   default: return 317; // ERROR_MR_MID_NOT_FOUND: a status the shim does not map
   }
 }
@@ -43,6 +47,15 @@ namespace {
 std::mutex BatonMutex;
 std::condition_variable BatonMoved;
 } // namespace
+
+DWORD wsaError(NTSTATUS S) {
+  switch ((uint32_t)S) {
+  case (uint32_t)StatusCancelled: return ERROR_OPERATION_ABORTED;
+  case (uint32_t)StatusConnectionAborted: return 10053; // WSAECONNABORTED
+  case (uint32_t)StatusConnectionReset: return 10054;   // WSAECONNRESET
+  default: return win32Error(S);
+  }
+}
 
 Kernel::Kernel() {
   Thread *Main = make<Thread>(1, "main thread");

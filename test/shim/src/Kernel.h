@@ -36,6 +36,10 @@ constexpr NTSTATUS StatusPipeClosing = (NTSTATUS)0xC00000B1;
 constexpr NTSTATUS StatusInvalidParameter = (NTSTATUS)0xC000000D;
 constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
 constexpr NTSTATUS StatusHandlesClosed = (NTSTATUS)0x8000000A;
+constexpr NTSTATUS StatusConnectionAborted = (NTSTATUS)0xC0000241;
+constexpr NTSTATUS StatusConnectionReset = (NTSTATUS)0xC000020D;
+/// The Winsock error for a status (WSAGetOverlappedResult, §2.3).
+DWORD wsaError(NTSTATUS S);
 DWORD win32Error(NTSTATUS S); // RtlNtStatusToDosError, for the statuses used
 
 enum class ObjType { Process, Event, Port, File, Thread };
@@ -135,7 +139,7 @@ struct File : Object {
   File(std::string L) : Object(ObjType::File, std::move(L)) {}
 };
 
-enum class OpKind { Read, Write, Listen, Ioctl };
+enum class OpKind { Read, Write, Listen, Ioctl, Connect };
 enum class OpState { Pending, AwaitDequeue, AwaitApc, Retired };
 
 struct Op {
@@ -288,6 +292,14 @@ void createPipe(bool Connected, File *&Server, File *&Client,
                 const std::string &Site);
 Device *createNoCancelDevice();
 Device *createDiskDevice();
+/// A connected socket pair (spec 2.6.2): returns the two ends.
+void createSocketPair(File *&A, File *&B, const std::string &Site);
+File *createListener(const std::string &Site);
+/// Completes the first pending AcceptEx of a listener.
+void acceptIncoming(File &Listener);
+/// The peer end reads everything sent to it: pending sends complete.
+void peerReadsAll(File &Peer);
+void setSendQuota(File &F, size_t Bytes);
 /// Connects a client to the listening instance named Name, if any.
 File *connectClient(const std::wstring &Name);
 void registerListeningPipe(const std::wstring &Name, File *Server);
