@@ -234,6 +234,30 @@ WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED ov,
 WINBASEAPI BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle,
                                                           BYTE Flags);
 
+WINBASEAPI BOOL WINAPI GetQueuedCompletionStatusEx(
+    HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpEntries, ULONG ulCount,
+    PULONG ulNumEntriesRemoved, DWORD dwMilliseconds, BOOL fAlertable);
+
+/* Thread-pool I/O. */
+typedef struct _TP_IO TP_IO, *PTP_IO;
+typedef struct _TP_CALLBACK_INSTANCE TP_CALLBACK_INSTANCE,
+    *PTP_CALLBACK_INSTANCE;
+typedef struct _TP_CALLBACK_ENVIRON_V3 TP_CALLBACK_ENVIRON,
+    *PTP_CALLBACK_ENVIRON;
+typedef void(WINAPI *PTP_WIN32_IO_CALLBACK)(PTP_CALLBACK_INSTANCE Instance,
+                                            PVOID Context, PVOID Overlapped,
+                                            ULONG IoResult,
+                                            ULONG_PTR NumberOfBytesTransferred,
+                                            PTP_IO Io);
+WINBASEAPI PTP_IO WINAPI CreateThreadpoolIo(HANDLE fl,
+                                            PTP_WIN32_IO_CALLBACK pfnio,
+                                            PVOID pv, PTP_CALLBACK_ENVIRON pcbe);
+WINBASEAPI void WINAPI StartThreadpoolIo(PTP_IO pio);
+WINBASEAPI void WINAPI CancelThreadpoolIo(PTP_IO pio);
+WINBASEAPI void WINAPI WaitForThreadpoolIoCallbacks(PTP_IO pio,
+                                                    BOOL fCancelPendingCallbacks);
+WINBASEAPI void WINAPI CloseThreadpoolIo(PTP_IO pio);
+
 /* Declared so that case files compile; not modelled: they fail with
  * ERROR_INVALID_FUNCTION and their cases have no runtime twin yet. */
 #define LOCKFILE_EXCLUSIVE_LOCK 0x00000002
@@ -290,6 +314,12 @@ void ShimSetSite(const char *file, int line);
 #define GetOverlappedResult(...) IODRAIN_SHIM_SITE(GetOverlappedResult(__VA_ARGS__))
 #define GetOverlappedResultEx(...) IODRAIN_SHIM_SITE(GetOverlappedResultEx(__VA_ARGS__))
 #define CreateThread(...) IODRAIN_SHIM_SITE(CreateThread(__VA_ARGS__))
+#define GetQueuedCompletionStatusEx(...) IODRAIN_SHIM_SITE(GetQueuedCompletionStatusEx(__VA_ARGS__))
+#define CreateThreadpoolIo(...) IODRAIN_SHIM_SITE(CreateThreadpoolIo(__VA_ARGS__))
+#define StartThreadpoolIo(...) IODRAIN_SHIM_SITE(StartThreadpoolIo(__VA_ARGS__))
+#define CancelThreadpoolIo(...) IODRAIN_SHIM_SITE(CancelThreadpoolIo(__VA_ARGS__))
+#define WaitForThreadpoolIoCallbacks(...) IODRAIN_SHIM_SITE(WaitForThreadpoolIoCallbacks(__VA_ARGS__))
+#define CloseThreadpoolIo(...) IODRAIN_SHIM_SITE(CloseThreadpoolIo(__VA_ARGS__))
 #define SetFileCompletionNotificationModes(...) IODRAIN_SHIM_SITE(SetFileCompletionNotificationModes(__VA_ARGS__))
 #endif
 

@@ -55,6 +55,7 @@ BOOL startIo(OpKind Kind, const char *Api, HANDLE H, void *Buf, DWORD Len,
 extern "C" {
 
 void ShimSetSite(const char *File, int Line) {
+  K().apiCalled();
   const char *Base = strrchr(File, '/');
   K().Site = std::string(Base ? Base + 1 : File) + ":" + std::to_string(Line);
 }
@@ -280,6 +281,56 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
     break;
   }
   K().hang({P});
+}
+
+BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE H, LPOVERLAPPED_ENTRY Entries,
+                                        ULONG Count, PULONG Removed, DWORD Ms,
+                                        BOOL Alertable) {
+  K().apiBoundary();
+  *Removed = 0;
+  Port *P = K().lookupAs<Port>(H, ObjType::Port);
+  if (!P)
+    return fail(ERROR_INVALID_HANDLE);
+  Thread *Me = K().running();
+  bool WakesOnClose = !K().Wine8;
+  auto Ready = [&] {
+    return !P->Packets.empty() || (P->Closed && WakesOnClose) ||
+           (Alertable && !Me->Apcs.empty());
+  };
+  switch (K().blockUntil(Ready, Ms,
+                         "GetQueuedCompletionStatusEx (" + K().Site + ")",
+                         P->Label)) {
+  case Kernel::BlockResult::TimedOut:
+    return fail(WAIT_TIMEOUT);
+  case Kernel::BlockResult::Stuck:
+    K().hang({P});
+  case Kernel::BlockResult::Ready:
+    break;
+  }
+  if (P->Packets.empty()) {
+    if (Alertable && !Me->Apcs.empty()) {
+      K().runApcs();
+      return fail(WAIT_IO_COMPLETION);
+    }
+    return fail(ERROR_ABANDONED_WAIT_0);
+  }
+  while (*Removed < Count && !P->Packets.empty()) {
+    Packet Pk = P->Packets.front();
+    P->Packets.pop_front();
+    K().noteProgress();
+    if (Pk.Operation) {
+      if (Pk.Operation->IosbDeferred)
+        K().writeIosb(*Pk.Operation);
+      Pk.Operation->State = OpState::Retired;
+      Pk.Operation->RetiredWhy = "its packet was dequeued";
+    }
+    Entries[*Removed].lpCompletionKey = Pk.Key;
+    Entries[*Removed].lpOverlapped = Pk.Ov;
+    Entries[*Removed].Internal = (ULONG_PTR)(uint32_t)Pk.Status;
+    Entries[*Removed].dwNumberOfBytesTransferred = (DWORD)Pk.Information;
+    ++*Removed;
+  }
+  return TRUE;
 }
 
 BOOL WINAPI PostQueuedCompletionStatus(HANDLE H, DWORD Bytes, ULONG_PTR Key,

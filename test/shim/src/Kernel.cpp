@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <atomic>
+#include <chrono>
 #include <thread>
 #include <cstdio>
 #include <cstdlib>
@@ -494,6 +496,47 @@ HANDLE Kernel::createThread(DWORD(WINAPI *Proc)(LPVOID), LPVOID Param) {
   return H;
 }
 
+void Kernel::createInternalThread(std::string Label,
+                                  std::function<void()> Body) {
+  Thread *T = make<Thread>((int)Threads.size() + 1, std::move(Label));
+  T->Internal = true;
+  Threads.push_back(T);
+  std::thread([T, Body] {
+    {
+      std::unique_lock<std::mutex> Lock(BatonMutex);
+      BatonMoved.wait(Lock, [&] { return Kernel::get().running() == T; });
+    }
+    Body();
+  }).detach();
+}
+
+void Kernel::apiCalled() {
+  static std::atomic<uint64_t> Calls{0};
+  static std::once_flag Started;
+  ++Calls;
+  // Spec 2.7: a thread that stays in program code without calling the
+  // shim for long is spinning; report it rather than run forever.
+  std::call_once(Started, [] {
+    std::thread([] {
+      uint64_t Seen = Calls.load();
+      int Quiet = 0;
+      while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        uint64_t Now = Calls.load();
+        Quiet = Now == Seen ? Quiet + 1 : 0;
+        Seen = Now;
+        if (Quiet >= 20) {
+          printf("VERDICT: HANG\n  watchdog: no call into the shim for 10 "
+                 "seconds of real time: a thread spins in program code "
+                 "(lower confidence: not a deterministic verdict)\n");
+          fflush(stdout);
+          _exit(0);
+        }
+      }
+    }).detach();
+  });
+}
+
 void Kernel::exitThread() {
   Thread *Me = Running;
   // Spec 2.4: the thread's requests that are not thread-agnostic are
@@ -614,7 +657,8 @@ void Kernel::hang(const std::vector<const Object *> &Waited,
   for (const std::string &M : MemoryErrors)
     printf("  memory: %s\n", M.c_str());
   for (const Thread *T : Threads)
-    if (!T->Exited && !T->BlockedIn.empty() && (T->Ready || T == Running))
+    if (!T->Exited && !T->Internal && !T->BlockedIn.empty() &&
+        (T->Ready || T == Running))
       printf("  %s blocked in %s waiting for %s, with no other thread left "
              "to wake it\n",
              T->Label.c_str(), T->BlockedIn.c_str(), T->WaitsFor.c_str());

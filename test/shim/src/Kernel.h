@@ -104,6 +104,7 @@ struct Thread : Object {
   const std::function<bool()> *Ready = nullptr;
   uint64_t Deadline = UINT64_MAX;
   std::string BlockedIn, WaitsFor; // for HANG reports
+  bool Internal = false;           // a shim worker, not a program thread
   Thread(int T, std::string L) : Object(ObjType::Thread, std::move(L)), Tid(T) {}
 };
 
@@ -240,6 +241,11 @@ public:
   // Threads (§2.4, §2.7).
   Thread *running() const { return Running; }
   HANDLE createThread(DWORD(WINAPI *Proc)(LPVOID), LPVOID Param);
+  /// A thread of the shim itself (a thread-pool worker): not in reports
+  /// of user threads, and it never ends.
+  void createInternalThread(std::string Label, std::function<void()> Body);
+  /// Counts API calls, for the real-time watchdog (spec 2.7).
+  void apiCalled();
   [[noreturn]] void exitThread();
   void noteProgress() { LastProgress = Now; }
 
