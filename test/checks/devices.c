@@ -46,7 +46,6 @@ void listen_fixed(HANDLE server) {
   CloseHandle(server);
 }
 
-// RUNTIME-TWIN: none, the shim does not model LockFileEx yet
 void lock_bug(HANDLE file) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'LockFileEx' starts overlapped I/O on 'file' that may still be pending
@@ -55,7 +54,6 @@ void lock_bug(HANDLE file) {
   CloseHandle(file);
 }
 
-// RUNTIME-TWIN: none, the shim does not model LockFileEx yet
 void lock_fixed(HANDLE file) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -66,7 +64,6 @@ void lock_fixed(HANDLE file) {
   CloseHandle(file);
 }
 
-// RUNTIME-TWIN: none, the shim does not model ReadDirectoryChangesW yet
 void watch_directory_bug(HANDLE dir) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'ReadDirectoryChangesW' starts overlapped I/O on 'dir' that may still be pending
@@ -76,7 +73,6 @@ void watch_directory_bug(HANDLE dir) {
   CloseHandle(dir);
 }
 
-// RUNTIME-TWIN: none, the shim does not model ReadDirectoryChangesW yet
 void watch_directory_fixed(HANDLE dir) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -90,7 +86,8 @@ void watch_directory_fixed(HANDLE dir) {
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a device that ignores cancellation and completes after
 // ten seconds; a listening pipe whose server end is also held by a
-// duplicate in this process, and a client that connects after ten seconds.
+// duplicate in this process, and a client that connects after ten seconds;
+// a locked file and a watched directory.
 #include "shim_twins.h"
 
 static void twin_run_device(void (*fn)(HANDLE, DWORD)) {
@@ -108,11 +105,46 @@ static void twin_run_listener(void (*fn)(HANDLE)) {
   ShimClientConnectAt(L"\\\\.\\pipe\\listen", 10000);
   fn(server);
 }
+// A byte range another open of the file holds until ten seconds from now.
+static void twin_run_locked_file(void (*fn)(HANDLE)) {
+  static OVERLAPPED held;
+  HANDLE holder, file, inherited;
+  holder = CreateFileW(L"C:\\shared.db", GENERIC_READ | GENERIC_WRITE, 3,
+                       NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+  LockFileEx(holder, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &held);
+  ShimPeerCloseAt(holder, 10000);
+  file = CreateFileW(L"C:\\shared.db", GENERIC_READ | GENERIC_WRITE, 3, NULL,
+                     OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+  twin_child = ShimCreateChildProcess();
+  DuplicateHandle(GetCurrentProcess(), file, twin_child, &inherited, 0, TRUE,
+                  DUPLICATE_SAME_ACCESS);
+  fn(file);
+}
+// A watched directory, also held by a child; a file changes in ten seconds.
+static void twin_run_directory(void (*fn)(HANDLE)) {
+  HANDLE dir, inherited;
+  dir = CreateFileW(L"C:\\logs", GENERIC_READ, 7, NULL, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, NULL);
+  twin_child = ShimCreateChildProcess();
+  DuplicateHandle(GetCurrentProcess(), dir, twin_child, &inherited, 0, TRUE,
+                  DUPLICATE_SAME_ACCESS);
+  ShimDirectoryChangeAt(dir, 10000);
+  fn(dir);
+}
+static void twin_lock_bug(void) { twin_run_locked_file(lock_bug); }
+static void twin_lock_fixed(void) { twin_run_locked_file(lock_fixed); }
+static void twin_watch_directory_bug(void) {
+  twin_run_directory(watch_directory_bug);
+}
+static void twin_watch_directory_fixed(void) {
+  twin_run_directory(watch_directory_fixed);
+}
 static void twin_ioctl_bug(void) { twin_run_device(ioctl_bug); }
 static void twin_ioctl_fixed(void) { twin_run_device(ioctl_fixed); }
 static void twin_listen_bug(void) { twin_run_listener(listen_bug); }
 static void twin_listen_fixed(void) { twin_run_listener(listen_fixed); }
 
 TWIN_MAIN(TWIN(ioctl_bug), TWIN(ioctl_fixed), TWIN(listen_bug),
-          TWIN(listen_fixed))
+          TWIN(listen_fixed), TWIN(lock_bug), TWIN(lock_fixed),
+          TWIN(watch_directory_bug), TWIN(watch_directory_fixed))
 #endif

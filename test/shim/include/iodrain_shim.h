@@ -31,6 +31,9 @@ void ShimClientConnectAt(LPCWSTR pipe_name, DWORD at_ms);
 /* The no-cancel device completes its pending requests (one byte each). */
 void ShimDeviceCompleteAt(HANDLE device, DWORD at_ms);
 
+/* A file changes in the directory opened as dir. */
+void ShimDirectoryChangeAt(HANDLE dir, DWORD at_ms);
+
 /* Cancellation of requests on this file completes a moment later (at the
  * next scheduler step) instead of inside CancelIo/CancelIoEx. */
 void ShimDeferCancellation(HANDLE file);

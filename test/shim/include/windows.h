@@ -258,8 +258,7 @@ WINBASEAPI void WINAPI WaitForThreadpoolIoCallbacks(PTP_IO pio,
                                                     BOOL fCancelPendingCallbacks);
 WINBASEAPI void WINAPI CloseThreadpoolIo(PTP_IO pio);
 
-/* Declared so that case files compile; not modelled: they fail with
- * ERROR_INVALID_FUNCTION and their cases have no runtime twin yet. */
+/* Byte-range locks and directory notifications on disk files. */
 #define LOCKFILE_EXCLUSIVE_LOCK 0x00000002
 #define FILE_NOTIFY_CHANGE_FILE_NAME 0x00000001
 WINBASEAPI BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved,
@@ -320,6 +319,8 @@ void ShimSetSite(const char *file, int line);
 #define CancelThreadpoolIo(...) IODRAIN_SHIM_SITE(CancelThreadpoolIo(__VA_ARGS__))
 #define WaitForThreadpoolIoCallbacks(...) IODRAIN_SHIM_SITE(WaitForThreadpoolIoCallbacks(__VA_ARGS__))
 #define CloseThreadpoolIo(...) IODRAIN_SHIM_SITE(CloseThreadpoolIo(__VA_ARGS__))
+#define LockFileEx(...) IODRAIN_SHIM_SITE(LockFileEx(__VA_ARGS__))
+#define ReadDirectoryChangesW(...) IODRAIN_SHIM_SITE(ReadDirectoryChangesW(__VA_ARGS__))
 #define SetFileCompletionNotificationModes(...) IODRAIN_SHIM_SITE(SetFileCompletionNotificationModes(__VA_ARGS__))
 #endif
 

@@ -149,7 +149,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES,
                           DWORD, DWORD Flags, HANDLE) {
   if (wcsncmp(Name, L"\\\\.\\pipe\\", 9) != 0) {
     File *Disk = K().make<File>(label("disk file"));
-    Disk->Dev = createDiskDevice();
+    Disk->Dev = createDiskDevice(Name);
     Disk->Overlapped = (Flags & FILE_FLAG_OVERLAPPED) != 0;
     return K().addHandle(Disk, 0, site("CreateFileW"));
   }
@@ -434,14 +434,17 @@ BOOL WINAPI SetFileCompletionNotificationModes(HANDLE H, BYTE Flags) {
   return TRUE;
 }
 
-BOOL WINAPI LockFileEx(HANDLE, DWORD, DWORD, DWORD, DWORD, LPOVERLAPPED) {
-  return fail(ERROR_INVALID_FUNCTION); // not modelled
+BOOL WINAPI LockFileEx(HANDLE H, DWORD, DWORD, DWORD, DWORD,
+                       LPOVERLAPPED Ov) {
+  return startIo(OpKind::Lock, "LockFileEx", H, nullptr, 0, nullptr, Ov,
+                 nullptr);
 }
 
-BOOL WINAPI ReadDirectoryChangesW(HANDLE, LPVOID, DWORD, BOOL, DWORD, LPDWORD,
-                                  LPOVERLAPPED,
-                                  LPOVERLAPPED_COMPLETION_ROUTINE) {
-  return fail(ERROR_INVALID_FUNCTION); // not modelled
+BOOL WINAPI ReadDirectoryChangesW(HANDLE H, LPVOID Buf, DWORD Len, BOOL, DWORD,
+                                  LPDWORD Returned, LPOVERLAPPED Ov,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
+  return startIo(OpKind::Notify, "ReadDirectoryChangesW", H, Buf, Len,
+                 Returned, Ov, Routine);
 }
 
 // --- Winsock (spec 2.3, sockets) -----------------------------------------
@@ -509,6 +512,13 @@ static BOOL PASCAL shimConnectEx(SOCKET S, const struct sockaddr *, int,
 }
 
 // --- Harness calls (iodrain_shim.h) ------------------------------------
+
+void ShimDirectoryChangeAt(HANDLE Dir, DWORD AtMs) {
+  File *F = fileOf(Dir);
+  if (F)
+    K().schedule(AtMs, "a file changes in the directory",
+                 [F] { announceDirectoryChange(*F); });
+}
 
 void ShimSocketPair(SOCKET *A, SOCKET *B) {
   File *FA, *FB;

@@ -54,11 +54,9 @@ public:
         return {StartKind::SyncFail, StatusPipeClosing};
       Listens.push_back(&O);
       return {StartKind::Pending};
-    case OpKind::Ioctl:
-    case OpKind::Connect:
+    default:
       return {StartKind::SyncFail, StatusInvalidParameter};
     }
-    return {StartKind::SyncFail, StatusInvalidParameter};
   }
 
   void serveReads(int E) {
@@ -148,26 +146,53 @@ public:
   }
 };
 
-/// A regular file (§2.6.4 with disk_async): overlapped reads and writes
-/// pend and complete on their own one virtual millisecond later, whatever
-/// the program does meanwhile; on a non-overlapped handle they complete at
-/// once. Cleanup cancels nothing: disk I/O finishes by itself.
+/// A regular file or directory (§2.6.4 with disk_async): overlapped reads
+/// and writes pend and complete on their own one virtual millisecond later,
+/// whatever the program does meanwhile; on a non-overlapped handle they
+/// complete at once. Byte-range locks (LockFileEx) pend while another file
+/// object holds one; a ReadDirectoryChangesW pends until a change. Cleanup
+/// releases the closing file object's locks, cancels its pending lock
+/// requests and completes its change notifications with
+/// STATUS_NOTIFY_CLEANUP (§1.2, [S6]); reads and writes finish by
+/// themselves.
 class DiskDevice : public Device {
 public:
+  std::vector<File *> LockHolders;
+  std::deque<Op *> LockWaiters, Notifies;
+
   StartResult start(Op &O) override {
+    switch (O.Kind) {
+    case OpKind::Lock:
+      if (std::any_of(LockHolders.begin(), LockHolders.end(),
+                      [&](File *F) { return F != O.Target; })) {
+        LockWaiters.push_back(&O);
+        return {StartKind::Pending};
+      }
+      LockHolders.push_back(O.Target);
+      return {StartKind::Complete, StatusSuccess, 0};
+    case OpKind::Notify:
+      Notifies.push_back(&O);
+      return {StartKind::Pending};
+    case OpKind::Read:
+    case OpKind::Write:
+      break;
+    default:
+      return {StartKind::SyncFail, StatusInvalidParameter};
+    }
     if (!O.Target->Overlapped)
-      return complete(O, /*Now=*/true);
+      return transfer(O);
     Kernel &K = Kernel::get();
     Op *P = &O;
     K.schedule(K.Now + 1, "a disk request completes", [this, P] {
       if (P->State == OpState::Pending) {
-        StartResult R = complete(*P, /*Now=*/false);
+        StartResult R = transfer(*P);
         Kernel::get().complete(*P, R.Status, R.Information);
       }
     });
     return {StartKind::Pending};
   }
-  StartResult complete(Op &O, bool Now) {
+
+  StartResult transfer(Op &O) {
     if (O.Kind == OpKind::Read && O.Length) {
       std::string Zeros(O.Length, '\0');
       Kernel::get().kernelWrite(O.Buffer, Zeros.data(), O.Length, "the data",
@@ -175,12 +200,72 @@ public:
     }
     return {StartKind::Complete, StatusSuccess, O.Length};
   }
-  void cancel(Op &O) override {
-    Kernel::get().complete(O, StatusCancelled, 0);
+
+  bool unqueue(Op &O) {
+    for (auto *Q : {&LockWaiters, &Notifies}) {
+      auto It = std::find(Q->begin(), Q->end(), &O);
+      if (It != Q->end()) {
+        Q->erase(It);
+        return true;
+      }
+    }
+    return O.State == OpState::Pending; // a read or write in flight
   }
-  void cleanup(File &) override {}
-  std::string whyPending(const Op &) const override {
-    return "a disk request completes by itself";
+
+  void cancel(Op &O) override {
+    if (unqueue(O))
+      Kernel::get().complete(O, StatusCancelled, 0);
+  }
+
+  void cleanup(File &F) override {
+    Kernel &K = Kernel::get();
+    std::vector<std::pair<Op *, NTSTATUS>> Done;
+    for (Op *O : LockWaiters)
+      if (O->Target == &F)
+        Done.push_back({O, StatusCancelled});
+    for (Op *O : Notifies)
+      if (O->Target == &F)
+        Done.push_back({O, StatusNotifyCleanup});
+    for (auto &[O, Status] : Done) {
+      unqueue(*O);
+      K.complete(*O, Status, 0);
+    }
+    // Its locks go away: grant waiting requests of other file objects.
+    LockHolders.erase(std::remove(LockHolders.begin(), LockHolders.end(), &F),
+                      LockHolders.end());
+    while (!LockWaiters.empty() && LockHolders.empty()) {
+      Op *O = LockWaiters.front();
+      LockWaiters.pop_front();
+      LockHolders.push_back(O->Target);
+      K.complete(*O, StatusSuccess, 0);
+    }
+  }
+
+  void announceChange(File &Dir) {
+    std::vector<Op *> Ready;
+    for (Op *O : Notifies)
+      if (O->Target == &Dir)
+        Ready.push_back(O);
+    for (Op *O : Ready) {
+      unqueue(*O);
+      static const char Change[12] = {0, 0, 0, 0, 1}; // one record
+      DWORD N = std::min<DWORD>(O->Length, sizeof Change);
+      Kernel::get().kernelWrite(O->Buffer, Change, N, "the data", O);
+      Kernel::get().complete(*O, StatusSuccess, N);
+    }
+  }
+
+  std::string whyPending(const Op &O) const override {
+    Kernel &K = Kernel::get();
+    std::string Why = O.Kind == OpKind::Lock ? "it waits for another open of the file to release its lock"
+                      : O.Kind == OpKind::Notify ? "it waits for a change in the directory"
+                                                 : "a disk request completes by itself";
+    const File &Own = *O.Target;
+    if (Own.HandleCount > 0 && !Own.CleanedUp &&
+        (O.Kind == OpKind::Lock || O.Kind == OpKind::Notify))
+      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
+             "did not cancel it: it still has " + K.describeHandles(Own);
+    return Why;
   }
 };
 
@@ -426,8 +511,16 @@ void setSendQuota(File &F, size_t Bytes) {
   static_cast<SocketDevice *>(F.Dev)->Quota[F.End] = Bytes;
 }
 
-Device *createDiskDevice() {
-  return Kernel::get().own(std::make_unique<DiskDevice>());
+Device *createDiskDevice(const std::wstring &Path) {
+  static std::map<std::wstring, Device *> Disks;
+  Device *&D = Disks[Path];
+  if (!D)
+    D = Kernel::get().own(std::make_unique<DiskDevice>());
+  return D;
+}
+
+void announceDirectoryChange(File &Dir) {
+  static_cast<DiskDevice *>(Dir.Dev)->announceChange(Dir);
 }
 
 Device *createNoCancelDevice() {

@@ -36,6 +36,7 @@ constexpr NTSTATUS StatusPipeClosing = (NTSTATUS)0xC00000B1;
 constexpr NTSTATUS StatusInvalidParameter = (NTSTATUS)0xC000000D;
 constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
 constexpr NTSTATUS StatusHandlesClosed = (NTSTATUS)0x8000000A;
+constexpr NTSTATUS StatusNotifyCleanup = 0x10B; // success class
 constexpr NTSTATUS StatusConnectionAborted = (NTSTATUS)0xC0000241;
 constexpr NTSTATUS StatusConnectionReset = (NTSTATUS)0xC000020D;
 /// The Winsock error for a status (WSAGetOverlappedResult, §2.3).
@@ -140,7 +141,7 @@ struct File : Object {
   File(std::string L) : Object(ObjType::File, std::move(L)) {}
 };
 
-enum class OpKind { Read, Write, Listen, Ioctl, Connect };
+enum class OpKind { Read, Write, Listen, Ioctl, Connect, Lock, Notify };
 enum class OpState { Pending, AwaitDequeue, AwaitApc, Retired };
 
 struct Op {
@@ -297,7 +298,10 @@ private:
 void createPipe(bool Connected, File *&Server, File *&Client,
                 const std::string &Site);
 Device *createNoCancelDevice();
-Device *createDiskDevice();
+/// The disk file at Path: every open of the same path shares it (locks).
+Device *createDiskDevice(const std::wstring &Path);
+/// A change in the directory completes its pending ReadDirectoryChangesW.
+void announceDirectoryChange(File &Dir);
 /// A connected socket pair (spec 2.6.2): returns the two ends.
 void createSocketPair(File *&A, File *&B, const std::string &Site);
 File *createListener(const std::string &Site);
