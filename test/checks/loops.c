@@ -22,7 +22,6 @@ void rearmed_fixed(HANDLE h) {
 }
 
 // Leaving the loop on a stop request abandons the read in flight.
-// RUNTIME-TWIN: none, the stop flag must change between the read and its test, a race the cooperative shim cannot stage
 void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -39,7 +38,6 @@ void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
   CloseHandle(h);
 }
 
-// RUNTIME-TWIN: none, the stop flag must change between the read and its test, a race the cooperative shim cannot stage
 void break_in_flight_fixed(HANDLE h, volatile LONG *stop) {
   OVERLAPPED ov = {0};
   DWORD n;
@@ -129,7 +127,18 @@ void bounded_poll_fixed(HANDLE h) {
 // answers after ten seconds and hangs up after twenty.
 #include "shim_twins.h"
 
-void consume(const char *data, DWORD size) {}
+// Another thread asks the reader to stop once it has consumed a message.
+static HANDLE twin_consumed;
+static volatile LONG twin_stop;
+void consume(const char *data, DWORD size) {
+  if (twin_consumed)
+    SetEvent(twin_consumed);
+}
+static DWORD WINAPI twin_stopper(LPVOID unused) {
+  WaitForSingleObject(twin_consumed, INFINITE);
+  twin_stop = 1;
+  return 0;
+}
 
 static void twin_run(void (*fn)(HANDLE)) {
   twin_shared_pipe();
@@ -147,6 +156,22 @@ static void twin_run_port(void (*fn)(HANDLE, HANDLE)) {
   fn(twin_server, port);
   GetQueuedCompletionStatus(port, &n, &key, &done, 60000);
 }
+// The stop request lands between the second read and its test; the peer
+// sends again after twenty seconds.
+static void twin_run_stop(void (*fn)(HANDLE, volatile LONG *)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimPeerWriteAt(twin_client, "second", 6, 20000);
+  twin_consumed = CreateEventW(NULL, TRUE, FALSE, NULL);
+  CreateThread(NULL, 0, twin_stopper, NULL, 0, NULL);
+  fn(twin_server, &twin_stop);
+}
+static void twin_break_in_flight_bug(void) {
+  twin_run_stop(break_in_flight_bug);
+}
+static void twin_break_in_flight_fixed(void) {
+  twin_run_stop(break_in_flight_fixed);
+}
 static void twin_rearmed_fixed(void) { twin_run(rearmed_fixed); }
 static void twin_counted_drain_fixed(void) {
   twin_run_port(counted_drain_fixed);
@@ -155,7 +180,8 @@ static void twin_counted_drain_bug(void) { twin_run_port(counted_drain_bug); }
 static void twin_bounded_poll_bug(void) { twin_run(bounded_poll_bug); }
 static void twin_bounded_poll_fixed(void) { twin_run(bounded_poll_fixed); }
 
-TWIN_MAIN(TWIN(rearmed_fixed), TWIN(counted_drain_fixed),
+TWIN_MAIN(TWIN(rearmed_fixed), TWIN(break_in_flight_bug),
+          TWIN(break_in_flight_fixed), TWIN(counted_drain_fixed),
           TWIN(counted_drain_bug), TWIN(bounded_poll_bug),
           TWIN(bounded_poll_fixed))
 #endif

@@ -56,6 +56,7 @@ extern "C" {
 
 void ShimSetSite(const char *File, int Line) {
   K().apiCalled();
+  K().yieldAtApiCall(); // before Site is set: other threads set theirs
   const char *Base = strrchr(File, '/');
   K().Site = std::string(Base ? Base + 1 : File) + ":" + std::to_string(Line);
 }

@@ -510,6 +510,15 @@ void Kernel::createInternalThread(std::string Label,
   }).detach();
 }
 
+void Kernel::yieldAtApiCall() {
+  Thread *Me = Running;
+  if (Finishing || Threads.size() < 2)
+    return;
+  Thread *Next = pickRunnable(Me);
+  if (Next && Next != Me)
+    switchTo(Me, Next);
+}
+
 void Kernel::apiCalled() {
   static std::atomic<uint64_t> Calls{0};
   static std::once_flag Started;

@@ -247,6 +247,9 @@ public:
   void createInternalThread(std::string Label, std::function<void()> Body);
   /// Counts API calls, for the real-time watchdog (spec 2.7).
   void apiCalled();
+  /// Spec 2.7: threads switch at shim API calls. Before a call, the baton
+  /// passes to the next thread that can run, in creation order.
+  void yieldAtApiCall();
   [[noreturn]] void exitThread();
   void noteProgress() { LastProgress = Now; }
 
