@@ -116,11 +116,8 @@ void connect_ex_fixed(SOCKET s, LPFN_CONNECTEX connect_ex,
 
 static SOCKET twin_socket, twin_peer;
 static void twin_sockets(void) {
-  HANDLE inherited;
   ShimSocketPair(&twin_socket, &twin_peer);
-  twin_child = ShimCreateChildProcess();
-  DuplicateHandle(GetCurrentProcess(), (HANDLE)twin_socket, twin_child,
-                  &inherited, 0, TRUE, DUPLICATE_SAME_ACCESS);
+  twin_child = ShimCreateChildInheriting(); // a child started meanwhile
 }
 static void twin_run_recv(void (*fn)(SOCKET)) {
   twin_sockets();
@@ -134,11 +131,8 @@ static void twin_run_send(void (*fn)(SOCKET)) {
   fn(twin_socket);
 }
 static SOCKET twin_listener(void) {
-  HANDLE inherited;
   SOCKET l = ShimListeningSocket();
-  twin_child = ShimCreateChildProcess();
-  DuplicateHandle(GetCurrentProcess(), (HANDLE)l, twin_child, &inherited, 0,
-                  TRUE, DUPLICATE_SAME_ACCESS);
+  twin_child = ShimCreateChildInheriting();
   ShimIncomingConnectionAt(l, 10000);
   return l;
 }

@@ -13,6 +13,9 @@ extern "C" {
 /* A simulated child process: runs no code, holds the handles duplicated or
  * inherited into it until ShimChildExit. Returns a process handle. */
 HANDLE ShimCreateChildProcess(void);
+/* CreateProcess with bInheritHandles = TRUE: the child holds a copy of
+ * every inheritable handle (sockets are inheritable by default). */
+HANDLE ShimCreateChildInheriting(void);
 void ShimChildExit(HANDLE process);
 
 /* A misbehaving device: reads pend until fed, cancellation is ignored
@@ -63,8 +66,11 @@ void ShimFinish(void);
 
 #ifndef IODRAIN_SHIM_NO_SITES
 #define ShimCreateChildProcess(...) IODRAIN_SHIM_SITE(ShimCreateChildProcess(__VA_ARGS__))
+#define ShimCreateChildInheriting(...) IODRAIN_SHIM_SITE(ShimCreateChildInheriting(__VA_ARGS__))
 #define ShimOpenNoCancelDevice(...) IODRAIN_SHIM_SITE(ShimOpenNoCancelDevice(__VA_ARGS__))
 #define ShimCreatePipePair(...) IODRAIN_SHIM_SITE(ShimCreatePipePair(__VA_ARGS__))
+#define ShimSocketPair(...) IODRAIN_SHIM_SITE(ShimSocketPair(__VA_ARGS__))
+#define ShimListeningSocket(...) IODRAIN_SHIM_SITE(ShimListeningSocket(__VA_ARGS__))
 #endif
 
 #endif /* IODRAIN_SHIM_H */

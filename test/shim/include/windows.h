@@ -124,6 +124,7 @@ typedef void(CALLBACK *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
 #define PIPE_UNLIMITED_INSTANCES 255
 #define DUPLICATE_CLOSE_SOURCE 0x00000001
 #define DUPLICATE_SAME_ACCESS 0x00000002
+#define HANDLE_FLAG_INHERIT 0x00000001
 
 #define HasOverlappedIoCompleted(lpOverlapped)                                 \
   (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
@@ -135,6 +136,8 @@ WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcess, HANDLE hSource,
                                        DWORD dwDesiredAccess,
                                        BOOL bInheritHandle, DWORD dwOptions);
 WINBASEAPI HANDLE WINAPI GetCurrentProcess(void);
+WINBASEAPI BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask,
+                                            DWORD dwFlags);
 WINBASEAPI DWORD WINAPI GetLastError(void);
 WINBASEAPI void WINAPI SetLastError(DWORD dwErrCode);
 WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,

@@ -73,13 +73,14 @@ BOOL WINAPI CloseHandle(HANDLE H) {
 }
 
 BOOL WINAPI DuplicateHandle(HANDLE, HANDLE Source, HANDLE TargetProcess,
-                            LPHANDLE Target, DWORD, BOOL, DWORD Options) {
+                            LPHANDLE Target, DWORD, BOOL Inherit,
+                            DWORD Options) {
   HandleEntry *E = K().lookup(Source);
   if (!E)
     return fail(ERROR_INVALID_HANDLE);
   Process *To = K().processOf(TargetProcess);
   int Pid = To ? To->Pid : 0;
-  HANDLE New = K().addHandle(E->Obj, Pid, site("DuplicateHandle"));
+  HANDLE New = K().addHandle(E->Obj, Pid, site("DuplicateHandle"), Inherit);
   if (Target)
     *Target = New; // In a child, the value is the child's to use.
   if (Options & DUPLICATE_CLOSE_SOURCE)
@@ -87,10 +88,23 @@ BOOL WINAPI DuplicateHandle(HANDLE, HANDLE Source, HANDLE TargetProcess,
   return TRUE;
 }
 
-HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES, BOOL Manual, BOOL Initial,
+static bool inheritable(LPSECURITY_ATTRIBUTES A) {
+  return A && A->bInheritHandle;
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES A, BOOL Manual, BOOL Initial,
                            LPCWSTR) {
   Event *E = K().make<Event>(Manual, Initial, label("event"));
-  return K().addHandle(E, 0, site("CreateEvent"));
+  return K().addHandle(E, 0, site("CreateEvent"), inheritable(A));
+}
+
+BOOL WINAPI SetHandleInformation(HANDLE H, DWORD Mask, DWORD Flags) {
+  HandleEntry *E = K().lookup(H);
+  if (!E)
+    return fail(ERROR_INVALID_HANDLE);
+  if (Mask & HANDLE_FLAG_INHERIT)
+    E->Inherit = (Flags & HANDLE_FLAG_INHERIT) != 0;
+  return TRUE;
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES A, BOOL Manual, BOOL Initial,
@@ -138,21 +152,21 @@ DWORD WINAPI SleepEx(DWORD Ms, BOOL Alertable) {
 void WINAPI Sleep(DWORD Ms) { SleepEx(Ms, FALSE); }
 
 HANDLE WINAPI CreateNamedPipeW(LPCWSTR Name, DWORD OpenMode, DWORD, DWORD,
-                               DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES) {
+                               DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES A) {
   File *Server, *Client;
   createPipe(/*Connected=*/false, Server, Client, K().Site);
   Server->Overlapped = (OpenMode & FILE_FLAG_OVERLAPPED) != 0;
   registerListeningPipe(Name, Server);
-  return K().addHandle(Server, 0, site("CreateNamedPipeW"));
+  return K().addHandle(Server, 0, site("CreateNamedPipeW"), inheritable(A));
 }
 
-HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES,
+HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES A,
                           DWORD, DWORD Flags, HANDLE) {
   if (wcsncmp(Name, L"\\\\.\\pipe\\", 9) != 0) {
     File *Disk = K().make<File>(label("disk file"));
     Disk->Dev = createDiskDevice(Name);
     Disk->Overlapped = (Flags & FILE_FLAG_OVERLAPPED) != 0;
-    return K().addHandle(Disk, 0, site("CreateFileW"));
+    return K().addHandle(Disk, 0, site("CreateFileW"), inheritable(A));
   }
   File *Client = connectClient(Name);
   if (!Client) {
@@ -160,7 +174,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES,
     return INVALID_HANDLE_VALUE;
   }
   Client->Overlapped = (Flags & FILE_FLAG_OVERLAPPED) != 0;
-  return K().addHandle(Client, 0, site("CreateFileW"));
+  return K().addHandle(Client, 0, site("CreateFileW"), inheritable(A));
 }
 
 BOOL WINAPI ConnectNamedPipe(HANDLE H, LPOVERLAPPED Ov) {
@@ -524,13 +538,14 @@ void ShimDirectoryChangeAt(HANDLE Dir, DWORD AtMs) {
 void ShimSocketPair(SOCKET *A, SOCKET *B) {
   File *FA, *FB;
   createSocketPair(FA, FB, K().Site);
-  *A = (SOCKET)K().addHandle(FA, 0, site("ShimSocketPair"));
-  *B = (SOCKET)K().addHandle(FB, 0, site("ShimSocketPair"));
+  // Winsock sockets are inheritable unless WSA_FLAG_NO_HANDLE_INHERIT.
+  *A = (SOCKET)K().addHandle(FA, 0, site("ShimSocketPair"), true);
+  *B = (SOCKET)K().addHandle(FB, 0, site("ShimSocketPair"), true);
 }
 
 SOCKET ShimListeningSocket(void) {
   return (SOCKET)K().addHandle(createListener(K().Site), 0,
-                               site("ShimListeningSocket"));
+                               site("ShimListeningSocket"), true);
 }
 
 void ShimIncomingConnectionAt(SOCKET Listener, DWORD AtMs) {
@@ -559,6 +574,13 @@ HANDLE ShimCreateChildProcess(void) {
   int Pid = K().NextPid++;
   Process *P = K().make<Process>(Pid, label("simulated child process"));
   return K().addHandle(P, 0, site("ShimCreateChildProcess"));
+}
+
+HANDLE ShimCreateChildInheriting(void) {
+  int Pid = K().NextPid++;
+  Process *P = K().make<Process>(Pid, label("simulated child process"));
+  K().inheritInto(Pid, "inherited by the child created at " + K().Site);
+  return K().addHandle(P, 0, site("ShimCreateChildInheriting"));
 }
 
 void ShimChildExit(HANDLE H) {

@@ -75,10 +75,11 @@ Kernel &Kernel::get() {
   return *K;
 }
 
-HANDLE Kernel::addHandle(Object *O, int Pid, const std::string &Origin) {
+HANDLE Kernel::addHandle(Object *O, int Pid, const std::string &Origin,
+                         bool Inherit) {
   uintptr_t V = NextHandle;
   NextHandle += 4; // Values are multiples of four and never reused (§2.1).
-  Handles[V] = {O, Pid, Origin};
+  Handles[V] = {O, Pid, Origin, Inherit};
   ++O->HandleCount;
   ++O->HandlesByProcess[Pid];
   ++O->RefCount;
@@ -129,6 +130,15 @@ void Kernel::closeEntry(uintptr_t Value) {
   }
   if (O->Type == ObjType::Port && O->HandleCount == 0)
     static_cast<Port *>(O)->Closed = true;
+}
+
+void Kernel::inheritInto(int ChildPid, const std::string &Origin) {
+  std::vector<Object *> Inherited;
+  for (const auto &[V, E] : Handles)
+    if (E.Pid == 0 && E.Inherit)
+      Inherited.push_back(E.Obj);
+  for (Object *O : Inherited)
+    addHandle(O, ChildPid, Origin, /*Inherit=*/true);
 }
 
 void Kernel::closeHandlesOf(int Pid) {

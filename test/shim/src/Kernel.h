@@ -169,7 +169,8 @@ struct Op {
 struct HandleEntry {
   Object *Obj;
   int Pid;
-  std::string Origin; // "CreateNamedPipeW at line 12"
+  std::string Origin; // "CreateNamedPipeW at file.c:12"
+  bool Inherit = false;
 };
 
 /// The simulated machine: handle tables, objects, operations, the clock.
@@ -178,7 +179,11 @@ public:
   static Kernel &get();
 
   // Handles (§2.1).
-  HANDLE addHandle(Object *O, int Pid, const std::string &Origin);
+  HANDLE addHandle(Object *O, int Pid, const std::string &Origin,
+                   bool Inherit = false);
+  /// CreateProcess with bInheritHandles: the child gets every inheritable
+  /// handle of this process.
+  void inheritInto(int ChildPid, const std::string &Origin);
   HandleEntry *lookup(HANDLE H);
   template <typename T> T *lookupAs(HANDLE H, ObjType Type) {
     HandleEntry *E = lookup(H);
