@@ -7,6 +7,34 @@
 namespace shim {
 namespace {
 
+/// For HANG reports: why closing a handle left O's file object alive.
+std::string cleanupNeverRan(const File &Own) {
+  if (Own.HandleCount == 0 || Own.CleanedUp)
+    return "";
+  return "; cleanup of " + Own.Label + " never ran, so closing a handle did "
+         "not cancel it: it still has " + Kernel::get().describeHandles(Own);
+}
+
+/// Copies what fits of Data into O's buffer (a kernel write) and drops it.
+DWORD deliver(Op &O, std::string &Data) {
+  DWORD N = (DWORD)std::min<size_t>(O.Length, Data.size());
+  Kernel::get().kernelWrite(O.Buffer, Data.data(), N, "the data", &O);
+  Data.erase(0, N);
+  return N;
+}
+
+/// Removes O from whichever of the queues holds it.
+bool unqueueFrom(Op &O, std::initializer_list<std::deque<Op *> *> Queues) {
+  for (auto *Q : Queues) {
+    auto It = std::find(Q->begin(), Q->end(), &O);
+    if (It != Q->end()) {
+      Q->erase(It);
+      return true;
+    }
+  }
+  return false;
+}
+
 /// A named-pipe instance (§2.6.1): two ends, bytes in flight per direction,
 /// pending reads per end and pending listens on the server end.
 class PipeDevice : public Device {
@@ -22,12 +50,8 @@ public:
     int E = O.Target->End;
     switch (O.Kind) {
     case OpKind::Read:
-      if (!Data[1 - E].empty()) {
-        DWORD N = (DWORD)std::min<size_t>(O.Length, Data[1 - E].size());
-        K.kernelWrite(O.Buffer, Data[1 - E].data(), N, "the data", &O);
-        Data[1 - E].erase(0, N);
-        return {StartKind::Complete, StatusSuccess, N};
-      }
+      if (!Data[1 - E].empty())
+        return {StartKind::Complete, StatusSuccess, deliver(O, Data[1 - E])};
       if (St == Closing)
         return {StartKind::SyncFail, StatusPipeBroken};
       if (St == Listening)
@@ -64,23 +88,11 @@ public:
     while (!Reads[E].empty() && !Data[1 - E].empty()) {
       Op *O = Reads[E].front();
       Reads[E].pop_front();
-      DWORD N = (DWORD)std::min<size_t>(O->Length, Data[1 - E].size());
-      K.kernelWrite(O->Buffer, Data[1 - E].data(), N, "the data", O);
-      Data[1 - E].erase(0, N);
-      K.complete(*O, StatusSuccess, N);
+      K.complete(*O, StatusSuccess, deliver(*O, Data[1 - E]));
     }
   }
 
-  bool unqueue(Op &O) {
-    for (auto *Q : {&Reads[0], &Reads[1], &Listens}) {
-      auto It = std::find(Q->begin(), Q->end(), &O);
-      if (It != Q->end()) {
-        Q->erase(It);
-        return true;
-      }
-    }
-    return false;
-  }
+  bool unqueue(Op &O) { return unqueueFrom(O, {&Reads[0], &Reads[1], &Listens}); }
 
   void cancel(Op &O) override { // cancel_support = immediate [W8]
     if (unqueue(O))
@@ -120,10 +132,7 @@ public:
       Why = "it waits for data from " + Peer.Label + ", which is still open (" +
             K.describeHandles(Peer) + ") but written by no running thread";
     }
-    if (Own.HandleCount > 0 && !Own.CleanedUp)
-      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
-             "did not cancel it: it still has " + K.describeHandles(Own);
-    return Why;
+    return Why + cleanupNeverRan(Own);
   }
 };
 
@@ -202,14 +211,8 @@ public:
   }
 
   bool unqueue(Op &O) {
-    for (auto *Q : {&LockWaiters, &Notifies}) {
-      auto It = std::find(Q->begin(), Q->end(), &O);
-      if (It != Q->end()) {
-        Q->erase(It);
-        return true;
-      }
-    }
-    return O.State == OpState::Pending; // a read or write in flight
+    return unqueueFrom(O, {&LockWaiters, &Notifies}) ||
+           O.State == OpState::Pending; // a read or write in flight
   }
 
   void cancel(Op &O) override {
@@ -256,15 +259,11 @@ public:
   }
 
   std::string whyPending(const Op &O) const override {
-    Kernel &K = Kernel::get();
     std::string Why = O.Kind == OpKind::Lock ? "it waits for another open of the file to release its lock"
                       : O.Kind == OpKind::Notify ? "it waits for a change in the directory"
                                                  : "a disk request completes by itself";
-    const File &Own = *O.Target;
-    if (Own.HandleCount > 0 && !Own.CleanedUp &&
-        (O.Kind == OpKind::Lock || O.Kind == OpKind::Notify))
-      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
-             "did not cancel it: it still has " + K.describeHandles(Own);
+    if (O.Kind == OpKind::Lock || O.Kind == OpKind::Notify)
+      Why += cleanupNeverRan(*O.Target);
     return Why;
   }
 };
@@ -282,16 +281,11 @@ public:
   size_t Quota[2] = {SIZE_MAX, SIZE_MAX};
 
   StartResult start(Op &O) override {
-    Kernel &K = Kernel::get();
     int E = O.Target->End;
     switch (O.Kind) {
     case OpKind::Read:
-      if (!Data[1 - E].empty()) {
-        DWORD N = (DWORD)std::min<size_t>(O.Length, Data[1 - E].size());
-        K.kernelWrite(O.Buffer, Data[1 - E].data(), N, "the data", &O);
-        Data[1 - E].erase(0, N);
-        return {StartKind::Complete, StatusSuccess, N};
-      }
+      if (!Data[1 - E].empty())
+        return {StartKind::Complete, StatusSuccess, deliver(O, Data[1 - E])};
       if (Closed[1 - E])
         return {StartKind::Complete, StatusSuccess, 0}; // graceful close
       Recvs[E].push_back(&O);
@@ -327,10 +321,7 @@ public:
     while (!Recvs[E].empty() && !Data[1 - E].empty()) {
       Op *O = Recvs[E].front();
       Recvs[E].pop_front();
-      DWORD N = (DWORD)std::min<size_t>(O->Length, Data[1 - E].size());
-      K.kernelWrite(O->Buffer, Data[1 - E].data(), N, "the data", O);
-      Data[1 - E].erase(0, N);
-      K.complete(*O, StatusSuccess, N);
+      K.complete(*O, StatusSuccess, deliver(*O, Data[1 - E]));
     }
   }
 
@@ -348,15 +339,8 @@ public:
   }
 
   bool unqueue(Op &O) {
-    for (int E = 0; E < 2; ++E)
-      for (auto *Q : {&Recvs[E], &Sends[E], &Connects[E]}) {
-        auto It = std::find(Q->begin(), Q->end(), &O);
-        if (It != Q->end()) {
-          Q->erase(It);
-          return true;
-        }
-      }
-    return false;
+    return unqueueFrom(O, {&Recvs[0], &Sends[0], &Connects[0], &Recvs[1],
+                           &Sends[1], &Connects[1]});
   }
 
   void cancel(Op &O) override {
@@ -384,7 +368,6 @@ public:
   }
 
   std::string whyPending(const Op &O) const override {
-    Kernel &K = Kernel::get();
     int E = O.Target->End;
     const File &Own = *Ends[E];
     std::string Why =
@@ -392,10 +375,7 @@ public:
         : O.Kind == OpKind::Write ? "it waits for the peer to read (the send "
                                     "buffer is full)"
                                   : "it waits for the connection to complete";
-    if (Own.HandleCount > 0 && !Own.CleanedUp)
-      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
-             "did not cancel it: it still has " + K.describeHandles(Own);
-    return Why;
+    return Why + cleanupNeverRan(Own);
   }
 };
 
@@ -417,11 +397,8 @@ public:
     Kernel::get().complete(*O, StatusSuccess, 0);
   }
   void cancel(Op &O) override {
-    auto It = std::find(Accepts.begin(), Accepts.end(), &O);
-    if (It == Accepts.end())
-      return;
-    Accepts.erase(It);
-    Kernel::get().complete(O, StatusCancelled, 0);
+    if (unqueueFrom(O, {&Accepts}))
+      Kernel::get().complete(O, StatusCancelled, 0);
   }
   void cleanup(File &) override {
     std::deque<Op *> Aborted;
@@ -432,11 +409,7 @@ public:
   std::string whyPending(const Op &O) const override {
     const File &Own = *O.Target;
     std::string Why = "it waits for an incoming connection";
-    if (Own.HandleCount > 0 && !Own.CleanedUp)
-      Why += "; cleanup of " + Own.Label + " never ran, so closing a handle "
-             "did not cancel it: it still has " +
-             Kernel::get().describeHandles(Own);
-    return Why;
+    return Why + cleanupNeverRan(Own);
   }
 };
 
