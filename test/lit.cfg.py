@@ -100,5 +100,22 @@ if config.shim_lib:
     else:
         lit_config.warning("WINE LANE SKIPPED: " + why)
 
+# Microsoft's SARIF Multitool, installed by scripts/install-deps.sh.
+multitool = os.path.join(config.iodrain_binary_dir, "tools", "node_modules",
+                         "@microsoft", "sarif-multitool-linux",
+                         "Sarif.Multitool")
+if os.access(multitool, os.X_OK):
+    config.available_features.add("sarif-multitool")
+    config.substitutions.append(("%sarif_multitool", multitool))
+else:
+    lit_config.warning("SARIF VALIDATION SKIPPED: the SARIF Multitool is not "
+                       "installed (scripts/install-deps.sh installs it)")
+config.substitutions.append(("%iodrain_lint", os.path.join(
+    config.iodrain_source_dir, "integration", "ci", "iodrain-lint")))
+config.substitutions.append(("%iodrain_sarif", os.path.join(
+    config.iodrain_binary_dir, "bin", "iodrain-sarif")))
+config.substitutions.append(("%examples", os.path.join(
+    config.iodrain_source_dir, "examples")))
+
 if config.iodrain_clangd:
     config.available_features.add("clangd")
