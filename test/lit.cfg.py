@@ -114,6 +114,10 @@ config.substitutions.append(("%iodrain_lint", os.path.join(
     config.iodrain_source_dir, "integration", "ci", "iodrain-lint")))
 config.substitutions.append(("%iodrain_sarif", os.path.join(
     config.iodrain_binary_dir, "bin", "iodrain-sarif")))
+config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(("%iodrain_cmake_dir", os.path.join(
+    config.iodrain_binary_dir, "cmake")))
+config.substitutions.append(("%mingw_sysroot", config.mingw_sysroot))
 config.substitutions.append(("%examples", os.path.join(
     config.iodrain_source_dir, "examples")))
 
