@@ -115,6 +115,8 @@ config.substitutions.append(("%iodrain_lint", os.path.join(
 config.substitutions.append(("%iodrain_sarif", os.path.join(
     config.iodrain_binary_dir, "bin", "iodrain-sarif")))
 config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(("%clang_apply_replacements", os.path.join(
+    config.llvm_tools_dir, "clang-apply-replacements")))
 config.substitutions.append(("%iodrain_cmake_dir", os.path.join(
     config.iodrain_binary_dir, "cmake")))
 config.substitutions.append(("%mingw_sysroot", config.mingw_sysroot))

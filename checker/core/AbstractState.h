@@ -73,6 +73,9 @@ struct Request {
   bool CancelRequested = false;
   const clang::Expr *IssueCall = nullptr;
   const clang::Expr *CancelCall = nullptr;
+  /// The arguments as written at the issue, for fix suggestions.
+  const clang::Expr *HandleArg = nullptr;
+  const clang::Expr *OverlappedArg = nullptr;
   /// Why the operation is still pending: the issue, then the decisions along
   /// the path. Not part of the state's identity: the first path wins.
   std::vector<PathNote> Notes;

@@ -280,6 +280,8 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   Req.HandleText = sourceText(argExpr(CE, R.Handle));
   Req.Mode = Apc ? CompletionMode::Apc : CompletionMode::Default;
   Req.IssueCall = CE;
+  Req.HandleArg = argExpr(CE, R.Handle);
+  Req.OverlappedArg = argExpr(CE, R.Overlapped);
   auto Event = Pending.Vars.find(Ov.Name + ".hEvent");
   if (Event == Pending.Vars.end() || Event->second.K == AbsValue::Unknown ||
       Event->second.K == AbsValue::Int || Event->second.K == AbsValue::NotInts)

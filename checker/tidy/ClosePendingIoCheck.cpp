@@ -1,6 +1,7 @@
 //===- ClosePendingIoCheck.cpp - iodrain-close-pending-io -----------------===//
 
 #include "ClosePendingIoCheck.h"
+#include "DrainFixSuggestion.h"
 #include "RulesLoader.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -16,8 +17,10 @@ constexpr unsigned MaxReportedRequests = 3;
 /// Turns explorer events into clang-tidy diagnostics.
 class CloseDiagnoser : public PendingIoObserver {
 public:
-  CloseDiagnoser(tidy::ClangTidyCheck &Check, const SourceManager &SM)
-      : Check(Check), SM(SM) {}
+  CloseDiagnoser(tidy::ClangTidyCheck &Check, const FunctionDecl &Function,
+                 const ApiModel &Model, ASTContext &Ctx)
+      : Check(Check), Function(Function), Model(Model), Ctx(Ctx),
+        SM(Ctx.getSourceManager()) {}
 
   void onCloseWithPending(const CallExpr *Close, const FunctionRule &Rule,
                           StringRef HandleText,
@@ -37,10 +40,21 @@ public:
     for (const Request *R : Pending.take_front(MaxReportedRequests))
       for (const PathNote &N : R->Notes)
         Check.diag(N.Loc, "%0", DiagnosticIDs::Note) << N.Text;
+    if (Pending.size() == 1)
+      if (auto Fix = suggestDrainBeforeClose(*Close, *Pending.front(),
+                                             Function, Model, Ctx))
+        Check.diag(Loc,
+                   "cancel the I/O and wait for it here (applied with "
+                   "--fix-notes)",
+                   DiagnosticIDs::Note)
+            << *Fix;
   }
 
 private:
   tidy::ClangTidyCheck &Check;
+  const FunctionDecl &Function;
+  const ApiModel &Model;
+  ASTContext &Ctx;
   const SourceManager &SM;
 };
 
@@ -91,7 +105,7 @@ void ClosePendingIoCheck::check(const MatchFinder::MatchResult &Result) {
   // Broken code has a broken AST: say nothing rather than guess.
   if (!FD || Ctx.getDiagnostics().hasUncompilableErrorOccurred())
     return;
-  CloseDiagnoser Diagnoser(*this, *Result.SourceManager);
+  CloseDiagnoser Diagnoser(*this, *FD, Model, Ctx);
   AnalysisResult R = explore(*FD, Ctx, Model, Budget, Diagnoser);
   if (ReportSkippedFunctions && R.Outcome != AnalysisResult::Completed &&
       !FD->isDependentContext())

@@ -1,0 +1,115 @@
+//===- DrainFixSuggestion.cpp ---------------------------------------------===//
+
+#include "DrainFixSuggestion.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+/// Whether E names only parameters, locals declared at the top of the
+/// function, fields of those, and their addresses: text that means the same
+/// at the close as at the issue.
+bool isPlainInFunction(const Expr *E, const FunctionDecl &F) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref) &&
+           isPlainInFunction(UO->getSubExpr(), F);
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return isPlainInFunction(ME->getBase(), F);
+  if (isa<CXXThisExpr>(E))
+    return true;
+  const auto *DRE = dyn_cast<DeclRefExpr>(E);
+  if (!DRE)
+    return false;
+  if (isa<ParmVarDecl>(DRE->getDecl()))
+    return true;
+  const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!VD || !VD->hasLocalStorage())
+    return false;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(F.getBody());
+  if (!Body)
+    return false;
+  for (const Stmt *S : Body->body())
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (D == VD)
+          return true;
+  return false;
+}
+
+/// Whether the function calls anything that dequeues completion packets.
+bool usesCompletionPort(const FunctionDecl &F, const ApiModel &Model) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const ApiModel &Model;
+    bool Found = false;
+    explicit Finder(const ApiModel &M) : Model(M) {}
+    bool VisitCallExpr(CallExpr *CE) {
+      const FunctionRule *R = Model.lookup(CE->getDirectCallee());
+      Found |= R && R->FunctionRole == Role::Dequeue;
+      return !Found;
+    }
+  } Visitor(Model);
+  Visitor.TraverseStmt(F.getBody());
+  return Visitor.Found;
+}
+
+std::string text(const Expr *E, const ASTContext &Ctx) {
+  return Lexer::getSourceText(
+             CharSourceRange::getTokenRange(E->getSourceRange()),
+             Ctx.getSourceManager(), Ctx.getLangOpts())
+      .str();
+}
+
+} // namespace
+
+std::optional<FixItHint>
+suggestDrainBeforeClose(const CallExpr &Close, const Request &Pending,
+                        const FunctionDecl &Function, const ApiModel &Model,
+                        ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (Pending.Mode != CompletionMode::Default || !Pending.HandleArg ||
+      !Pending.OverlappedArg)
+    return std::nullopt;
+  if (Close.getBeginLoc().isMacroID() ||
+      Pending.HandleArg->getBeginLoc().isMacroID() ||
+      Pending.OverlappedArg->getBeginLoc().isMacroID())
+    return std::nullopt;
+  // GetOverlappedResult takes a HANDLE; a SOCKET would need a cast.
+  if (!Pending.HandleArg->IgnoreParenImpCasts()->getType()->isPointerType())
+    return std::nullopt;
+  if (!isPlainInFunction(Pending.HandleArg, Function) ||
+      !isPlainInFunction(Pending.OverlappedArg, Function) ||
+      usesCompletionPort(Function, Model))
+    return std::nullopt;
+  // The close must be a statement of its own, to insert before it.
+  auto Parents = Ctx.getParents(Close);
+  if (Parents.size() != 1 || !Parents[0].get<CompoundStmt>())
+    return std::nullopt;
+
+  SourceLocation Start = Close.getBeginLoc();
+  std::pair<FileID, unsigned> Pos = SM.getDecomposedLoc(Start);
+  StringRef Buffer = SM.getBufferData(Pos.first);
+  size_t LineStart = Buffer.rfind('\n', Pos.second);
+  LineStart = LineStart == StringRef::npos ? 0 : LineStart + 1;
+  StringRef Indent = Buffer.slice(LineStart, Pos.second);
+  if (!Indent.trim().empty())
+    return std::nullopt; // something else precedes the close on its line
+
+  std::string H = text(Pending.HandleArg, Ctx);
+  std::string Ov = text(Pending.OverlappedArg, Ctx);
+  std::string Insert = "CancelIoEx(" + H + ", " + Ov + ");\n" + Indent.str() +
+                       "{\n" + Indent.str() +
+                       "  DWORD iodrain_transferred;\n" + Indent.str() +
+                       "  GetOverlappedResult(" + H + ", " + Ov +
+                       ", &iodrain_transferred, TRUE);\n" + Indent.str() +
+                       "}\n" + Indent.str();
+  return FixItHint::CreateInsertion(Start, Insert);
+}
+
+} // namespace iodrain

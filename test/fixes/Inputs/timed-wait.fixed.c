@@ -1,0 +1,17 @@
+#include <windows.h>
+
+static char buffer[512];
+
+void stop_reader(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  WaitForSingleObject(ov.hEvent, 5000);
+  CancelIoEx(h, &ov);
+  {
+    DWORD iodrain_transferred;
+    GetOverlappedResult(h, &ov, &iodrain_transferred, TRUE);
+  }
+  CloseHandle(h);
+  CloseHandle(ov.hEvent);
+}
