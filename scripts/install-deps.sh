@@ -11,6 +11,7 @@ PACKAGES=(
   gcc-mingw-w64-x86-64 wine64
   libgrpc++-dev libprotobuf-dev libabsl-dev
   cmake ninja-build python3 git
+  chromium
 )
 # npm, unless a Node.js installation already provides it.
 command -v npm > /dev/null || PACKAGES+=(npm)

@@ -110,6 +110,20 @@ if os.access(multitool, os.X_OK):
 else:
     lit_config.warning("SARIF VALIDATION SKIPPED: the SARIF Multitool is not "
                        "installed (scripts/install-deps.sh installs it)")
+# Headless Chromium renders the HTML report in its test.
+import shutil as _shutil
+chromium = _shutil.which("chromium") or _shutil.which("chromium-browser")
+if chromium:
+    config.available_features.add("chromium")
+    config.substitutions.append((
+        "%chromium",
+        chromium + " --headless --no-sandbox --disable-gpu --disable-quic "
+        "--no-first-run --disable-background-networking "
+        "--disable-component-update --disable-sync"))
+else:
+    lit_config.warning("REPORT RENDERING SKIPPED: chromium is not installed")
+config.substitutions.append(("%iodrain_report", os.path.join(
+    config.iodrain_source_dir, "integration", "ci", "iodrain-report")))
 config.substitutions.append(("%iodrain_lint", os.path.join(
     config.iodrain_source_dir, "integration", "ci", "iodrain-lint")))
 config.substitutions.append(("%iodrain_sarif", os.path.join(
