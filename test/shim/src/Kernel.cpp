@@ -188,35 +188,32 @@ std::vector<Op *> Kernel::pendingOps(const File &F) const {
   return Out;
 }
 
+bool Kernel::memoryIsLive(const void *Addr, size_t N, const char *Access,
+                          const char *What, const Op *O) {
+  if (!__asan_region_is_poisoned(const_cast<void *>(Addr), N))
+    return true;
+  char Buf[256];
+  snprintf(Buf, sizeof Buf,
+           "the kernel %s %s of %s #%d (%s) %s memory that was freed or went "
+           "out of scope",
+           Access, What, O ? O->Api : "?", O ? O->Id : 0,
+           O ? O->Site.c_str() : "?", strcmp(Access, "read") ? "into" : "from");
+  MemoryErrors.push_back(Buf);
+  return false;
+}
+
 void Kernel::kernelWrite(void *Dst, const void *Src, size_t N,
                          const char *What, const Op *O) {
-  if (N == 0)
-    return;
-  if (__asan_region_is_poisoned(Dst, N)) {
-    char Buf[256];
-    snprintf(Buf, sizeof Buf,
-             "the kernel wrote %s of %s #%d (%s) into memory that was "
-             "freed or went out of scope",
-             What, O ? O->Api : "?", O ? O->Id : 0,
-             O ? O->Site.c_str() : "?");
-    MemoryErrors.push_back(Buf);
-    return; // Suppressed, so the run can go on and report more.
-  }
-  memcpy(Dst, Src, N);
+  // A write into dead memory is recorded and suppressed, so the run can go
+  // on and report more.
+  if (N && memoryIsLive(Dst, N, "wrote", What, O))
+    memcpy(Dst, Src, N);
 }
 
 bool Kernel::kernelRead(const void *Src, void *Dst, size_t N, const char *What,
                         const Op *O) {
-  if (__asan_region_is_poisoned(const_cast<void *>(Src), N)) {
-    char Buf[256];
-    snprintf(Buf, sizeof Buf,
-             "the kernel read %s of %s #%d (%s) from memory that was "
-             "freed or went out of scope",
-             What, O ? O->Api : "?", O ? O->Id : 0,
-             O ? O->Site.c_str() : "?");
-    MemoryErrors.push_back(Buf);
+  if (!memoryIsLive(Src, N, "read", What, O))
     return false;
-  }
   memcpy(Dst, Src, N);
   return true;
 }

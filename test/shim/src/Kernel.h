@@ -222,6 +222,9 @@ public:
   bool kernelRead(const void *Src, void *Dst, size_t N, const char *What,
                   const Op *O);
   void writeIosb(Op &O);
+  /// Whether [Addr, Addr+N) is live; records a memory error if not.
+  bool memoryIsLive(const void *Addr, size_t N, const char *Access,
+                    const char *What, const Op *O);
 
   // Waits (§2.7).
   DWORD wait(const std::vector<HANDLE> &Handles, bool All, DWORD Ms,
