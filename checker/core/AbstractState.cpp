@@ -1,11 +1,13 @@
 //===- AbstractState.cpp --------------------------------------------------===//
 
 #include "AbstractState.h"
+#include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace iodrain {
+
+AnalysisObserver::~AnalysisObserver() = default;
 
 AbsValue AbsValue::integer(int64_t V) {
   AbsValue A;
@@ -24,10 +26,10 @@ AbsValue AbsValue::notIntegers(llvm::ArrayRef<int64_t> Vs) {
   return A;
 }
 
-AbsValue AbsValue::object(std::string Key) {
+AbsValue AbsValue::object(AccessPath P) {
   AbsValue A;
   A.K = Object;
-  A.ObjectKey = std::move(Key);
+  A.Referent = std::move(P);
   return A;
 }
 
@@ -62,7 +64,8 @@ bool AbsValue::mayEqual(int64_t C) const {
   return true;
 }
 
-void AbsValue::print(std::string &Out) const {
+std::string AbsValue::str() const {
+  std::string Out;
   llvm::raw_string_ostream OS(Out);
   switch (K) {
   case Unknown:
@@ -77,7 +80,7 @@ void AbsValue::print(std::string &Out) const {
     OS << "}";
     break;
   case Object:
-    OS << "&" << ObjectKey;
+    OS << "&" << Referent.str();
     break;
   case Null:
     OS << "null";
@@ -85,70 +88,101 @@ void AbsValue::print(std::string &Out) const {
   }
   if (SyncHandle)
     OS << "[sync]";
-}
-
-std::string State::key() const {
-  std::string Out;
-  for (const auto &[Name, V] : Vars) {
-    Out += Name;
-    Out += '=';
-    V.print(Out);
-    Out += ';';
-  }
-  Out += '|';
-  for (const auto &[Name, R] : Requests) {
-    llvm::raw_string_ostream OS(Out);
-    OS << Name << ':' << R.HandleKey << ':' << R.EventKey << ':'
-       << int(R.Mode) << ':' << R.CancelRequested << ':' << R.IssueCall << ':'
-       << R.CancelCall << ';';
-  }
-  Out += '|';
-  for (const std::string &S : SyncHandles)
-    Out += S + ";";
-  Out += "|err=";
-  LastError.print(Out);
-  std::vector<std::pair<const clang::Expr *, const AbsValue *>> Sorted;
-  for (const auto &Entry : Exprs)
-    Sorted.push_back({Entry.first, &Entry.second});
-  llvm::sort(Sorted, [](const auto &A, const auto &B) {
-    return std::less<const void *>()(A.first, B.first);
-  });
-  for (const auto &[E, V] : Sorted) {
-    llvm::raw_string_ostream OS(Out);
-    OS << '|' << static_cast<const void *>(E) << '=';
-    V->print(Out);
-  }
   return Out;
 }
 
-void State::addNoteToPending(clang::SourceLocation Loc, const std::string &Text,
-                             unsigned MaxNotes) {
-  for (auto &[Name, R] : Requests)
-    appendNote(R.Notes, {Loc, Text}, MaxNotes);
+size_t AbsValue::hash() const {
+  llvm::hash_code H = llvm::hash_combine(int(K), SyncHandle, Value);
+  for (int64_t X : Excluded)
+    H = llvm::hash_combine(H, X);
+  if (K == Object)
+    H = llvm::hash_combine(H, Referent.hash());
+  return H;
 }
 
-void appendNote(std::vector<PathNote> &Notes, PathNote Note,
-                unsigned MaxNotes) {
-  // A loop visits the same decision again: keep only its latest visit.
-  auto Same = [&](const PathNote &N) {
-    return N.Loc == Note.Loc && N.Text == Note.Text;
-  };
-  if (Notes.size() > 1)
-    Notes.erase(std::remove_if(Notes.begin() + 1, Notes.end(), Same),
-                Notes.end());
-  Notes.push_back(std::move(Note));
-  // Keep the issue note and the most recent decisions.
-  if (MaxNotes >= 2 && Notes.size() > MaxNotes)
-    Notes.erase(Notes.begin() + 1);
+void PathSteps::append(PathStep Step) {
+  auto N = std::make_shared<Node>();
+  N->Step = Step;
+  N->Prev = std::move(Last);
+  Last = std::move(N);
 }
 
-bool keyIsUnder(llvm::StringRef Key, llvm::StringRef Prefix) {
-  if (!Key.starts_with(Prefix))
+std::vector<PathStep> PathSteps::collect(unsigned Max) const {
+  std::vector<PathStep> Reversed;
+  for (const Node *N = Last.get(); N; N = N->Prev.get()) {
+    // A loop visits the same step again: keep only its latest visit.
+    bool Seen = llvm::any_of(Reversed, [&](const PathStep &S) {
+      return S.K == N->Step.K && S.At == N->Step.At;
+    });
+    if (!Seen)
+      Reversed.push_back(N->Step);
+  }
+  std::vector<PathStep> Steps(Reversed.rbegin(), Reversed.rend());
+  // Keep the issue and the most recent decisions.
+  if (Max >= 2 && Steps.size() > Max)
+    Steps.erase(Steps.begin() + 1, Steps.begin() + (Steps.size() - Max + 1));
+  return Steps;
+}
+
+void State::addStepToPending(PathStep Step) {
+  if (Requests.empty())
+    return;
+  for (auto &Entry : Requests.mut())
+    Entry.second.View.Steps.append(Step);
+}
+
+bool operator==(const State &A, const State &B) {
+  if (!(A.LastError == B.LastError) || !(A.Vars == B.Vars) ||
+      !(A.Requests == B.Requests) || !(A.SyncHandles == B.SyncHandles) ||
+      !(A.PortBound == B.PortBound) || A.Exprs.size() != B.Exprs.size())
     return false;
-  if (Key.size() == Prefix.size())
-    return true;
-  char Next = Key[Prefix.size()];
-  return Next == '.' || Next == '*' || Next == '[';
+  for (const auto &[E, V] : A.Exprs) {
+    auto It = B.Exprs.find(E);
+    if (It == B.Exprs.end() || !(It->second == V))
+      return false;
+  }
+  return true;
+}
+
+size_t State::hash() const {
+  llvm::hash_code H = LastError.hash();
+  for (const auto &[P, V] : Vars)
+    H = llvm::hash_combine(H, P.hash(), V.hash());
+  for (const auto &[P, R] : Requests)
+    H = llvm::hash_combine(H, P.hash(), R.Handle.hash(), int(R.View.State),
+                           R.View.IssueCall);
+  for (const auto &Entry : SyncHandles)
+    H = llvm::hash_combine(H, Entry.first.hash());
+  for (const auto &Entry : PortBound)
+    H = llvm::hash_combine(H, Entry.first.hash());
+  // Exprs is unordered: combine its entries order-independently.
+  size_t ExprSum = 0;
+  for (const auto &[E, V] : Exprs)
+    ExprSum += llvm::hash_combine(E, V.hash());
+  return llvm::hash_combine(H, ExprSum);
+}
+
+std::string State::str() const {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  OS << "vars{";
+  bool First = true;
+  for (const auto &[P, V] : Vars) {
+    OS << (First ? "" : ", ") << P.str() << '=' << V.str();
+    First = false;
+  }
+  OS << "} requests{";
+  First = true;
+  static const char *const StateNames[] = {"pending", "cancelled", "drained"};
+  for (const auto &[P, R] : Requests) {
+    OS << (First ? "" : ", ") << P.str() << ": on " << R.Handle.str() << ' '
+       << StateNames[int(R.View.State)];
+    if (R.View.Mode == CompletionMode::Routine)
+      OS << " routine";
+    First = false;
+  }
+  OS << "} lasterror=" << LastError.str();
+  return Out;
 }
 
 } // namespace iodrain

@@ -1,26 +1,25 @@
 //===- AbstractState.h - What one path knows at one program point ---------===//
 //
 // The explorer carries one State per path. A State holds what the path
-// knows about local values (enough to follow correlated flags such as
+// knows about values (enough to follow correlated flags such as
 // `if (pending)`), the thread's last error, and the overlapped requests that
-// may still be pending. Objects are named by access-path keys (see
-// AccessPath.h), so `h`, an alias of `h` and `c->pipe` all have stable names.
+// may still be pending. Storage is named by typed access paths, so `h`, an
+// alias of `h` and `c->pipe` all have stable names.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef IODRAIN_CORE_ABSTRACTSTATE_H
 #define IODRAIN_CORE_ABSTRACTSTATE_H
 
-#include "clang/Basic/SourceLocation.h"
+#include "AccessPath.h"
+#include "CowMap.h"
+#include "Events.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
-#include <vector>
 
 namespace clang {
 class Expr;
@@ -33,58 +32,54 @@ namespace iodrain {
 struct AbsValue {
   enum Kind : uint8_t { Unknown, Int, NotInts, Object, Null };
   Kind K = Unknown;
-  int64_t Value = 0;                     ///< For Int.
+  /// Returned by an open without FILE_FLAG_OVERLAPPED.
+  bool SyncHandle = false;
+  int64_t Value = 0;                      ///< For Int.
   llvm::SmallVector<int64_t, 2> Excluded; ///< For NotInts, sorted.
-  std::string ObjectKey;                 ///< For Object.
-  bool SyncHandle = false; ///< Returned by an open without FILE_FLAG_OVERLAPPED.
+  AccessPath Referent;                    ///< For Object.
 
   static AbsValue unknown() { return {}; }
   static AbsValue integer(int64_t V);
   static AbsValue notIntegers(llvm::ArrayRef<int64_t> Vs);
-  static AbsValue object(std::string Key);
+  static AbsValue object(AccessPath P);
   static AbsValue null();
 
-  bool isKnownInt() const { return K == Int; }
   /// Whether the value, read as a condition, is known true or false.
   std::optional<bool> truth() const;
   /// Whether the value may equal C (false only when it provably cannot).
   bool mayEqual(int64_t C) const;
-  void print(std::string &Out) const;
-};
+  std::string str() const;
+  size_t hash() const;
 
-/// A note on the path that explains a finding.
-struct PathNote {
-  clang::SourceLocation Loc;
-  std::string Text;
-};
-
-enum class CompletionMode : uint8_t {
-  Default, ///< Event, completion port or the handle itself.
-  Apc,     ///< A completion routine run by an alertable wait.
+  friend bool operator==(const AbsValue &A, const AbsValue &B) {
+    return A.K == B.K && A.SyncHandle == B.SyncHandle && A.Value == B.Value &&
+           A.Excluded == B.Excluded && A.Referent == B.Referent;
+  }
 };
 
 /// An overlapped operation that may still be pending on this path.
 struct Request {
-  std::string OverlappedKey;
-  std::string HandleKey;
-  std::string EventKey; ///< The object `ov.hEvent` referred to at issue.
-  std::string HandleText; ///< The handle as the user wrote it.
-  CompletionMode Mode = CompletionMode::Default;
-  bool CancelRequested = false;
-  const clang::Expr *IssueCall = nullptr;
-  const clang::Expr *CancelCall = nullptr;
-  /// The arguments as written at the issue, for fix suggestions.
-  const clang::Expr *HandleArg = nullptr;
-  const clang::Expr *OverlappedArg = nullptr;
-  /// Why the operation is still pending: the issue, then the decisions along
-  /// the path. Not part of the state's identity: the first path wins.
-  std::vector<PathNote> Notes;
+  AccessPath Overlapped;
+  AccessPath Handle;
+  std::optional<AccessPath> EventObject; ///< What `ov.hEvent` referred to.
+  std::optional<AccessPath> Buffer;
+  RequestView View; ///< What checks see.
+
+  /// Identity for merging: everything but the explanation.
+  friend bool operator==(const Request &A, const Request &B) {
+    return A.Overlapped == B.Overlapped && A.Handle == B.Handle &&
+           A.EventObject == B.EventObject && A.Buffer == B.Buffer &&
+           A.View.State == B.View.State && A.View.Mode == B.View.Mode &&
+           A.View.PortBound == B.View.PortBound &&
+           A.View.IssueCall == B.View.IssueCall;
+  }
 };
 
 struct State {
-  std::map<std::string, AbsValue> Vars;      ///< Keyed by lvalue access path.
-  std::map<std::string, Request> Requests;   ///< Keyed by OVERLAPPED object.
-  std::set<std::string> SyncHandles;         ///< Objects opened non-overlapped.
+  CowMap<AccessPath, AbsValue> Vars;     ///< By lvalue.
+  CowMap<AccessPath, Request> Requests;  ///< By OVERLAPPED object.
+  CowMap<AccessPath, bool> SyncHandles;  ///< Objects opened non-overlapped.
+  CowMap<AccessPath, bool> PortBound;    ///< Handles bound to a port.
   AbsValue LastError;
   /// Values of calls, assignments and assumed conditions in the current
   /// full expression. Cleared when the next full expression starts.
@@ -92,22 +87,24 @@ struct State {
   /// The full expression Exprs belongs to (not part of the identity).
   const void *CurrentFullExpr = nullptr;
 
-  /// A canonical text of everything that matters for exploration: two paths
-  /// with equal keys at the same block behave the same from there on.
-  std::string key() const;
-
+  const AbsValue *exprValue(const clang::Expr *E) const {
+    auto It = Exprs.find(E);
+    return It == Exprs.end() ? nullptr : &It->second;
+  }
   bool hasPending() const { return !Requests.empty(); }
-  void addNoteToPending(clang::SourceLocation Loc, const std::string &Text,
-                        unsigned MaxNotes);
+  /// Adds a step to the explanation of every pending request.
+  void addStepToPending(PathStep Step);
+
+  /// Two paths with equal states behave the same from here on.
+  friend bool operator==(const State &A, const State &B);
+  size_t hash() const;
+  /// A readable dump, for engine tests.
+  std::string str() const;
 };
 
-/// Whether `Key` equals `Prefix` or extends it by a component
-/// (".field", "*" or "[index]").
-bool keyIsUnder(llvm::StringRef Key, llvm::StringRef Prefix);
-
-/// Appends a path note, keeping only the latest visit of a repeated one
-/// and at most MaxNotes notes (the first, the issue, always stays).
-void appendNote(std::vector<PathNote> &Notes, PathNote Note, unsigned MaxNotes);
+struct StateHash {
+  size_t operator()(const State &S) const { return S.hash(); }
+};
 
 } // namespace iodrain
 

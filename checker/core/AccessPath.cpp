@@ -1,17 +1,176 @@
 //===- AccessPath.cpp -----------------------------------------------------===//
 
 #include "AccessPath.h"
+#include "AbstractState.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/Hashing.h"
 #include "llvm/Support/raw_ostream.h"
+#include <tuple>
 
 using namespace clang;
 
 namespace iodrain {
-namespace {
 
-const Expr *stripNoOpCasts(const Expr *E) {
+bool operator<(const PathComponent &A, const PathComponent &B) {
+  return std::tie(A.K, A.Ptr, A.Index) < std::tie(B.K, B.Ptr, B.Index);
+}
+
+bool operator<(const AccessPath &A, const AccessPath &B) {
+  if (A.Kind != B.Kind)
+    return A.Kind < B.Kind;
+  if (A.Root != B.Root)
+    return std::less<const void *>()(A.Root, B.Root);
+  return std::lexicographical_compare(A.Path.begin(), A.Path.end(),
+                                      B.Path.begin(), B.Path.end());
+}
+
+size_t AccessPath::hash() const {
+  llvm::hash_code H = llvm::hash_combine(int(Kind), Root);
+  for (const PathComponent &C : Path)
+    H = llvm::hash_combine(H, int(C.K), C.Ptr, C.Index);
+  return H;
+}
+
+AccessPath AccessPath::variable(const VarDecl *VD) {
+  AccessPath P;
+  P.Root = VD;
+  P.Kind = isa<ParmVarDecl>(VD)   ? RootKind::Param
+           : VD->hasLocalStorage() ? RootKind::Local
+                                   : RootKind::Global;
+  return P;
+}
+
+AccessPath AccessPath::thisObject() {
+  AccessPath P;
+  P.Kind = RootKind::This;
+  return P;
+}
+
+AccessPath AccessPath::callResult(const CallExpr *CE) {
+  AccessPath P;
+  P.Kind = RootKind::CallResult;
+  P.Root = CE;
+  return P;
+}
+
+AccessPath AccessPath::field(const FieldDecl *FD) const {
+  AccessPath P = *this;
+  P.Path.push_back({PathComponent::Field, FD, 0});
+  return P;
+}
+
+AccessPath AccessPath::deref() const {
+  AccessPath P = *this;
+  P.Path.push_back({PathComponent::Deref, nullptr, 0});
+  return P;
+}
+
+AccessPath AccessPath::element(int64_t Index) const {
+  AccessPath P = *this;
+  P.Path.push_back({PathComponent::Element, nullptr, Index});
+  return P;
+}
+
+AccessPath AccessPath::held() const {
+  AccessPath P = *this;
+  P.Path.push_back({PathComponent::Held, nullptr, 0});
+  return P;
+}
+
+AccessPath AccessPath::retiredAt(size_t Depth, const void *Tag) const {
+  AccessPath P = *this;
+  P.Path.insert(P.Path.begin() + Depth, {PathComponent::Retired, Tag, 0});
+  return P;
+}
+
+bool AccessPath::isUnder(const AccessPath &Prefix) const {
+  if (Kind != Prefix.Kind || Root != Prefix.Root ||
+      Path.size() < Prefix.Path.size())
+    return false;
+  if (!std::equal(Prefix.Path.begin(), Prefix.Path.end(), Path.begin()))
+    return false;
+  return Path.size() == Prefix.Path.size() ||
+         Path[Prefix.Path.size()].K != PathComponent::Retired;
+}
+
+bool AccessPath::isStoredIn(const AccessPath &Object) const {
+  if (!isUnder(Object))
+    return false;
+  return std::none_of(Path.begin() + Object.Path.size(), Path.end(),
+                      [](const PathComponent &C) {
+                        return C.K == PathComponent::Deref ||
+                               C.K == PathComponent::Held;
+                      });
+}
+
+bool AccessPath::throughPointer() const {
+  return llvm::any_of(Path, [](const PathComponent &C) {
+    return C.K == PathComponent::Deref || C.K == PathComponent::Held;
+  });
+}
+
+bool AccessPath::isShared() const {
+  return Kind == RootKind::Global || throughPointer();
+}
+
+const VarDecl *AccessPath::ownerVariable() const {
+  if ((Kind != RootKind::Local && Kind != RootKind::Param) ||
+      throughPointer())
+    return nullptr;
+  if (!Path.empty() && Path.front().K == PathComponent::Retired)
+    return nullptr;
+  return static_cast<const VarDecl *>(Root);
+}
+
+bool AccessPath::endsInField(StringRef Name) const {
+  if (Path.empty() || Path.back().K != PathComponent::Field)
+    return false;
+  return static_cast<const FieldDecl *>(Path.back().Ptr)->getName() == Name;
+}
+
+std::string AccessPath::str() const {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  switch (Kind) {
+  case RootKind::This:
+    OS << "this";
+    break;
+  case RootKind::CallResult:
+    OS << "<call>";
+    break;
+  default:
+    OS << static_cast<const VarDecl *>(Root)->getName();
+  }
+  for (const PathComponent &C : Path) {
+    switch (C.K) {
+    case PathComponent::Field: {
+      StringRef Name = static_cast<const FieldDecl *>(C.Ptr)->getName();
+      OS << '.' << (Name.empty() ? "<anon>" : Name);
+      break;
+    }
+    case PathComponent::Deref:
+      OS << '*';
+      break;
+    case PathComponent::Element:
+      if (C.Index < 0)
+        OS << "[?]";
+      else
+        OS << '[' << C.Index << ']';
+      break;
+    case PathComponent::Held:
+      OS << ".<held>";
+      break;
+    case PathComponent::Retired:
+      OS << "@old";
+      break;
+    }
+  }
+  return Out;
+}
+
+const Expr *stripIdentityCasts(const Expr *E) {
   while (true) {
     E = E->IgnoreParens();
     const auto *Cast = dyn_cast<CastExpr>(E);
@@ -36,24 +195,18 @@ const Expr *stripNoOpCasts(const Expr *E) {
   }
 }
 
-std::string indexSuffix(const Expr *Index, const ASTContext &Ctx) {
+namespace {
+
+int64_t constantIndex(const Expr *Index, const ASTContext &Ctx) {
   Expr::EvalResult R;
-  if (!Index->isValueDependent() && Index->EvaluateAsInt(R, Ctx))
-    return "[" + std::to_string(R.Val.getInt().getExtValue()) + "]";
-  return "[?]";
+  if (!Index->isValueDependent() && Index->EvaluateAsInt(R, Ctx) &&
+      R.Val.getInt().getSignificantBits() <= 63 &&
+      !R.Val.getInt().isNegative())
+    return R.Val.getInt().getExtValue();
+  return -1;
 }
 
 } // namespace
-
-std::string AccessPaths::varKey(const VarDecl *VD) {
-  std::string Key;
-  llvm::raw_string_ostream OS(Key);
-  // Globals and statics are marked: any unknown call may change them.
-  if (!VD->hasLocalStorage())
-    OS << "::";
-  OS << VD->getName() << '#' << static_cast<const void *>(VD);
-  return Key;
-}
 
 bool AccessPaths::isHandleLike(QualType T) {
   if (T.isNull())
@@ -77,55 +230,91 @@ bool AccessPaths::isOverlappedType(QualType T) {
   return Name == "_OVERLAPPED" || Name == "OVERLAPPED";
 }
 
-std::optional<std::string> AccessPaths::lvalueKey(const State &S,
-                                                  const Expr *E) const {
-  E = stripNoOpCasts(E);
+bool AccessPaths::containsOverlapped(QualType T, unsigned Depth) {
+  if (T.isNull() || Depth > 4)
+    return false;
+  while (const auto *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  if (isOverlappedType(T))
+    return true;
+  const auto *RD = T->getAsRecordDecl();
+  if (!RD || !RD->getDefinition())
+    return false;
+  for (const FieldDecl *F : RD->getDefinition()->fields())
+    if (containsOverlapped(F->getType(), Depth + 1))
+      return true;
+  return false;
+}
+
+std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
+                                                const Expr *E) const {
+  E = stripIdentityCasts(E);
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
       // A reference variable names the object it is bound to.
-      if (VD->getType()->isReferenceType() && VD->getInit())
-        return lvalueKey(S, VD->getInit());
-      return varKey(VD);
+      if (VD->getType()->isReferenceType()) {
+        if (VD->getInit())
+          return lvalueOf(S, VD->getInit());
+        // A reference parameter: the object it refers to.
+        return AccessPath::variable(VD).deref();
+      }
+      return AccessPath::variable(VD);
     }
     return std::nullopt;
   }
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-    std::optional<std::string> Base;
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD)
+      return std::nullopt;
+    std::optional<AccessPath> Base;
     if (ME->isArrow()) {
       ObjectRef O = objectOf(S, ME->getBase());
-      if (O.isKey())
-        Base = O.Name;
+      if (O.isKnown())
+        Base = O.Path;
     } else {
-      Base = lvalueKey(S, ME->getBase());
+      Base = lvalueOf(S, ME->getBase());
     }
     if (!Base)
       return std::nullopt;
-    std::string Field = ME->getMemberDecl()->getName().str();
-    return *Base + "." + (Field.empty() ? "<anon>" : Field);
+    return Base->field(FD);
   }
+  if (isa<CXXThisExpr>(E))
+    return std::nullopt; // `this` is a prvalue; its pointee is objectOf.
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
     // In C++, ++x and --x are the lvalue x.
     if (UO->isPrefix() && UO->isIncrementDecrementOp())
-      return lvalueKey(S, UO->getSubExpr());
+      return lvalueOf(S, UO->getSubExpr());
     if (UO->getOpcode() != UO_Deref)
       return std::nullopt;
     ObjectRef O = objectOf(S, UO->getSubExpr());
-    return O.isKey() ? std::optional<std::string>(O.Name) : std::nullopt;
+    return O.isKnown() ? std::optional<AccessPath>(O.Path) : std::nullopt;
+  }
+  // `v[i]` of a std::vector or std::array is an element of `v`.
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(E);
+      OCE && OCE->getOperator() == OO_Subscript && OCE->getNumArgs() == 2) {
+    const auto *RD = OCE->getArg(0)->getType()->getAsCXXRecordDecl();
+    if (!RD || !RD->isInStdNamespace() ||
+        (RD->getName() != "vector" && RD->getName() != "array"))
+      return std::nullopt;
+    auto Base = lvalueOf(S, OCE->getArg(0));
+    if (!Base)
+      return std::nullopt;
+    return Base->element(constantIndex(OCE->getArg(1), Ctx));
   }
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
     const Expr *Base = AS->getBase()->IgnoreParens();
-    std::optional<std::string> BaseKey;
+    std::optional<AccessPath> BasePath;
     const auto *Decay = dyn_cast<ImplicitCastExpr>(Base);
     if (Decay && Decay->getCastKind() == CK_ArrayToPointerDecay) {
-      BaseKey = lvalueKey(S, Decay->getSubExpr());
+      BasePath = lvalueOf(S, Decay->getSubExpr());
     } else {
       ObjectRef O = objectOf(S, Base);
-      if (O.isKey())
-        BaseKey = O.Name;
+      if (O.isKnown())
+        BasePath = O.Path;
     }
-    if (!BaseKey)
+    if (!BasePath)
       return std::nullopt;
-    return *BaseKey + indexSuffix(AS->getIdx(), Ctx);
+    return BasePath->element(constantIndex(AS->getIdx(), Ctx));
   }
   return std::nullopt;
 }
@@ -139,8 +328,8 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
     return ObjectRef::null();
   while (const auto *Cast = dyn_cast<CastExpr>(Stripped)) {
     if (Cast->getCastKind() == CK_ArrayToPointerDecay) {
-      auto Key = lvalueKey(S, Cast->getSubExpr());
-      return Key ? ObjectRef::key(*Key + "[0]") : ObjectRef::none();
+      auto Path = lvalueOf(S, Cast->getSubExpr());
+      return Path ? ObjectRef::at(Path->element(0)) : ObjectRef::none();
     }
     if (Cast->getCastKind() == CK_FunctionToPointerDecay)
       return ObjectRef::none();
@@ -148,35 +337,42 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(Stripped))
     if (UO->getOpcode() == UO_AddrOf) {
-      auto Key = lvalueKey(S, UO->getSubExpr());
-      return Key ? ObjectRef::key(*Key) : ObjectRef::none();
+      auto Path = lvalueOf(S, UO->getSubExpr());
+      return Path ? ObjectRef::at(*Path) : ObjectRef::none();
     }
   if (isa<CXXThisExpr>(Stripped))
-    return ObjectRef::key("this");
-  if (auto It = S.Exprs.find(Stripped); It != S.Exprs.end()) {
-    if (It->second.K == AbsValue::Object)
-      return ObjectRef::key(It->second.ObjectKey);
-    if (It->second.K == AbsValue::Null)
+    return ObjectRef::at(AccessPath::thisObject());
+  if (const AbsValue *V = S.exprValue(Stripped)) {
+    if (V->K == AbsValue::Object)
+      return ObjectRef::at(V->Referent);
+    if (V->K == AbsValue::Null)
       return ObjectRef::null();
   }
   if (!Stripped->isGLValue())
     return ObjectRef::none();
-  std::optional<std::string> Key = lvalueKey(S, Stripped);
-  if (!Key)
+  std::optional<AccessPath> Path = lvalueOf(S, Stripped);
+  if (!Path)
     return ObjectRef::none();
-  auto It = S.Vars.find(*Key);
-  if (It != S.Vars.end()) {
-    if (It->second.K == AbsValue::Object)
-      return ObjectRef::key(It->second.ObjectKey);
-    if (It->second.K == AbsValue::Null)
+  if (const AbsValue *V = S.Vars.find(*Path)) {
+    if (V->K == AbsValue::Object)
+      return ObjectRef::at(V->Referent);
+    if (V->K == AbsValue::Null)
       return ObjectRef::null();
   }
-  return ObjectRef::key(*Key + "*");
+  return ObjectRef::at(Path->deref());
+}
+
+ObjectRef AccessPaths::objectOrPointee(const State &S, const Expr *E) const {
+  const Expr *Stripped = E->IgnoreParenImpCasts();
+  if (isa<CXXThisExpr>(Stripped) || E->getType()->isPointerType())
+    return objectOf(S, E);
+  auto Path = lvalueOf(S, E);
+  return Path ? ObjectRef::at(*Path) : ObjectRef::none();
 }
 
 ObjectRef AccessPaths::overlappedOf(const State &S, const Expr *E) const {
   ObjectRef O = objectOf(S, E);
-  if (!O.isKey())
+  if (!O.isKnown())
     return O;
   // Find the type of the object really pointed to, under any casts.
   const Expr *Inner = E->IgnoreParenCasts();
@@ -188,10 +384,10 @@ ObjectRef AccessPaths::overlappedOf(const State &S, const Expr *E) const {
     T = Inner->getType()->getPointeeType();
   else if (Inner->getType()->isArrayType())
     T = Ctx.getAsArrayType(Inner->getType())->getElementType();
-  std::string Key = O.Name;
+  AccessPath Path = O.Path;
   for (unsigned Depth = 0; Depth < 4 && !T.isNull(); ++Depth) {
     if (isOverlappedType(T))
-      return ObjectRef::key(Key);
+      return ObjectRef::at(Path);
     const auto *RD = T->getAsRecordDecl();
     if (!RD || !RD->getDefinition())
       break;
@@ -201,7 +397,7 @@ ObjectRef AccessPaths::overlappedOf(const State &S, const Expr *E) const {
     auto Field = RD->getDefinition()->field_begin();
     if (Field == RD->getDefinition()->field_end())
       break;
-    Key += "." + Field->getName().str();
+    Path = Path.field(*Field);
     T = Field->getType();
   }
   return O;

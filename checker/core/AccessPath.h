@@ -1,62 +1,154 @@
-//===- AccessPath.h - Stable names for the objects a function touches -----===//
+//===- AccessPath.h - Typed names for the objects a function touches ------===//
 //
-// An access-path key names an lvalue: a variable ("h#12"), a field
-// ("c#7*.pipe"), the object a pointer points to ("pov#9*") or an array
-// element ("evs#3[1]"). A pointer or handle whose value the path knows
-// (`pov = &ov`, `same = h`) resolves to the object it refers to, so aliases
-// and the original share one name.
+// An access path names a piece of storage: a root (a local, a parameter, a
+// global, `this`, or the value a call returned) followed by components
+// (a field, the object a pointer points to, an array element). A pointer or
+// handle whose value the path knows (`pov = &ov`, `same = h`) resolves to
+// the object it refers to, so aliases and the original share one path.
+//
+// Paths are compared structurally, never as text; summaries (a later engine
+// step) substitute roots.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef IODRAIN_CORE_ACCESSPATH_H
 #define IODRAIN_CORE_ACCESSPATH_H
 
-#include "AbstractState.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace clang {
 class ASTContext;
+class CallExpr;
 class Expr;
+class FieldDecl;
 class QualType;
 class VarDecl;
 } // namespace clang
 
 namespace iodrain {
 
+struct State;
+
+struct PathComponent {
+  enum Kind : uint8_t {
+    Field,   ///< A member: `.pipe`.
+    Deref,   ///< The object a pointer or handle refers to: `*p`.
+    Element, ///< An array element; Index -1 is an unknown index.
+    Held,    ///< The pointer a smart pointer owns.
+    Retired, ///< An older object once reachable under the same name.
+  };
+  Kind K = Field;
+  const void *Ptr = nullptr; ///< FieldDecl for Field; a tag for Retired.
+  int64_t Index = 0;         ///< For Element.
+
+  friend bool operator==(const PathComponent &A, const PathComponent &B) {
+    return A.K == B.K && A.Ptr == B.Ptr && A.Index == B.Index;
+  }
+  friend bool operator<(const PathComponent &A, const PathComponent &B);
+};
+
+class AccessPath {
+public:
+  enum class RootKind : uint8_t { Local, Param, Global, This, CallResult };
+
+  AccessPath() = default;
+  static AccessPath variable(const clang::VarDecl *VD);
+  static AccessPath thisObject();
+  static AccessPath callResult(const clang::CallExpr *CE);
+
+  AccessPath field(const clang::FieldDecl *FD) const;
+  AccessPath deref() const;
+  AccessPath element(int64_t Index) const; ///< -1: unknown index.
+  AccessPath held() const;
+  /// This path with its first `Depth` components kept and a Retired marker
+  /// inserted after them.
+  AccessPath retiredAt(size_t Depth, const void *Tag) const;
+
+  RootKind rootKind() const { return Kind; }
+  const void *root() const { return Root; }
+  llvm::ArrayRef<PathComponent> components() const { return Path; }
+  bool isValid() const { return Root != nullptr || Kind == RootKind::This; }
+
+  /// Whether this path equals `Prefix` or extends it (not through a
+  /// Retired marker right after the prefix).
+  bool isUnder(const AccessPath &Prefix) const;
+  /// Whether this storage lies inside `Object`'s own storage: under it,
+  /// with no pointer followed after it.
+  bool isStoredIn(const AccessPath &Object) const;
+  /// Whether the storage is reached through a pointer.
+  bool throughPointer() const;
+  /// Whether code elsewhere can reach it: globals and pointees.
+  bool isShared() const;
+  /// The local variable whose own storage this is, if any (no pointer on
+  /// the way).
+  const clang::VarDecl *ownerVariable() const;
+  /// The last component is a field with this name.
+  bool endsInField(llvm::StringRef Name) const;
+
+  /// For dumps and debugging: `c->pipe`, `ov`, `evs[1]`.
+  std::string str() const;
+
+  friend bool operator==(const AccessPath &A, const AccessPath &B) {
+    return A.Kind == B.Kind && A.Root == B.Root && A.Path == B.Path;
+  }
+  friend bool operator!=(const AccessPath &A, const AccessPath &B) {
+    return !(A == B);
+  }
+  friend bool operator<(const AccessPath &A, const AccessPath &B);
+  size_t hash() const;
+
+private:
+  RootKind Kind = RootKind::Local;
+  const void *Root = nullptr;
+  llvm::SmallVector<PathComponent, 2> Path;
+};
+
 /// What a pointer- or handle-valued expression refers to.
 struct ObjectRef {
-  enum Kind { None, Null, Key } K = None;
-  std::string Name;
+  enum Kind { None, Null, Known } K = None;
+  AccessPath Path;
 
   static ObjectRef none() { return {}; }
-  static ObjectRef null() { return {Null, ""}; }
-  static ObjectRef key(std::string N) { return {Key, std::move(N)}; }
-  bool isKey() const { return K == Key; }
+  static ObjectRef null() { return {Null, {}}; }
+  static ObjectRef at(AccessPath P) { return {Known, std::move(P)}; }
+  bool isKnown() const { return K == Known; }
 };
+
+/// Cast stripping used everywhere a value keeps its identity through a
+/// cast: no-op, bit, base/derived, integer/pointer casts and loads.
+const clang::Expr *stripIdentityCasts(const clang::Expr *E);
 
 class AccessPaths {
 public:
   explicit AccessPaths(clang::ASTContext &Ctx) : Ctx(Ctx) {}
 
-  /// The key of an lvalue expression, if it has a stable name.
-  std::optional<std::string> lvalueKey(const State &S,
-                                       const clang::Expr *E) const;
+  /// The path of an lvalue expression, if it has a stable name.
+  std::optional<AccessPath> lvalueOf(const State &S,
+                                     const clang::Expr *E) const;
 
   /// The object a pointer or handle expression refers to.
   ObjectRef objectOf(const State &S, const clang::Expr *E) const;
+
+  /// The object an expression denotes whether it is the object itself or a
+  /// pointer to it (`this`, `f` for `File &f`, `pf` for `File *pf`).
+  ObjectRef objectOrPointee(const State &S, const clang::Expr *E) const;
 
   /// Like objectOf, but for OVERLAPPED arguments: a pointer to a structure
   /// whose first member is an OVERLAPPED names that member, so
   /// `(LPOVERLAPPED)ctx` and `&ctx->ov` agree.
   ObjectRef overlappedOf(const State &S, const clang::Expr *E) const;
 
-  static std::string varKey(const clang::VarDecl *VD);
-
   /// Pointers and handle typedefs that are integers (SOCKET) carry object
   /// identity through assignments.
   static bool isHandleLike(clang::QualType T);
   static bool isOverlappedType(clang::QualType T);
+  /// Whether a record type holds an OVERLAPPED (directly or in a member).
+  static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 
 private:
   clang::ASTContext &Ctx;

@@ -2,22 +2,52 @@
 
 #include "ApiModel.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
+#include <map>
 
 using namespace llvm;
 
 namespace iodrain {
 namespace {
 
+// Every key of an entry, spelled once: its name and, for argument keys, the
+// FunctionRule member it fills.
+struct KeyInfo {
+  const char *Name;
+  ArgRef FunctionRule::*Arg; ///< Null for keys that are not positions.
+};
+
+const KeyInfo Keys[] = {
+    {"Handle", &FunctionRule::Handle},
+    {"Overlapped", &FunctionRule::Overlapped},
+    {"Buffer", &FunctionRule::Buffer},
+    {"Object", &FunctionRule::Object},
+    {"Objects", &FunctionRule::Objects},
+    {"Count", &FunctionRule::Count},
+    {"WaitAll", &FunctionRule::WaitAll},
+    {"Wait", &FunctionRule::Wait},
+    {"Timeout", &FunctionRule::Timeout},
+    {"Alertable", &FunctionRule::Alertable},
+    {"Port", &FunctionRule::Port},
+    {"CompletionRoutine", &FunctionRule::CompletionRoutine},
+    {"Pointer", &FunctionRule::Pointer},
+    {"Flags", &FunctionRule::Flags},
+    {"Result", nullptr},
+    {"Failure", nullptr},
+};
+
 // The document as written, before validation turns it into FunctionRules.
 struct RawRule {
   std::vector<std::string> UnknownKeys;
   std::string Name, Role;
-  std::optional<std::string> Handle, Overlapped, Buffer, Object, Objects,
-      Count, WaitAll, Wait, Timeout, Alertable, Port, CompletionRoutine,
-      Pointer, Flags, Result;
+  std::map<std::string, std::optional<std::string>> Values;
+
+  const std::optional<std::string> &value(StringRef Key) {
+    return Values[Key.str()];
+  }
 };
 
 struct RawDocument {
@@ -47,35 +77,17 @@ const std::vector<RoleInfo> &roleTable() {
       {"close", Role::Close, {"Handle"}, {}},
       {"free", Role::Free, {"Pointer"}, {}},
       {"last-error", Role::LastError, {}, {}},
-      {"open", Role::Open, {"Flags"}, {}},
+      {"open", Role::Open, {"Flags"}, {"Failure"}},
+      {"create", Role::Create, {}, {"Failure"}},
+      {"associate", Role::Associate, {"Handle"}, {"Port"}},
+      {"notification-modes", Role::NotifyModes, {"Handle", "Flags"}, {}},
   };
   return Table;
 }
 
-std::optional<std::string> *field(RawRule &R, StringRef Key) {
-  return StringSwitch<std::optional<std::string> *>(Key)
-      .Case("Handle", &R.Handle)
-      .Case("Overlapped", &R.Overlapped)
-      .Case("Buffer", &R.Buffer)
-      .Case("Object", &R.Object)
-      .Case("Objects", &R.Objects)
-      .Case("Count", &R.Count)
-      .Case("WaitAll", &R.WaitAll)
-      .Case("Wait", &R.Wait)
-      .Case("Timeout", &R.Timeout)
-      .Case("Alertable", &R.Alertable)
-      .Case("Port", &R.Port)
-      .Case("CompletionRoutine", &R.CompletionRoutine)
-      .Case("Pointer", &R.Pointer)
-      .Case("Flags", &R.Flags)
-      .Case("Result", &R.Result)
-      .Default(nullptr);
+bool isKnownKey(StringRef Key) {
+  return llvm::any_of(Keys, [&](const KeyInfo &K) { return Key == K.Name; });
 }
-
-const char *const AllKeys[] = {
-    "Handle", "Overlapped", "Buffer",    "Object",  "Objects",
-    "Count",  "WaitAll",    "Wait",      "Timeout", "Alertable",
-    "Port",   "CompletionRoutine", "Pointer", "Flags", "Result"};
 
 std::optional<ArgRef> parseArgRef(StringRef Text) {
   if (Text == "this")
@@ -86,11 +98,21 @@ std::optional<ArgRef> parseArgRef(StringRef Text) {
   return ArgRef::index(Pos);
 }
 
+// Keys whose values are words, not argument positions.
+struct WordKey {
+  const char *Key;
+  std::vector<const char *> Words;
+};
+const WordKey WordKeys[] = {
+    {"Result", {"bool", "wsa", "queued"}},
+    {"Failure", {"null", "invalid-handle"}},
+};
+
 std::string validateRule(RawRule &R) {
   if (!R.UnknownKeys.empty()) {
     std::string Known = "Name, Role";
-    for (const char *Key : AllKeys)
-      Known += ", " + std::string(Key);
+    for (const KeyInfo &K : Keys)
+      Known += ", " + std::string(K.Name);
     return "unknown key '" + R.UnknownKeys.front() + "' (known keys: " +
            Known + ")";
   }
@@ -108,62 +130,55 @@ std::string validateRule(RawRule &R) {
            Known + ")";
   }
   for (const char *Key : Info->Required)
-    if (!*field(R, Key))
+    if (!R.value(Key))
       return "'" + R.Name + "': role '" + R.Role + "' needs the key '" + Key +
              "'";
-  for (const char *Key : AllKeys) {
-    if (!*field(R, Key))
+  for (const KeyInfo &K : Keys) {
+    const std::optional<std::string> &V = R.value(K.Name);
+    if (!V)
       continue;
-    bool Allowed = llvm::is_contained(Info->Required, StringRef(Key)) ||
-                   llvm::is_contained(Info->Optional, StringRef(Key));
+    StringRef Key = K.Name;
+    bool Allowed = llvm::is_contained(Info->Required, Key) ||
+                   llvm::is_contained(Info->Optional, Key);
     if (!Allowed)
-      return "'" + R.Name + "': key '" + Key + "' has no meaning for role '" +
-             R.Role + "'";
-    if (StringRef(Key) == "Result") {
-      StringRef V = **field(R, Key);
-      if (V != "bool" && V != "wsa" && V != "queued")
-        return "'" + R.Name + "': 'Result' must be bool, wsa or queued, not '" +
-               V.str() + "'";
+      return "'" + R.Name + "': key '" + Key.str() +
+             "' has no meaning for role '" + R.Role + "'";
+    if (!K.Arg) {
+      for (const WordKey &W : WordKeys) {
+        if (Key != W.Key || llvm::is_contained(W.Words, StringRef(*V)))
+          continue;
+        std::string Expected;
+        for (const char *Word : W.Words)
+          Expected += (Expected.empty() ? "" : ", ") + std::string(Word);
+        return "'" + R.Name + "': '" + Key.str() + "' must be one of " +
+               Expected + ", not '" + *V + "'";
+      }
       continue;
     }
-    if (!parseArgRef(**field(R, Key)))
-      return "'" + R.Name + "': '" + Key +
+    if (!parseArgRef(*V))
+      return "'" + R.Name + "': '" + Key.str() +
              "' must be an argument position from 1 to 64 or 'this', not '" +
-             **field(R, Key) + "'";
+             *V + "'";
   }
   return "";
 }
 
-FunctionRule toRule(const RawRule &R, StringRef Origin) {
+FunctionRule toRule(RawRule &R) {
   FunctionRule F;
   F.Name = R.Name;
-  F.Origin = Origin.str();
   for (const RoleInfo &I : roleTable())
     if (R.Role == I.Name)
       F.FunctionRole = I.R;
-  auto Set = [](ArgRef &Dst, const std::optional<std::string> &Src) {
-    if (Src)
-      Dst = *parseArgRef(*Src);
-  };
-  Set(F.Handle, R.Handle);
-  Set(F.Overlapped, R.Overlapped);
-  Set(F.Buffer, R.Buffer);
-  Set(F.Object, R.Object);
-  Set(F.Objects, R.Objects);
-  Set(F.Count, R.Count);
-  Set(F.WaitAll, R.WaitAll);
-  Set(F.Wait, R.Wait);
-  Set(F.Timeout, R.Timeout);
-  Set(F.Alertable, R.Alertable);
-  Set(F.Port, R.Port);
-  Set(F.CompletionRoutine, R.CompletionRoutine);
-  Set(F.Pointer, R.Pointer);
-  Set(F.Flags, R.Flags);
-  if (R.Result)
-    F.Result = StringSwitch<ResultConvention>(*R.Result)
+  for (const KeyInfo &K : Keys)
+    if (K.Arg && R.value(K.Name))
+      F.*K.Arg = *parseArgRef(*R.value(K.Name));
+  if (const auto &V = R.value("Result"))
+    F.Result = StringSwitch<ResultConvention>(*V)
                    .Case("wsa", ResultConvention::Wsa)
                    .Case("queued", ResultConvention::Queued)
                    .Default(ResultConvention::Bool);
+  if (const auto &V = R.value("Failure"))
+    F.Failure = *V == "null" ? FailureValue::Null : FailureValue::InvalidHandle;
   return F;
 }
 
@@ -181,13 +196,12 @@ template <> struct MappingTraits<iodrain::RawRule> {
     // Report a misspelt key as such, not as the key it fails to provide.
     if (!IO.outputting())
       for (StringRef Key : IO.keys())
-        if (Key != "Name" && Key != "Role" &&
-            !llvm::is_contained(iodrain::AllKeys, Key))
+        if (Key != "Name" && Key != "Role" && !iodrain::isKnownKey(Key))
           R.UnknownKeys.push_back(Key.str());
     IO.mapRequired("Name", R.Name);
     IO.mapRequired("Role", R.Role);
-    for (const char *Key : iodrain::AllKeys)
-      IO.mapOptional(Key, *iodrain::field(R, Key));
+    for (const iodrain::KeyInfo &K : iodrain::Keys)
+      IO.mapOptional(K.Name, R.Values[K.Name]);
   }
   static std::string validate(IO &, iodrain::RawRule &R) {
     return iodrain::validateRule(R);
@@ -210,13 +224,6 @@ template <> struct MappingTraits<iodrain::RawDocument> {
 LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawRule)
 
 namespace iodrain {
-
-StringRef roleName(Role R) {
-  for (const RoleInfo &I : roleTable())
-    if (I.R == R)
-      return I.Name;
-  return "?";
-}
 
 Expected<std::vector<FunctionRule>> ApiModel::parse(StringRef Yaml,
                                                     StringRef SourceName) {
@@ -243,8 +250,8 @@ Expected<std::vector<FunctionRule>> ApiModel::parse(StringRef Yaml,
     return createStringError(inconvertibleErrorCode(), Message);
   }
   std::vector<FunctionRule> Rules;
-  for (const RawRule &R : Doc.Functions)
-    Rules.push_back(toRule(R, SourceName));
+  for (RawRule &R : Doc.Functions)
+    Rules.push_back(toRule(R));
   return Rules;
 }
 
@@ -291,6 +298,28 @@ const FunctionRule *ApiModel::lookup(const clang::FunctionDecl *FD) const {
   if (Ctx->isTranslationUnit())
     return nullptr;
   return lookup(FD->getQualifiedNameAsString());
+}
+
+const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {
+  if (const clang::FunctionDecl *FD = CE->getDirectCallee())
+    return lookup(FD);
+  clang::QualType T = CE->getCallee()->IgnoreParenImpCasts()->getType();
+  while (const auto *TT = T->getAs<clang::TypedefType>()) {
+    if (const FunctionRule *R = lookup(TT->getDecl()->getName()))
+      return R;
+    T = TT->getDecl()->getUnderlyingType();
+  }
+  return nullptr;
+}
+
+std::vector<const FunctionRule *> ApiModel::all() const {
+  std::vector<const FunctionRule *> Sorted;
+  for (const auto &Entry : Rules)
+    Sorted.push_back(&Entry.second);
+  llvm::sort(Sorted, [](const FunctionRule *A, const FunctionRule *B) {
+    return A->Name < B->Name;
+  });
+  return Sorted;
 }
 
 std::vector<std::string> ApiModel::namesWithRole(Role R) const {

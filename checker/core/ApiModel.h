@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace clang {
+class CallExpr;
 class FunctionDecl;
 } // namespace clang
 
@@ -36,13 +37,23 @@ enum class Role {
   Free,           ///< Releases memory (free, HeapFree).
   LastError,      ///< Reads the thread's last error (GetLastError).
   Open,           ///< Opens a handle whose flags say overlapped or not.
+  Create,         ///< Creates an object (an event); says how it fails.
+  Associate,      ///< Binds a handle to a completion port.
+  NotifyModes,    ///< Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and such.
 };
 
 /// How an issuing call reports that its I/O is still pending.
 enum class ResultConvention {
   Bool,   ///< FALSE + last error ERROR_IO_PENDING means pending.
   Wsa,    ///< SOCKET_ERROR + last error WSA_IO_PENDING means pending.
-  Queued, ///< Nonzero means queued: completes later through an APC.
+  Queued, ///< Nonzero means queued: it always completes later.
+};
+
+/// What a creating or opening call returns when it fails.
+enum class FailureValue {
+  Unknown,
+  Null,          ///< NULL (CreateEvent, CreateIoCompletionPort).
+  InvalidHandle, ///< INVALID_HANDLE_VALUE (CreateFile, CreateNamedPipe).
 };
 
 /// One argument position. Positions are 1-based, as in the Win32 docs and
@@ -62,10 +73,8 @@ struct FunctionRule {
   ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
       Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags;
   ResultConvention Result = ResultConvention::Bool;
-  std::string Origin; ///< "builtin" or the rules file it came from.
+  FailureValue Failure = FailureValue::Unknown;
 };
-
-llvm::StringRef roleName(Role R);
 
 class ApiModel {
 public:
@@ -89,11 +98,14 @@ public:
   /// for functions at file scope.
   const FunctionRule *lookup(const clang::FunctionDecl *FD) const;
   const FunctionRule *lookup(llvm::StringRef Name) const;
+  /// The rule for a call: its callee's, or for calls through pointers the
+  /// rule named like the pointer's typedef (LPFN_CONNECTEX).
+  const FunctionRule *lookupCall(const clang::CallExpr *CE) const;
 
   /// Names of all functions with the given role (for cheap pre-filters).
   std::vector<std::string> namesWithRole(Role R) const;
-
-  size_t size() const { return Rules.size(); }
+  /// Every rule, sorted by name (for dumps and tests).
+  std::vector<const FunctionRule *> all() const;
 
 private:
   llvm::StringMap<FunctionRule> Rules;

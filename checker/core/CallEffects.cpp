@@ -13,6 +13,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 
 using namespace clang;
 
@@ -22,8 +23,7 @@ namespace {
 // Builds the outcome states of one call.
 class Outcomes {
 public:
-  Outcomes(const CallExpr *CE, llvm::SmallVectorImpl<State> &Out)
-      : CE(CE), Out(Out) {}
+  Outcomes(const CallExpr *CE, StateList &Out) : CE(CE), Out(Out) {}
 
   void add(State S, AbsValue Result,
            std::optional<AbsValue> LastError = AbsValue::unknown()) {
@@ -35,7 +35,7 @@ public:
 
 private:
   const CallExpr *CE;
-  llvm::SmallVectorImpl<State> &Out;
+  StateList &Out;
 };
 
 bool isInfinite(std::optional<int64_t> Timeout) {
@@ -43,33 +43,74 @@ bool isInfinite(std::optional<int64_t> Timeout) {
 }
 
 template <typename Pred>
-std::vector<std::string> requestsWhere(const State &S, Pred P) {
-  std::vector<std::string> Keys;
+std::vector<AccessPath> requestsWhere(const State &S, Pred P) {
+  std::vector<AccessPath> Keys;
   for (const auto &[Key, R] : S.Requests)
     if (P(R))
       Keys.push_back(Key);
   return Keys;
 }
 
-void eraseAll(State &S, const std::vector<std::string> &Keys) {
-  for (const std::string &K : Keys)
-    S.Requests.erase(K);
+/// Whether `P` is `Pattern` with any index where Pattern has an unknown
+/// one: a wait on `ov[i]` may be for any element.
+bool matchesElements(const AccessPath &Pattern, const AccessPath &P) {
+  if (Pattern.rootKind() != P.rootKind() || Pattern.root() != P.root() ||
+      Pattern.components().size() != P.components().size())
+    return false;
+  for (size_t I = 0; I < P.components().size(); ++I) {
+    const PathComponent &A = Pattern.components()[I];
+    const PathComponent &B = P.components()[I];
+    if (A.K == PathComponent::Element && B.K == PathComponent::Element &&
+        A.Index < 0)
+      continue;
+    if (!(A == B))
+      return false;
+  }
+  return true;
+}
+
+/// The global flags a completion routine sets to a constant: once the
+/// routine has run, the waiting loop sees them (`while (!done)
+/// SleepEx(INFINITE, TRUE);`).
+std::vector<std::pair<const VarDecl *, int64_t>>
+flagsSetBy(const FunctionDecl *Routine, ASTContext &Ctx) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    ASTContext &Ctx;
+    std::vector<std::pair<const VarDecl *, int64_t>> Flags;
+    explicit Finder(ASTContext &Ctx) : Ctx(Ctx) {}
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() != BO_Assign)
+        return true;
+      const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts());
+      const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+      Expr::EvalResult R;
+      if (VD && !VD->hasLocalStorage() && !BO->getRHS()->isValueDependent() &&
+          BO->getRHS()->EvaluateAsInt(R, Ctx))
+        Flags.push_back({VD, R.Val.getInt().getExtValue()});
+      return true;
+    }
+  } F(Ctx);
+  if (Routine && Routine->hasBody())
+    F.TraverseStmt(Routine->getBody());
+  return F.Flags;
+}
+
+/// The `hEvent` member of the OVERLAPPED an argument points to.
+const FieldDecl *hEventField(QualType ArgType) {
+  if (!ArgType->isPointerType() ||
+      !AccessPaths::isOverlappedType(ArgType->getPointeeType()))
+    return nullptr;
+  const RecordDecl *RD = ArgType->getPointeeType()->getAsRecordDecl();
+  for (const FieldDecl *F : RD->fields())
+    if (F->getName() == "hEvent")
+      return F;
+  return nullptr;
 }
 
 } // namespace
 
 const FunctionRule *Transfer::ruleFor(const CallExpr *CE) const {
-  if (const FunctionDecl *FD = CE->getDirectCallee())
-    return Model.lookup(FD);
-  // Calls through pointers are matched by the pointer's typedef name
-  // (LPFN_CONNECTEX), following the typedef chain.
-  QualType T = CE->getCallee()->IgnoreParenImpCasts()->getType();
-  while (const auto *TT = T->getAs<TypedefType>()) {
-    if (const FunctionRule *R = Model.lookup(TT->getDecl()->getName()))
-      return R;
-    T = TT->getDecl()->getUnderlyingType();
-  }
-  return nullptr;
+  return Model.lookupCall(CE);
 }
 
 const Expr *Transfer::argExpr(const CallExpr *CE, ArgRef A) const {
@@ -87,10 +128,8 @@ ObjectRef Transfer::objectArg(const State &S, const CallExpr *CE,
   const Expr *E = argExpr(CE, A);
   if (!E)
     return ObjectRef::none();
-  if (A.K == ArgRef::This && !E->getType()->isPointerType()) {
-    auto Key = Paths.lvalueKey(S, E);
-    return Key ? ObjectRef::key(*Key) : ObjectRef::none();
-  }
+  if (A.K == ArgRef::This)
+    return Paths.objectOrPointee(S, E);
   return Paths.objectOf(S, E);
 }
 
@@ -117,29 +156,34 @@ std::optional<int64_t> Transfer::intArg(const State &S, const CallExpr *CE,
   return std::nullopt;
 }
 
-std::string Transfer::calleeName(const CallExpr *CE) const {
-  if (const FunctionDecl *FD = CE->getDirectCallee())
-    return FD->getQualifiedNameAsString();
-  return sourceText(CE->getCallee());
-}
-
 bool Transfer::mayBeAlerted(const State &S, const CallExpr *CE,
                             const FunctionRule &R) const {
   auto Alertable = intArg(S, CE, R.Alertable);
   return R.Alertable.isSet() && !(Alertable && *Alertable == 0);
 }
 
-std::vector<std::string> Transfer::routinesRunBy(const State &S,
-                                                 const CallExpr *CE,
-                                                 const FunctionRule &R) const {
+std::vector<AccessPath> Transfer::routinesRunBy(const State &S,
+                                                const CallExpr *CE,
+                                                const FunctionRule &R) const {
   if (!mayBeAlerted(S, CE, R))
     return {};
-  return requestsWhere(
-      S, [](const Request &Q) { return Q.Mode == CompletionMode::Apc; });
+  return requestsWhere(S, [](const Request &Q) {
+    return Q.View.Mode == CompletionMode::Routine;
+  });
 }
 
-void Transfer::note(Request &R, const Stmt *At, std::string Text) const {
-  appendNote(R.Notes, {reportLoc(At), std::move(Text)}, Budget.MaxNotes);
+void Transfer::emit(Event E) const {
+  for (AnalysisObserver *O : Observers)
+    O->onEvent(E);
+}
+
+void Transfer::addEarlyReturn(const CallExpr *CE, const State &S,
+                              const EarlyReturn &E, StateList &Out) const {
+  State Early = S;
+  for (const AccessPath &P : E.Completed)
+    Early.Requests.erase(P);
+  Early.addStepToPending({E.Why, CE});
+  Outcomes(CE, Out).add(std::move(Early), E.Result, E.LastError);
 }
 
 void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,
@@ -148,20 +192,20 @@ void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,
   // returned by GetQueuedCompletionStatus) get new, unknown values.
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     unsigned Pos = I + 1;
-    for (ArgRef Kept : {R.Overlapped, R.Handle, R.Object, R.Objects, R.Port})
-      if (Kept.K == ArgRef::Index && Kept.Position == Pos)
-        goto next;
-    {
-      QualType T = CE->getArg(I)->IgnoreParenImpCasts()->getType();
-      if (!T->isPointerType() || T->getPointeeType().isConstQualified())
-        continue;
-      ObjectRef O = Paths.objectOf(S, CE->getArg(I));
-      if (O.isKey())
-        for (auto It = S.Vars.begin(); It != S.Vars.end();)
-          It = keyIsUnder(It->first, O.Name) ? S.Vars.erase(It)
-                                              : std::next(It);
-    }
-  next:;
+    bool Kept = llvm::any_of(
+        std::initializer_list<ArgRef>{R.Overlapped, R.Handle, R.Object,
+                                      R.Objects, R.Port, R.Buffer},
+        [&](ArgRef A) { return A.K == ArgRef::Index && A.Position == Pos; });
+    if (Kept)
+      continue;
+    QualType T = CE->getArg(I)->IgnoreParenImpCasts()->getType();
+    if (!T->isPointerType() || T->getPointeeType().isConstQualified())
+      continue;
+    ObjectRef O = Paths.objectOf(S, CE->getArg(I));
+    if (O.isKnown())
+      S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+        return P.isUnder(O.Path);
+      });
   }
 }
 
@@ -173,16 +217,15 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     if (ParamType->isReferenceType()) {
       if (ParamType->getPointeeType().isConstQualified())
         return;
-      auto Key = Paths.lvalueKey(S, Arg);
-      if (Key)
-        O = ObjectRef::key(*Key);
+      if (auto Path = Paths.lvalueOf(S, Arg))
+        O = ObjectRef::at(*Path);
     } else if (ParamType->isPointerType()) {
       if (ParamType->getPointeeType().isConstQualified())
         return;
       O = Paths.objectOf(S, Arg);
     }
-    if (O.isKey())
-      escape(S, O.Name);
+    if (O.isKnown())
+      escape(S, O.Path, CE);
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);
@@ -195,34 +238,43 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     if (const Expr *Obj = MCE->getImplicitObjectArgument()) {
       const auto *MD = MCE->getMethodDecl();
       if (!MD || !MD->isConst()) {
-        ObjectRef O = Obj->getType()->isPointerType()
-                          ? Paths.objectOf(S, Obj)
-                          : ObjectRef::key(
-                                Paths.lvalueKey(S, Obj).value_or(""));
-        if (O.isKey() && !O.Name.empty())
-          escape(S, O.Name);
+        ObjectRef O = Paths.objectOrPointee(S, Obj);
+        if (O.isKnown())
+          escape(S, O.Path, CE);
       }
     }
   // Nor do we know what it did to globals or to memory behind pointers.
-  for (auto It = S.Vars.begin(); It != S.Vars.end();) {
-    StringRef Key = It->first;
-    bool Shared = Key.starts_with("::") || Key.contains('*');
-    It = Shared ? S.Vars.erase(It) : std::next(It);
-  }
+  S.Vars.eraseIf(
+      [](const AccessPath &P, const AbsValue &) { return P.isShared(); });
   S.LastError = AbsValue::unknown();
 }
 
-void Transfer::call(const CallExpr *CE, State S,
-                    llvm::SmallVectorImpl<State> &Out) {
+void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
+  Outcomes O(CE, Out);
+  // Smart pointers: `p.get()` is the pointer they own.
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+    const CXXRecordDecl *RD = MCE->getRecordDecl();
+    if (RD && RD->isInStdNamespace() &&
+        (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
+        MCE->getMethodDecl() && MCE->getMethodDecl()->getName() == "get") {
+      ObjectRef Obj = Paths.objectOrPointee(S, MCE->getImplicitObjectArgument());
+      const AbsValue *Held = Obj.isKnown() ? S.Vars.find(Obj.Path.held())
+                                           : nullptr;
+      return O.add(std::move(S), Held ? *Held : AbsValue::unknown(),
+                   std::nullopt);
+    }
+  }
+  // Element access of standard containers names the element.
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(CE);
+      OCE && OCE->getOperator() == OO_Subscript)
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+
   const FunctionRule *R = ruleFor(CE);
   if (!R) {
     unknownCall(CE, S);
-    S.Exprs[CE] = AbsValue::unknown();
-    Out.push_back(std::move(S));
-    return;
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
   invalidateOutArgs(CE, *R, S);
-  Outcomes O(CE, Out);
   switch (R->FunctionRole) {
   case Role::Issue:
     return issue(CE, *R, std::move(S), Out);
@@ -239,64 +291,114 @@ void Transfer::call(const CallExpr *CE, State S,
     return alertableSleep(CE, *R, std::move(S), Out);
   case Role::Close:
     return close(CE, *R, std::move(S), Out);
+  case Role::Free:
+    return release(CE, *R, std::move(S), Out);
+  case Role::Associate:
+  case Role::NotifyModes:
+    return associate(CE, *R, std::move(S), Out);
   case Role::LastError: {
     AbsValue Err = S.LastError;
     return O.add(std::move(S), Err, std::nullopt);
   }
-  case Role::Open: {
-    auto Flags = intArg(S, CE, R->Flags);
+  case Role::Open:
+  case Role::Create: {
     AbsValue Result;
-    Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
+    if (R->Failure == FailureValue::Null)
+      Result = AbsValue::notIntegers({-1});
+    else if (R->Failure == FailureValue::InvalidHandle)
+      Result = AbsValue::notIntegers({0});
+    if (R->FunctionRole == Role::Open) {
+      auto Flags = intArg(S, CE, R->Flags);
+      Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
+    }
     return O.add(std::move(S), Result);
   }
-  case Role::Free:
-    return O.add(std::move(S), AbsValue::unknown());
   }
 }
 
 void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
-                     llvm::SmallVectorImpl<State> &Out) {
+                     StateList &Out) {
   Outcomes O(CE, Out);
   ObjectRef Handle = objectArg(S, CE, R.Handle);
   ObjectRef Ov = overlappedArg(S, CE, R.Overlapped);
-  if (Ov.K == ObjectRef::Null || !Handle.isKey() || !Ov.isKey())
+  if (Ov.K == ObjectRef::Null || !Handle.isKnown() || !Ov.isKnown())
     return O.add(std::move(S), AbsValue::unknown()); // Synchronous or untracked.
 
-  bool Sync = S.SyncHandles.count(Handle.Name) != 0;
+  // Reusing an OVERLAPPED whose request may still be pending.
+  if (const Request *Old = S.Requests.find(Ov.Path)) {
+    AffectedRequest A{&Old->View, RequestPart::Overlapped};
+    Event E{EventKind::Reissue};
+    E.Site = CE;
+    E.Loc = CE->getBeginLoc();
+    E.Rule = &R;
+    E.SubjectExpr = argExpr(CE, R.Overlapped);
+    E.Requests = A;
+    emit(E);
+  }
+
+  bool Sync = S.SyncHandles.contains(Handle.Path);
   const Expr *Routine = argExpr(CE, R.CompletionRoutine);
-  bool Apc = R.Result == ResultConvention::Queued ||
-             (Routine && Routine->IgnoreParenCasts()->isNullPointerConstant(
-                             Ctx, Expr::NPC_ValueDependentIsNotNull) ==
-                             Expr::NPCK_NotNull);
+  bool HasRoutine =
+      Routine && Routine->IgnoreParenCasts()->isNullPointerConstant(
+                     Ctx, Expr::NPC_ValueDependentIsNotNull) ==
+                     Expr::NPCK_NotNull;
+  bool PortBound = S.PortBound.contains(Handle.Path);
 
   // The kernel owns Internal and InternalHigh from now on.
-  for (const char *Field : {".Internal", ".InternalHigh"})
-    S.Vars.erase(Ov.Name + Field);
+  S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+    return P.isUnder(Ov.Path) &&
+           (P.endsInField("Internal") || P.endsInField("InternalHigh"));
+  });
+
+  Request Req;
+  Req.Overlapped = Ov.Path;
+  Req.Handle = Handle.Path;
+  if (const FieldDecl *F = hEventField(argExpr(CE, R.Overlapped)->getType())) {
+    const AbsValue *Ev = S.Vars.find(Ov.Path.field(F));
+    Req.EventObject = Ev && Ev->K == AbsValue::Object
+                          ? Ev->Referent
+                          : Ov.Path.field(F).deref();
+  }
+  if (const Expr *Buffer = argExpr(CE, R.Buffer)) {
+    ObjectRef B = Paths.objectOf(S, Buffer);
+    if (B.isKnown())
+      Req.Buffer = B.Path;
+  }
+  Req.View.Mode = HasRoutine ? CompletionMode::Routine : CompletionMode::Event;
+  Req.View.PortBound = PortBound && !HasRoutine;
+  Req.View.IssueCall = CE;
+  Req.View.IssueRule = &R;
+  Req.View.HandleArg = argExpr(CE, R.Handle);
+  Req.View.OverlappedArg = argExpr(CE, R.Overlapped);
+  Req.View.BufferArg = argExpr(CE, R.Buffer);
+  Req.View.Steps.append({PathStep::Issue, CE});
 
   State Pending = S;
-  Request Req;
-  Req.OverlappedKey = Ov.Name;
-  Req.HandleKey = Handle.Name;
-  Req.HandleText = sourceText(argExpr(CE, R.Handle));
-  Req.Mode = Apc ? CompletionMode::Apc : CompletionMode::Default;
-  Req.IssueCall = CE;
-  Req.HandleArg = argExpr(CE, R.Handle);
-  Req.OverlappedArg = argExpr(CE, R.Overlapped);
-  auto Event = Pending.Vars.find(Ov.Name + ".hEvent");
-  if (Event == Pending.Vars.end() || Event->second.K == AbsValue::Unknown ||
-      Event->second.K == AbsValue::Int || Event->second.K == AbsValue::NotInts)
-    Req.EventKey = Ov.Name + ".hEvent*";
-  else if (Event->second.K == AbsValue::Object)
-    Req.EventKey = Event->second.ObjectKey;
-  note(Req, CE,
-       "'" + calleeName(CE) + "' starts overlapped I/O on '" + Req.HandleText +
-           "' that may still be pending");
-  Pending.Requests[Ov.Name] = std::move(Req);
+  Pending.Requests.set(Ov.Path, Req);
+  {
+    const Request &Issued = *Pending.Requests.find(Ov.Path);
+    AffectedRequest A{&Issued.View, RequestPart::Overlapped};
+    Event E{EventKind::Issue};
+    E.Site = CE;
+    E.Loc = CE->getBeginLoc();
+    E.Rule = &R;
+    E.Requests = A;
+    emit(E);
+  }
+  // A request that completes at once on a port-bound handle still queues
+  // its packet (unless the handle skips it): the OVERLAPPED stays in use
+  // until the packet is dequeued.
+  State Completed = S;
+  if (PortBound && !Sync) {
+    Request Queued = Req;
+    Queued.View.State = Typestate::PacketQueued;
+    Completed.Requests.set(Ov.Path, Queued);
+  }
 
   using namespace win32;
   switch (R.Result) {
   case ResultConvention::Bool:
-    O.add(S, AbsValue::notIntegers({0}));
+    O.add(std::move(Completed), AbsValue::notIntegers({0}));
     if (!Sync)
       O.add(std::move(Pending), AbsValue::integer(0),
             AbsValue::integer(ErrorIoPending));
@@ -304,7 +406,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
           AbsValue::notIntegers({ErrorIoPending}));
     return;
   case ResultConvention::Wsa:
-    O.add(S, AbsValue::integer(0));
+    O.add(std::move(Completed), AbsValue::integer(0));
     if (!Sync)
       O.add(std::move(Pending), AbsValue::integer(SocketError),
             AbsValue::integer(ErrorIoPending));
@@ -312,54 +414,76 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
           AbsValue::notIntegers({ErrorIoPending}));
     return;
   case ResultConvention::Queued:
-    // Queued I/O completes only through its routine, even when the
-    // handle itself is synchronous.
-    O.add(std::move(Pending), AbsValue::notIntegers({0}));
+    // Queued I/O with a routine completes only through it, even on a
+    // synchronous handle; other queued I/O is synchronous there.
+    if (Sync && !HasRoutine)
+      O.add(std::move(Completed), AbsValue::notIntegers({0}));
+    else
+      O.add(std::move(Pending), AbsValue::notIntegers({0}));
     O.add(std::move(S), AbsValue::integer(0));
     return;
   }
 }
 
 void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
-                      llvm::SmallVectorImpl<State> &Out) {
+                      StateList &Out) {
   Outcomes O(CE, Out);
   ObjectRef Handle = objectArg(S, CE, R.Handle);
   ObjectRef Ov = R.Overlapped.isSet() ? overlappedArg(S, CE, R.Overlapped)
                                       : ObjectRef::null();
-  std::vector<std::string> Targets;
-  if (Ov.isKey()) {
-    if (S.Requests.count(Ov.Name))
-      Targets.push_back(Ov.Name);
-  } else if (Ov.K == ObjectRef::Null && Handle.isKey()) {
-    Targets = requestsWhere(
-        S, [&](const Request &Q) { return Q.HandleKey == Handle.Name; });
+  auto Live = [](const Request &Q) {
+    return Q.View.State != Typestate::PacketQueued;
+  };
+  std::vector<AccessPath> Targets;
+  if (Ov.isKnown()) {
+    if (const Request *Q = S.Requests.find(Ov.Path); Q && Live(*Q))
+      Targets.push_back(Ov.Path);
+  } else if (Ov.K == ObjectRef::Null && Handle.isKnown()) {
+    Targets = requestsWhere(S, [&](const Request &Q) {
+      return Live(Q) && Q.Handle == Handle.Path;
+    });
   }
   if (Targets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
   // Cancelled, but the cancellation itself completes later.
   State Cancelled = S;
-  for (const std::string &K : Targets) {
-    Request &Q = Cancelled.Requests[K];
-    Q.CancelRequested = true;
-    Q.CancelCall = CE;
-    note(Q, CE,
-         "'" + calleeName(CE) +
-             "' requests cancellation here, but the cancelled I/O still "
-             "completes later");
+  llvm::SmallVector<AffectedRequest, 2> Affected;
+  for (const AccessPath &K : Targets) {
+    Request Q = *Cancelled.Requests.find(K);
+    Q.View.State = Typestate::Cancelled;
+    Q.View.CancelCall = CE;
+    Q.View.CancelRule = &R;
+    Q.View.Steps.append({PathStep::Cancel, CE});
+    Cancelled.Requests.set(K, std::move(Q));
   }
+  for (const AccessPath &K : Targets)
+    Affected.push_back({&Cancelled.Requests.find(K)->View, RequestPart::Handle});
+  Event E{EventKind::Cancel};
+  E.Site = CE;
+  E.Loc = CE->getBeginLoc();
+  E.Rule = &R;
+  E.Requests = Affected;
+  emit(E);
   O.add(std::move(Cancelled), AbsValue::notIntegers({0}));
   // ERROR_NOT_FOUND: nothing was outstanding any more.
-  eraseAll(S, Targets);
+  for (const AccessPath &K : Targets)
+    S.Requests.erase(K);
   O.add(std::move(S), AbsValue::integer(0),
         AbsValue::integer(win32::ErrorNotFound));
 }
 
 void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
-                              State S, llvm::SmallVectorImpl<State> &Out) {
+                              State S, StateList &Out) {
   Outcomes O(CE, Out);
   ObjectRef Ov = overlappedArg(S, CE, R.Overlapped);
-  if (!Ov.isKey() || !S.Requests.count(Ov.Name))
+  if (!Ov.isKnown())
+    return O.add(std::move(S), AbsValue::unknown());
+  // A wait on `ov[i]` in a loop over the requests may be for any of them.
+  std::vector<AccessPath> Targets = requestsWhere(S, [&](const Request &Q) {
+    return Q.Overlapped == Ov.Path || matchesElements(Ov.Path, Q.Overlapped);
+  });
+  if (Targets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
   using namespace win32;
@@ -378,7 +502,8 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
   bool MayBeAlerted = mayBeAlerted(S, CE, R);
 
   State Still = S;
-  S.Requests.erase(Ov.Name);
+  for (const AccessPath &P : Targets)
+    S.Requests.erase(P);
   if (Blocks && !MayBeAlerted)
     return O.add(std::move(S), AbsValue::unknown());
 
@@ -386,29 +511,33 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
   O.add(std::move(S), AbsValue::integer(0),
         AbsValue::notIntegers({ErrorIoIncomplete, WaitTimeout,
                                WaitIoCompletion}));
-  std::string Why =
-      Blocks ? "' may return early here to run a completion routine"
-             : "' may return here before the I/O completes";
-  note(Still.Requests[Ov.Name], CE, "'" + calleeName(CE) + Why);
-  O.add(std::move(Still), AbsValue::integer(0),
-        Blocks ? AbsValue::integer(WaitIoCompletion)
-               : (MayBeAlerted ? AbsValue::unknown()
-                               : AbsValue::integer(IncompleteError)));
+  EarlyReturn Early{Blocks ? PathStep::WaitAlerted : PathStep::WaitEarly,
+                    AbsValue::integer(0),
+                    Blocks ? AbsValue::integer(WaitIoCompletion)
+                           : (MayBeAlerted ? AbsValue::unknown()
+                                           : AbsValue::integer(IncompleteError)),
+                    {}};
+  addEarlyReturn(CE, Still, Early, Out);
 }
 
 void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
-                           llvm::SmallVectorImpl<State> &Out) {
+                           StateList &Out) {
   Outcomes O(CE, Out);
   using namespace win32;
   // The objects waited on, one per index.
   std::vector<ObjectRef> Objects;
   bool Opaque = false;
+  auto ObjectIn = [&](const AccessPath &Slot) {
+    const AbsValue *V = S.Vars.find(Slot);
+    return V && V->K == AbsValue::Object ? ObjectRef::at(V->Referent)
+                                         : ObjectRef::at(Slot.deref());
+  };
   if (R.FunctionRole == Role::WaitObject) {
     Objects.push_back(objectArg(S, CE, R.Object));
   } else {
     auto Count = intArg(S, CE, R.Count);
     const Expr *Arr = argExpr(CE, R.Objects);
-    std::optional<std::string> Base;
+    std::optional<AccessPath> Base;
     if (Arr) {
       const Expr *A = Arr->IgnoreParens();
       while (const auto *Conv = dyn_cast<ImplicitCastExpr>(A)) {
@@ -418,24 +547,15 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
       }
       if (const auto *Decay = dyn_cast<ImplicitCastExpr>(A);
           Decay && Decay->getCastKind() == CK_ArrayToPointerDecay)
-        Base = Paths.lvalueKey(S, Decay->getSubExpr());
+        Base = Paths.lvalueOf(S, Decay->getSubExpr());
       else if (const auto *UO = dyn_cast<UnaryOperator>(A);
                UO && UO->getOpcode() == UO_AddrOf && Count && *Count == 1)
-        if (auto K = Paths.lvalueKey(S, UO->getSubExpr()))
-          Objects.push_back(S.Vars.count(*K) &&
-                                    S.Vars[*K].K == AbsValue::Object
-                                ? ObjectRef::key(S.Vars[*K].ObjectKey)
-                                : ObjectRef::key(*K + "*"));
+        if (auto Slot = Paths.lvalueOf(S, UO->getSubExpr()))
+          Objects.push_back(ObjectIn(*Slot));
     }
-    if (Base && Count && *Count > 0 && *Count <= 16) {
-      for (int64_t I = 0; I < *Count; ++I) {
-        std::string K = *Base + "[" + std::to_string(I) + "]";
-        auto It = S.Vars.find(K);
-        Objects.push_back(It != S.Vars.end() && It->second.K == AbsValue::Object
-                              ? ObjectRef::key(It->second.ObjectKey)
-                              : ObjectRef::key(K + "*"));
-      }
-    }
+    if (Base && Count && *Count > 0 && *Count <= 16)
+      for (int64_t I = 0; I < *Count; ++I)
+        Objects.push_back(ObjectIn(Base->element(I)));
     Opaque = Objects.empty();
   }
   auto Timeout = intArg(S, CE, R.Timeout);
@@ -443,18 +563,20 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
 
   if (Opaque) {
     // Unknown objects: assume the wait may complete any request.
-    eraseAll(S, requestsWhere(S, [](const Request &Q) {
-               return Q.Mode == CompletionMode::Default;
-             }));
+    for (const AccessPath &P : requestsWhere(S, [](const Request &Q) {
+           return Q.View.Mode == CompletionMode::Event;
+         }))
+      S.Requests.erase(P);
     return O.add(std::move(S), AbsValue::unknown());
   }
 
-  std::vector<std::vector<std::string>> PerObject;
+  std::vector<std::vector<AccessPath>> PerObject;
   bool AnyTarget = false;
   for (const ObjectRef &Obj : Objects) {
     PerObject.push_back(requestsWhere(S, [&](const Request &Q) {
-      return Obj.isKey() && Q.Mode == CompletionMode::Default &&
-             (Q.EventKey == Obj.Name || Q.HandleKey == Obj.Name);
+      return Obj.isKnown() && Q.View.Mode == CompletionMode::Event &&
+             ((Q.EventObject && *Q.EventObject == Obj.Path) ||
+              Q.Handle == Obj.Path);
     }));
     AnyTarget |= !PerObject.back().empty();
   }
@@ -463,81 +585,80 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
 
   auto WaitAll = intArg(S, CE, R.WaitAll);
   bool All = R.FunctionRole == Role::WaitObjects && WaitAll && *WaitAll != 0;
-  std::string Name = calleeName(CE);
   if (All || Objects.size() == 1) {
     State Signaled = S;
     for (const auto &Keys : PerObject)
-      eraseAll(Signaled, Keys);
-    for (auto &[K, Q] : Signaled.Requests)
-      note(Q, CE,
-           "'" + Name + "' may return here because its object is signaled, "
-                        "leaving the I/O pending");
+      for (const AccessPath &P : Keys)
+        Signaled.Requests.erase(P);
+    Signaled.addStepToPending({PathStep::WaitObjectSignaled, CE});
     O.add(std::move(Signaled), AbsValue::integer(0));
   } else {
     for (size_t I = 0; I < PerObject.size(); ++I) {
       State Signaled = S;
-      eraseAll(Signaled, PerObject[I]);
-      for (auto &[K, Q] : Signaled.Requests)
-        note(Q, CE,
-             "'" + Name + "' may return here for another object, leaving "
-                          "the I/O pending");
+      for (const AccessPath &P : PerObject[I])
+        Signaled.Requests.erase(P);
+      Signaled.addStepToPending({PathStep::WaitOtherObject, CE});
       O.add(std::move(Signaled), AbsValue::integer(int64_t(I)));
     }
   }
-  if (!isInfinite(Timeout)) {
-    State TimedOut = S;
-    for (auto &[K, Q] : TimedOut.Requests)
-      note(Q, CE, "'" + Name + "' may time out here, leaving the I/O pending");
-    O.add(std::move(TimedOut), AbsValue::integer(WaitTimeout));
-  }
-  if (!ApcTargets.empty()) {
-    State Alerted = S;
-    eraseAll(Alerted, ApcTargets);
-    for (auto &[K, Q] : Alerted.Requests)
-      note(Q, CE,
-           "'" + Name + "' may return here after a completion routine ran, "
-                        "leaving the I/O pending");
-    O.add(std::move(Alerted), AbsValue::integer(WaitIoCompletion));
-  }
+  if (!isInfinite(Timeout))
+    addEarlyReturn(CE, S,
+                   {PathStep::WaitTimedOut, AbsValue::integer(WaitTimeout),
+                    AbsValue::unknown(), {}},
+                   Out);
+  if (!ApcTargets.empty())
+    addEarlyReturn(CE, S,
+                   {PathStep::WaitAlerted, AbsValue::integer(WaitIoCompletion),
+                    AbsValue::unknown(), ApcTargets},
+                   Out);
 }
 
 void Transfer::dequeue(const CallExpr *CE, const FunctionRule &R, State S,
-                       llvm::SmallVectorImpl<State> &Out) {
+                       StateList &Out) {
   Outcomes O(CE, Out);
   using namespace win32;
-  // Which request a packet belongs to is only known at run time: assume a
-  // dequeue can deliver any of them.
-  auto Targets = requestsWhere(
-      S, [](const Request &Q) { return Q.Mode == CompletionMode::Default; });
+  // A packet belongs to one request, known only at run time: each may be
+  // the one delivered, and the others stay pending.
+  auto Targets = requestsWhere(S, [](const Request &Q) {
+    return Q.View.Mode == CompletionMode::Event;
+  });
   auto ApcTargets = routinesRunBy(S, CE, R);
   if (Targets.empty() && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
-  std::string Name = calleeName(CE);
-  auto Timeout = intArg(S, CE, R.Timeout);
-  if (!Targets.empty()) {
+  // Beyond a few requests, one path per request costs more than it
+  // finds: then a dequeue is taken to deliver any of them.
+  constexpr size_t MaxDistinguished = 4;
+  AbsValue Ok = AbsValue::unknown();
+  AbsValue Err = AbsValue::notIntegers({WaitTimeout, WaitIoCompletion});
+  if (Targets.size() > MaxDistinguished) {
     State Dequeued = S;
-    eraseAll(Dequeued, Targets);
-    O.add(std::move(Dequeued), AbsValue::unknown(),
-          AbsValue::notIntegers({WaitTimeout, WaitIoCompletion}));
+    for (const AccessPath &P : Targets)
+      Dequeued.Requests.erase(P);
+    O.add(std::move(Dequeued), Ok, Err);
+  } else {
+    for (const AccessPath &P : Targets) {
+      State Dequeued = S;
+      Dequeued.Requests.erase(P);
+      if (Targets.size() > 1)
+        Dequeued.addStepToPending({PathStep::DequeuedOther, CE});
+      O.add(std::move(Dequeued), Ok, Err);
+    }
   }
-  if (!isInfinite(Timeout)) {
-    State TimedOut = S;
-    for (auto &[K, Q] : TimedOut.Requests)
-      note(Q, CE, "'" + Name + "' may time out here, leaving the I/O pending");
-    O.add(std::move(TimedOut), AbsValue::integer(0),
-          AbsValue::integer(WaitTimeout));
-  }
-  if (!ApcTargets.empty()) {
-    State Alerted = S;
-    eraseAll(Alerted, ApcTargets);
-    O.add(std::move(Alerted), AbsValue::integer(0),
-          AbsValue::integer(WaitIoCompletion));
-  }
+  if (!isInfinite(intArg(S, CE, R.Timeout)))
+    addEarlyReturn(CE, S,
+                   {PathStep::WaitTimedOut, AbsValue::integer(0),
+                    AbsValue::integer(WaitTimeout), {}},
+                   Out);
+  if (!ApcTargets.empty())
+    addEarlyReturn(CE, S,
+                   {PathStep::WaitAlerted, AbsValue::integer(0),
+                    AbsValue::integer(WaitIoCompletion), ApcTargets},
+                   Out);
 }
 
 void Transfer::alertableSleep(const CallExpr *CE, const FunctionRule &R,
-                              State S, llvm::SmallVectorImpl<State> &Out) {
+                              State S, StateList &Out) {
   Outcomes O(CE, Out);
   using namespace win32;
   auto ApcTargets = routinesRunBy(S, CE, R);
@@ -545,38 +666,63 @@ void Transfer::alertableSleep(const CallExpr *CE, const FunctionRule &R,
     return O.add(std::move(S), AbsValue::unknown());
 
   State Ran = S;
-  eraseAll(Ran, ApcTargets);
-  O.add(std::move(Ran), AbsValue::integer(WaitIoCompletion));
-  if (!isInfinite(intArg(S, CE, R.Timeout))) {
-    for (auto &[K, Q] : S.Requests)
-      if (Q.Mode == CompletionMode::Apc)
-        note(Q, CE,
-             "'" + calleeName(CE) +
-                 "' may time out here before the completion routine runs");
-    O.add(std::move(S), AbsValue::integer(0));
+  for (const AccessPath &P : ApcTargets) {
+    // What the routine sets, the code after the wait sees.
+    const Request &Q = *Ran.Requests.find(P);
+    const Expr *RoutineArg =
+        Q.View.IssueRule ? argExpr(Q.View.IssueCall,
+                                   Q.View.IssueRule->CompletionRoutine)
+                         : nullptr;
+    const FunctionDecl *Routine = nullptr;
+    if (RoutineArg)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(RoutineArg->IgnoreParenCasts()))
+        Routine = dyn_cast<FunctionDecl>(DRE->getDecl());
+    for (const auto &[Flag, Value] : flagsSetBy(Routine, Ctx))
+      Ran.Vars.set(AccessPath::variable(Flag), AbsValue::integer(Value));
+    Ran.Requests.erase(P);
   }
+  O.add(std::move(Ran), AbsValue::integer(WaitIoCompletion));
+  if (!isInfinite(intArg(S, CE, R.Timeout)))
+    addEarlyReturn(CE, S,
+                   {PathStep::RoutineTimedOut, AbsValue::integer(0),
+                    AbsValue::unknown(), {}},
+                   Out);
+}
+
+void Transfer::associate(const CallExpr *CE, const FunctionRule &R, State S,
+                         StateList &Out) {
+  ObjectRef Handle = objectArg(S, CE, R.Handle);
+  if (Handle.isKnown()) {
+    if (R.FunctionRole == Role::Associate) {
+      S.PortBound.set(Handle.Path, true);
+    } else {
+      // FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: no packet for synchronous
+      // completions, as if the handle were not bound for them.
+      auto Flags = intArg(S, CE, R.Flags);
+      if (!Flags || (*Flags & 1))
+        S.PortBound.erase(Handle.Path);
+    }
+  }
+  Outcomes(CE, Out).add(std::move(S), AbsValue::unknown());
 }
 
 void Transfer::close(const CallExpr *CE, const FunctionRule &R, State S,
-                     llvm::SmallVectorImpl<State> &Out) {
-  Outcomes O(CE, Out);
+                     StateList &Out) {
   ObjectRef Handle = objectArg(S, CE, R.Handle);
-  if (Handle.isKey()) {
-    auto Pending = requestsWhere(
-        S, [&](const Request &Q) { return Q.HandleKey == Handle.Name; });
-    if (!Pending.empty() && !Findings.count(CE)) {
-      CloseFinding F;
-      F.Rule = &R;
-      const Expr *HandleExpr = argExpr(CE, R.Handle);
-      F.HandleText = HandleExpr ? sourceText(HandleExpr) : "this";
-      for (const std::string &K : Pending)
-        F.Pending.push_back(S.Requests[K]);
-      Findings[CE] = std::move(F);
-    }
-    // Reported once, here; later closes of the same object stay quiet.
-    eraseAll(S, Pending);
-  }
-  O.add(std::move(S), AbsValue::unknown());
+  if (Handle.isKnown())
+    closeHandle(S, Handle.Path, CE, CE->getBeginLoc(), &R,
+                argExpr(CE, R.Handle), "", "");
+  Outcomes(CE, Out).add(std::move(S), AbsValue::unknown());
+}
+
+void Transfer::release(const CallExpr *CE, const FunctionRule &R, State S,
+                       StateList &Out) {
+  const Expr *Ptr = argExpr(CE, R.Pointer);
+  ObjectRef Object = Ptr ? Paths.objectOf(S, Ptr) : ObjectRef::none();
+  if (Object.isKnown())
+    endStorage(S, Object.Path, EventKind::Free, CE, CE->getBeginLoc(), &R,
+               Ptr, "", "");
+  Outcomes(CE, Out).add(std::move(S), AbsValue::unknown());
 }
 
 } // namespace iodrain

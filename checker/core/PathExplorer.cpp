@@ -9,39 +9,66 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
 #include <deque>
+#include <unordered_map>
 #include <unordered_set>
 
 using namespace clang;
 
 namespace iodrain {
-
-PendingIoObserver::~PendingIoObserver() = default;
-
 namespace {
+
+/// Collects the outcomes of one step, keeping one copy of equal states.
+class DistinctStates {
+public:
+  void add(State S) {
+    size_t H = S.hash();
+    auto Range = ByHash.equal_range(H);
+    for (auto It = Range.first; It != Range.second; ++It)
+      if (States[It->second] == S)
+        return;
+    ByHash.emplace(H, States.size());
+    States.push_back(std::move(S));
+  }
+  std::vector<State> take() {
+    ByHash.clear();
+    return std::move(States);
+  }
+
+private:
+  std::vector<State> States;
+  std::unordered_multimap<size_t, size_t> ByHash;
+};
 
 class Explorer {
 public:
   Explorer(const FunctionDecl &FD, ASTContext &Ctx, const ApiModel &Model,
-           const AnalysisBudget &Budget)
-      : FD(FD), Ctx(Ctx), Model(Model), Budget(Budget) {}
+           const AnalysisBudget &Budget,
+           llvm::ArrayRef<AnalysisObserver *> Observers)
+      : FD(FD), Ctx(Ctx), Model(Model), Budget(Budget),
+        Observers(Observers) {}
 
-  AnalysisResult run(PendingIoObserver &Observer);
+  AnalysisResult run();
 
 private:
-  void runBlock(const CFGBlock &B, State S);
+  AnalysisResult explorePaths();
+  bool runBlock(const CFGBlock &B, State S);
+  void apply(const CFGElement &E, State S, DistinctStates &Out);
   void branch(const CFGBlock &B, State S);
   void push(const CFGBlock *B, State S);
+  bool spend(unsigned Visits);
   const Expr *branchCondition(const CFGBlock &B) const;
 
   const FunctionDecl &FD;
   ASTContext &Ctx;
   const ApiModel &Model;
   const AnalysisBudget &Budget;
+  llvm::ArrayRef<AnalysisObserver *> Observers;
   std::unique_ptr<CFG> Graph;
   std::unique_ptr<ParentMap> Parents;
   std::unique_ptr<Transfer> T;
   std::deque<std::pair<const CFGBlock *, State>> Work;
-  std::vector<std::unordered_set<std::string>> Seen;
+  std::vector<std::unordered_set<State, StateHash>> Seen;
+  AnalysisResult Result;
 };
 
 const Expr *Explorer::branchCondition(const CFGBlock &B) const {
@@ -62,28 +89,60 @@ void Explorer::push(const CFGBlock *B, State S) {
     Work.emplace_back(B, std::move(S));
 }
 
-void Explorer::runBlock(const CFGBlock &B, State Start) {
-  // Elements may fork the path; finish each fork to the block's end.
-  std::vector<std::pair<unsigned, State>> Stack;
-  Stack.emplace_back(0, std::move(Start));
-  while (!Stack.empty()) {
-    auto [Index, S] = std::move(Stack.back());
-    Stack.pop_back();
-    for (; Index < B.size(); ++Index) {
-      auto Elem = B[Index].getAs<CFGStmt>();
-      if (!Elem)
-        continue;
-      llvm::SmallVector<State, 3> Out;
-      T->element(Elem->getStmt(), std::move(S), Out);
-      if (Out.empty())
-        break;
-      for (size_t I = Out.size() - 1; I > 0; --I)
-        Stack.emplace_back(Index + 1, std::move(Out[I]));
-      S = std::move(Out[0]);
-    }
-    if (Index >= B.size())
-      branch(B, std::move(S));
+bool Explorer::spend(unsigned Visits) {
+  Result.StateVisits += Visits;
+  if (Result.StateVisits <= Budget.MaxBlockVisits)
+    return true;
+  Result.Outcome = AnalysisResult::BudgetExhausted;
+  Result.Reason = "more than MaxBlockVisits (" +
+                  std::to_string(Budget.MaxBlockVisits) + ") path states";
+  return false;
+}
+
+void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
+  llvm::SmallVector<State, 4> Produced;
+  if (auto SE = E.getAs<CFGStmt>()) {
+    T->element(SE->getStmt(), std::move(S), Produced);
+  } else if (auto LE = E.getAs<CFGLifetimeEnds>()) {
+    T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);
+    Produced.push_back(std::move(S));
+  } else if (auto AD = E.getAs<CFGAutomaticObjDtor>()) {
+    T->destroyLocal(AD->getVarDecl(), AD->getTriggerStmt(), S);
+    Produced.push_back(std::move(S));
+  } else if (auto MD = E.getAs<CFGMemberDtor>()) {
+    T->destroyMember(MD->getFieldDecl(), FD.getBody(), S);
+    Produced.push_back(std::move(S));
+  } else {
+    // Scopes, temporaries, base destructors, initializers: nothing that
+    // iodrain models happens there.
+    Produced.push_back(std::move(S));
   }
+  for (State &P : Produced)
+    Out.add(std::move(P));
+}
+
+bool Explorer::runBlock(const CFGBlock &B, State Start) {
+  // All paths through the block advance together, element by element, and
+  // equal states merge at once: forks inside one block cannot multiply.
+  std::vector<State> Current;
+  Current.push_back(std::move(Start));
+  for (const CFGElement &E : B) {
+    DistinctStates Next;
+    for (State &S : Current)
+      apply(E, std::move(S), Next);
+    size_t Before = Current.size();
+    Current = Next.take();
+    if (Current.size() > Before && !spend(Current.size() - Before))
+      return false;
+    if (Current.empty())
+      return true;
+  }
+  if (&B == &Graph->getExit())
+    for (State &S : Current)
+      T->functionExit(nullptr, S);
+  for (State &S : Current)
+    branch(B, std::move(S));
+  return true;
 }
 
 void Explorer::branch(const CFGBlock &B, State S) {
@@ -101,11 +160,9 @@ void Explorer::branch(const CFGBlock &B, State S) {
       if (!T->assume(Next, Cond, Truth))
         continue;
       Next.Exprs[Cond->IgnoreParens()] = AbsValue::integer(Truth);
-      if (!Known && Next.hasPending())
-        Next.addNoteToPending(T->reportLoc(Cond),
-                              "'" + T->sourceText(Cond) + "' is " +
-                                  (Truth ? "true" : "false") + " here",
-                              Budget.MaxNotes);
+      if (!Known)
+        Next.addStepToPending(
+            {Truth ? PathStep::BranchTrue : PathStep::BranchFalse, Cond});
       push(Succ, std::move(Next));
     }
     return;
@@ -137,26 +194,29 @@ void Explorer::branch(const CFGBlock &B, State S) {
     push(Succ, S);
 }
 
-AnalysisResult Explorer::run(PendingIoObserver &Observer) {
-  AnalysisResult Result;
+AnalysisResult Explorer::explorePaths() {
   const Stmt *Body = FD.getBody();
   if (!Body) {
-    Result.Outcome = AnalysisResult::Skipped;
+    Result.Outcome = AnalysisResult::NotApplicable;
     Result.Reason = "no body";
     return Result;
   }
   if (FD.isDependentContext()) {
-    Result.Outcome = AnalysisResult::Skipped;
+    Result.Outcome = AnalysisResult::NotApplicable;
     Result.Reason = "templated; its instantiations are analysed";
     return Result;
   }
   CFG::BuildOptions Options;
   Options.setAllAlwaysAdd();
   Options.PruneTriviallyFalseEdges = true;
+  Options.AddImplicitDtors = true;
+  Options.AddLifetime = true;
+  Options.AddScopes = true;
+  Options.AddTemporaryDtors = true;
   Graph = CFG::buildCFG(&FD, const_cast<Stmt *>(Body), &Ctx, Options);
   if (!Graph) {
     Result.Outcome = AnalysisResult::Skipped;
-    Result.Reason = "no CFG could be built";
+    Result.Reason = "clang could not build its control-flow graph";
     return Result;
   }
   if (Graph->size() > Budget.MaxCfgBlocks) {
@@ -167,7 +227,7 @@ AnalysisResult Explorer::run(PendingIoObserver &Observer) {
     return Result;
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
-  T = std::make_unique<Transfer>(Ctx, Model, Budget, *Parents);
+  T = std::make_unique<Transfer>(Ctx, Model, *Parents, Observers);
   for (const CFGBlock *B : *Graph)
     if (const Expr *Cond = branchCondition(*B))
       T->countConditionReads(Cond);
@@ -183,26 +243,22 @@ AnalysisResult Explorer::run(PendingIoObserver &Observer) {
         T->enterStatement(S, SE->getStmt());
         break;
       }
-    if (!Seen[B->getBlockID()].insert(S.key()).second)
+    if (!Seen[B->getBlockID()].insert(S).second)
       continue;
-
-    if (++Result.BlockVisits > Budget.MaxBlockVisits) {
-      Result.Outcome = AnalysisResult::BudgetExhausted;
-      Result.Reason = "more than MaxBlockVisits (" +
-                      std::to_string(Budget.MaxBlockVisits) +
-                      ") block visits";
+    if (!spend(1) || !runBlock(*B, std::move(S)))
       return Result;
-    }
-    runBlock(*B, std::move(S));
   }
+  return Result;
+}
 
-  for (const auto &[Close, Finding] : T->closeFindings()) {
-    std::vector<const Request *> Pending;
-    for (const Request &R : Finding.Pending)
-      Pending.push_back(&R);
-    Observer.onCloseWithPending(Close, *Finding.Rule, Finding.HandleText,
-                                Pending);
-  }
+AnalysisResult Explorer::run() {
+  for (AnalysisObserver *O : Observers)
+    O->onFunctionBegin(FD);
+  explorePaths();
+  // The transfer functions and the CFG die with the explorer; observers
+  // must have copied what they report before this returns.
+  for (AnalysisObserver *O : Observers)
+    O->onFunctionEnd(FD, Result);
   return Result;
 }
 
@@ -210,8 +266,8 @@ AnalysisResult Explorer::run(PendingIoObserver &Observer) {
 
 AnalysisResult explore(const FunctionDecl &FD, ASTContext &Ctx,
                        const ApiModel &Model, const AnalysisBudget &Budget,
-                       PendingIoObserver &Observer) {
-  return Explorer(FD, Ctx, Model, Budget).run(Observer);
+                       llvm::ArrayRef<AnalysisObserver *> Observers) {
+  return Explorer(FD, Ctx, Model, Budget, Observers).run();
 }
 
 } // namespace iodrain

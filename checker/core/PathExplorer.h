@@ -4,60 +4,42 @@
 // Each modeled call forks the path into its possible outcomes (a ReadFile
 // completes, fails, or stays pending), so later tests of the result, of
 // GetLastError() or of a flag set from them pick the right outcome. Paths
-// that reach a block with the same State are merged, which keeps loops
-// finite. Work is bounded by an explicit budget; a function that exhausts it
-// gets no findings at all rather than guesses.
+// with equal States merge after every CFG element, which keeps loops finite
+// and straight-line code linear. Work is bounded by an explicit budget.
 //
-// Checks observe the exploration through PendingIoObserver.
+// The CFG has destructors, lifetime ends and scopes, so the ends of
+// automatic storage and RAII closes are program points like calls. Every
+// observer hears every event of the one exploration (Events.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef IODRAIN_CORE_PATHEXPLORER_H
 #define IODRAIN_CORE_PATHEXPLORER_H
 
-#include "AbstractState.h"
 #include "ApiModel.h"
+#include "Events.h"
 #include "llvm/ADT/ArrayRef.h"
-#include <string>
 
 namespace clang {
 class ASTContext;
-class CallExpr;
-class Expr;
 class FunctionDecl;
 } // namespace clang
 
 namespace iodrain {
 
 struct AnalysisBudget {
-  unsigned MaxBlockVisits = 20000; ///< Block visits over all paths.
-  unsigned MaxCfgBlocks = 5000;    ///< Larger functions are skipped.
-  unsigned MaxNotes = 6;           ///< Path notes kept per request.
+  /// Path states explored: block entries and the extra paths of forks.
+  unsigned MaxBlockVisits = 20000;
+  unsigned MaxCfgBlocks = 5000; ///< Larger functions are skipped.
+  unsigned MaxNotes = 6;        ///< Path steps shown per request.
 };
 
-/// Receives the events a check reports on. The requests passed are those
-/// that may still be pending on the path that reached the event.
-class PendingIoObserver {
-public:
-  virtual ~PendingIoObserver();
-  /// A handle is closed while requests issued on it may be pending.
-  virtual void onCloseWithPending(const clang::CallExpr *Close,
-                                  const FunctionRule &Rule,
-                                  llvm::StringRef HandleText,
-                                  llvm::ArrayRef<const Request *> Pending) = 0;
-};
-
-struct AnalysisResult {
-  enum Status { Completed, Skipped, BudgetExhausted } Outcome = Completed;
-  std::string Reason;
-  unsigned BlockVisits = 0;
-};
-
-/// Explores `FD`. Observer events are delivered only when the exploration
-/// completes within budget, so that an exhausted budget means silence.
+/// Explores `FD` once for all observers. Each observer hears
+/// onFunctionBegin, the events, then onFunctionEnd with the outcome; an
+/// observer reports its findings only if the outcome is Completed.
 AnalysisResult explore(const clang::FunctionDecl &FD, clang::ASTContext &Ctx,
                        const ApiModel &Model, const AnalysisBudget &Budget,
-                       PendingIoObserver &Observer);
+                       llvm::ArrayRef<AnalysisObserver *> Observers);
 
 } // namespace iodrain
 

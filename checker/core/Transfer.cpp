@@ -2,13 +2,11 @@
 
 #include "Transfer.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
-#include "clang/Basic/SourceManager.h"
-#include "clang/Lex/Lexer.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
 
@@ -25,7 +23,7 @@ std::optional<bool> compareEqual(const AbsValue &A, const AbsValue &B) {
   if (A.K == AbsValue::Null && B.K == AbsValue::Null)
     return true;
   if (A.K == AbsValue::Object && B.K == AbsValue::Object &&
-      A.ObjectKey == B.ObjectKey)
+      A.Referent == B.Referent)
     return true;
   return std::nullopt;
 }
@@ -36,17 +34,16 @@ AbsValue fromTruth(std::optional<bool> T) {
 
 constexpr int64_t KExactCounterLimit = 4;
 
-bool isMemberNamed(const Expr *E, StringRef Name) {
+const MemberExpr *memberNamed(const Expr *E, StringRef Name) {
   const auto *ME = dyn_cast<MemberExpr>(E);
-  return ME && ME->getMemberDecl()->getName() == Name;
+  return ME && ME->getMemberDecl()->getName() == Name ? ME : nullptr;
 }
 
 } // namespace
 
-Transfer::Transfer(ASTContext &Ctx, const ApiModel &Model,
-                   const AnalysisBudget &Budget, ParentMap &PM)
-    : Ctx(Ctx), SM(Ctx.getSourceManager()), Model(Model), Budget(Budget),
-      PM(PM), Paths(Ctx) {}
+Transfer::Transfer(ASTContext &Ctx, const ApiModel &Model, ParentMap &PM,
+                   llvm::ArrayRef<AnalysisObserver *> Observers)
+    : Ctx(Ctx), Model(Model), PM(PM), Observers(Observers), Paths(Ctx) {}
 
 const Stmt *Transfer::fullExprOf(const Stmt *S) {
   auto It = FullExprCache.find(S);
@@ -86,20 +83,37 @@ int64_t Transfer::castTo(int64_t V, QualType T) const {
   return int64_t(Bits);
 }
 
+std::optional<int64_t> Transfer::constantOf(const Expr *E) const {
+  // Only leaves are handed to clang's evaluator: operators are folded by
+  // valueOf itself, so a long expression is evaluated once, not once per
+  // level of nesting.
+  if (!isa<IntegerLiteral, CharacterLiteral, DeclRefExpr,
+           UnaryExprOrTypeTraitExpr, OffsetOfExpr, CXXBoolLiteralExpr>(E))
+    return std::nullopt;
+  if (!E->getType()->isIntegralOrEnumerationType())
+    return std::nullopt;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!isa<EnumConstantDecl>(DRE->getDecl()) &&
+        !(VD && VD->getType().isConstQualified() && VD->getInit()))
+      return std::nullopt;
+  }
+  Expr::EvalResult R;
+  if (E->EvaluateAsInt(R, Ctx) && R.Val.getInt().getBitWidth() <= 64)
+    return R.Val.getInt().isSigned()
+               ? R.Val.getInt().getSExtValue()
+               : int64_t(R.Val.getInt().getZExtValue());
+  return std::nullopt;
+}
+
 AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
   E = E->IgnoreParens();
-  if (auto It = S.Exprs.find(E); It != S.Exprs.end())
-    return It->second;
+  if (const AbsValue *V = S.exprValue(E))
+    return *V;
   if (E->isValueDependent() || E->isTypeDependent())
     return AbsValue::unknown();
-  if (E->getType()->isIntegralOrEnumerationType()) {
-    Expr::EvalResult R;
-    if (!E->HasSideEffects(Ctx) && E->EvaluateAsInt(R, Ctx) &&
-        R.Val.getInt().getBitWidth() <= 64)
-      return AbsValue::integer(R.Val.getInt().isSigned()
-                                   ? R.Val.getInt().getSExtValue()
-                                   : int64_t(R.Val.getInt().getZExtValue()));
-  }
+  if (auto C = constantOf(E))
+    return AbsValue::integer(*C);
   if (E->getType()->isPointerType() &&
       E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
           Expr::NPCK_NotNull)
@@ -109,11 +123,11 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
     const Expr *Sub = Cast->getSubExpr();
     switch (Cast->getCastKind()) {
     case CK_LValueToRValue: {
-      auto Key = Paths.lvalueKey(S, Sub);
-      if (!Key)
+      auto Path = Paths.lvalueOf(S, Sub);
+      if (!Path)
         return AbsValue::unknown();
-      auto It = S.Vars.find(*Key);
-      return It == S.Vars.end() ? AbsValue::unknown() : It->second;
+      const AbsValue *V = S.Vars.find(*Path);
+      return V ? *V : AbsValue::unknown();
     }
     case CK_IntegralToBoolean:
     case CK_PointerToBoolean:
@@ -132,17 +146,24 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
     }
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+    if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf ||
+        UO->getOpcode() == UO_Deref)
+      return AbsValue::unknown();
     AbsValue V = valueOf(S, UO->getSubExpr());
     switch (UO->getOpcode()) {
-    case UO_LNot: {
-      auto T = V.truth();
-      return T ? AbsValue::integer(!*T) : AbsValue::unknown();
-    }
+    case UO_LNot:
+      return fromTruth(V.truth() ? std::optional<bool>(!*V.truth())
+                                 : std::nullopt);
     case UO_Minus:
-      return V.K == AbsValue::Int ? AbsValue::integer(-V.Value)
-                                  : AbsValue::unknown();
+      return V.K == AbsValue::Int
+                 ? AbsValue::integer(castTo(-V.Value, E->getType()))
+                 : AbsValue::unknown();
+    case UO_Not:
+      return V.K == AbsValue::Int
+                 ? AbsValue::integer(castTo(~V.Value, E->getType()))
+                 : AbsValue::unknown();
     default:
-      return AbsValue::unknown();
+      return V.K == AbsValue::Int ? V : AbsValue::unknown();
     }
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
@@ -172,17 +193,22 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
     }
     if (L.K != AbsValue::Int || R.K != AbsValue::Int)
       return AbsValue::unknown();
-    int64_t A = L.Value, B = R.Value;
+    uint64_t A = L.Value, B = R.Value;
+    QualType T = E->getType();
     switch (BO->getOpcode()) {
-    case BO_LT: return AbsValue::integer(A < B);
-    case BO_GT: return AbsValue::integer(A > B);
-    case BO_LE: return AbsValue::integer(A <= B);
-    case BO_GE: return AbsValue::integer(A >= B);
-    case BO_Add: return AbsValue::integer(castTo(A + B, E->getType()));
-    case BO_Sub: return AbsValue::integer(castTo(A - B, E->getType()));
-    case BO_And: return AbsValue::integer(A & B);
-    case BO_Or: return AbsValue::integer(A | B);
-    case BO_Xor: return AbsValue::integer(A ^ B);
+    case BO_LT: return AbsValue::integer(L.Value < R.Value);
+    case BO_GT: return AbsValue::integer(L.Value > R.Value);
+    case BO_LE: return AbsValue::integer(L.Value <= R.Value);
+    case BO_GE: return AbsValue::integer(L.Value >= R.Value);
+    case BO_Add: return AbsValue::integer(castTo(int64_t(A + B), T));
+    case BO_Sub: return AbsValue::integer(castTo(int64_t(A - B), T));
+    case BO_Mul: return AbsValue::integer(castTo(int64_t(A * B), T));
+    case BO_And: return AbsValue::integer(castTo(int64_t(A & B), T));
+    case BO_Or: return AbsValue::integer(castTo(int64_t(A | B), T));
+    case BO_Xor: return AbsValue::integer(castTo(int64_t(A ^ B), T));
+    case BO_Shl:
+      return B < 64 ? AbsValue::integer(castTo(int64_t(A << B), T))
+                    : AbsValue::unknown();
     default: return AbsValue::unknown();
     }
   }
@@ -194,9 +220,9 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
   }
   // An lvalue read directly, as the operand of ++ or --.
   if (E->isGLValue())
-    if (auto Key = Paths.lvalueKey(S, E))
-      if (auto It = S.Vars.find(*Key); It != S.Vars.end())
-        return It->second;
+    if (auto Path = Paths.lvalueOf(S, E))
+      if (const AbsValue *V = S.Vars.find(*Path))
+        return *V;
   return AbsValue::unknown();
 }
 
@@ -234,30 +260,35 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
       S.LastError = New;
     return true;
   }
-  if (isMemberNamed(Stripped, "Internal")) {
+  if (const MemberExpr *ME = memberNamed(Stripped, "Internal")) {
     // HasOverlappedIoCompleted: Internal leaves STATUS_PENDING once the
     // I/O completes.
-    const auto *ME = cast<MemberExpr>(Stripped);
     ObjectRef O = ME->isArrow()
                       ? Paths.overlappedOf(S, ME->getBase())
-                      : ObjectRef::key(
-                            Paths.lvalueKey(S, ME->getBase()).value_or(""));
+                      : ObjectRef::none();
+    if (!ME->isArrow())
+      if (auto Base = Paths.lvalueOf(S, ME->getBase()))
+        O = ObjectRef::at(*Base);
     bool Completed = Equal ? C != win32::StatusPending
                            : C == win32::StatusPending;
-    if (O.isKey() && Completed)
-      S.Requests.erase(O.Name);
+    if (O.isKnown() && Completed)
+      S.Requests.erase(O.Path);
     return true;
   }
   // Volatile memory may change under the path's feet: learn nothing.
   if (!Stripped->isGLValue() || Stripped->getType().isVolatileQualified())
     return true;
-  auto Key = Paths.lvalueKey(S, Stripped);
-  if (!Key)
+  auto Path = Paths.lvalueOf(S, Stripped);
+  if (!Path)
     return true;
-  auto Syntactic = Paths.lvalueKey(State(), Stripped);
-  bool TestedAgain = Syntactic && ConditionReads.lookup(*Syntactic) > 1;
-  if (TestedAgain || S.Vars.count(*Key))
-    S.Vars[*Key] = New;
+  auto Syntactic = Paths.lvalueOf(State(), Stripped);
+  bool TestedAgain = false;
+  if (Syntactic) {
+    auto It = ConditionReads.find(*Syntactic);
+    TestedAgain = It != ConditionReads.end() && It->second > 1;
+  }
+  if (TestedAgain || S.Vars.contains(*Path))
+    S.Vars.set(*Path, New);
   return true;
 }
 
@@ -269,8 +300,8 @@ void Transfer::countConditionReads(const Expr *Cond) {
     if (!St)
       continue;
     if (const auto *E = dyn_cast<Expr>(St); E && E->isGLValue())
-      if (auto Key = Paths.lvalueKey(Empty, E))
-        ++ConditionReads[*Key];
+      if (auto Path = Paths.lvalueOf(Empty, E))
+        ++ConditionReads[*Path];
     for (const Stmt *Child : St->children())
       Work.push_back(Child);
   }
@@ -330,68 +361,97 @@ AbsValue Transfer::assignedValue(const State &S, QualType T,
     ObjectRef O = Paths.objectOf(S, RHS);
     if (O.K == ObjectRef::Null)
       return AbsValue::null();
-    if (O.isKey() && !isa<CallExpr>(RHS->IgnoreParenCasts()))
-      return AbsValue::object(O.Name);
+    if (O.isKnown() && !isa<CallExpr>(RHS->IgnoreParenCasts()))
+      return AbsValue::object(O.Path);
   }
   return valueOf(S, RHS);
 }
 
-void Transfer::rename(State &S, const std::string &Prefix,
+void Transfer::retire(State &S, const AccessPath &Prefix,
                       const void *Tag) const {
-  // The object once reached through Prefix keeps living under a new name,
-  // so requests and aliases still find it, while Prefix names the new one.
-  std::string Stale;
-  llvm::raw_string_ostream(Stale) << Prefix << "@" << Tag;
-  auto Fix = [&](std::string &Key) {
-    if (keyIsUnder(Key, Prefix))
-      Key = Stale + Key.substr(Prefix.size());
+  size_t Depth = Prefix.components().size();
+  auto Fix = [&](AccessPath &P) {
+    if (P.isUnder(Prefix))
+      P = P.retiredAt(Depth, Tag);
   };
-  std::map<std::string, Request> Requests;
-  for (auto &[Key, R] : S.Requests) {
-    Fix(R.OverlappedKey);
-    Fix(R.HandleKey);
-    Fix(R.EventKey);
-    Requests[R.OverlappedKey] = std::move(R);
-  }
-  S.Requests = std::move(Requests);
-  std::set<std::string> Sync;
-  for (std::string Key : S.SyncHandles) {
-    Fix(Key);
-    Sync.insert(Key);
-  }
-  S.SyncHandles = std::move(Sync);
-  for (auto It = S.Vars.begin(); It != S.Vars.end();) {
-    if (keyIsUnder(It->first, Prefix)) {
-      It = S.Vars.erase(It);
-      continue;
+  bool Touches = false;
+  for (const auto &[P, R] : S.Requests)
+    Touches |= R.Overlapped.isUnder(Prefix) || R.Handle.isUnder(Prefix) ||
+               (R.EventObject && R.EventObject->isUnder(Prefix)) ||
+               (R.Buffer && R.Buffer->isUnder(Prefix));
+  if (Touches) {
+    std::map<AccessPath, Request> Requests;
+    for (const auto &[P, R] : S.Requests) {
+      Request Q = R;
+      Fix(Q.Overlapped);
+      Fix(Q.Handle);
+      if (Q.EventObject)
+        Fix(*Q.EventObject);
+      if (Q.Buffer)
+        Fix(*Q.Buffer);
+      Requests.emplace(Q.Overlapped, std::move(Q));
     }
-    if (It->second.K == AbsValue::Object)
-      Fix(It->second.ObjectKey);
-    ++It;
+    S.Requests.mut() = std::move(Requests);
   }
+  for (CowMap<AccessPath, bool> *Set : {&S.SyncHandles, &S.PortBound}) {
+    bool Any = false;
+    for (const auto &Entry : *Set)
+      Any |= Entry.first.isUnder(Prefix);
+    if (!Any)
+      continue;
+    std::map<AccessPath, bool> Fixed;
+    for (const auto &Entry : *Set) {
+      AccessPath P = Entry.first;
+      Fix(P);
+      Fixed.emplace(P, true);
+    }
+    Set->mut() = std::move(Fixed);
+  }
+  S.Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Prefix); });
+  bool AnyAlias = false;
+  for (const auto &Entry : S.Vars)
+    AnyAlias |= Entry.second.K == AbsValue::Object &&
+                Entry.second.Referent.isUnder(Prefix);
+  if (AnyAlias)
+    for (auto &Entry : S.Vars.mut())
+      if (Entry.second.K == AbsValue::Object)
+        Fix(Entry.second.Referent);
 }
 
-void Transfer::escape(State &S, const std::string &ObjectKey) const {
-  for (auto It = S.Requests.begin(); It != S.Requests.end();) {
-    if (keyIsUnder(It->second.OverlappedKey, ObjectKey))
-      It = S.Requests.erase(It);
-    else
-      ++It;
+void Transfer::escape(State &S, const AccessPath &Object,
+                      const Stmt *Site) const {
+  llvm::SmallVector<AffectedRequest, 2> Gone;
+  for (const auto &[P, R] : S.Requests)
+    if (R.Overlapped.isUnder(Object))
+      Gone.push_back({&R.View, RequestPart::Overlapped});
+  if (!Gone.empty()) {
+    Event E{EventKind::Escape};
+    E.Site = Site;
+    E.Requests = Gone;
+    emit(E);
   }
-  for (auto It = S.Vars.begin(); It != S.Vars.end();)
-    It = keyIsUnder(It->first, ObjectKey) ? S.Vars.erase(It) : std::next(It);
+  S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+    return R.Overlapped.isUnder(Object);
+  });
+  S.Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Object); });
 }
 
-void Transfer::storeInit(State &S, const std::string &Key, QualType T,
-                         const Expr *Init) const {
+void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
+                         const Expr *Init, unsigned Depth) const {
   Init = Init->IgnoreParens();
+  if (const auto *EWC = dyn_cast<ExprWithCleanups>(Init))
+    Init = EWC->getSubExpr()->IgnoreParens();
   if (const auto *ILE = dyn_cast<InitListExpr>(Init)) {
+    if (Depth > 4)
+      return;
     if (ILE->isSyntacticForm() && ILE->getSemanticForm())
       ILE = ILE->getSemanticForm();
     if (const auto *AT = Ctx.getAsArrayType(T)) {
       for (unsigned I = 0; I < ILE->getNumInits() && I < 64; ++I)
-        storeInit(S, Key + "[" + std::to_string(I) + "]",
-                  AT->getElementType(), ILE->getInit(I));
+        storeInit(S, Path.element(I), AT->getElementType(), ILE->getInit(I),
+                  Depth + 1);
       return;
     }
     if (const auto *RD = T->getAsRecordDecl()) {
@@ -399,24 +459,55 @@ void Transfer::storeInit(State &S, const std::string &Key, QualType T,
       for (const FieldDecl *F : RD->fields()) {
         if (I >= ILE->getNumInits())
           break;
-        storeInit(S, Key + "." + F->getName().str(), F->getType(),
-                  ILE->getInit(I++));
+        storeInit(S, Path.field(F), F->getType(), ILE->getInit(I++),
+                  Depth + 1);
       }
     }
     return;
   }
   if (isa<ImplicitValueInitExpr>(Init)) {
     if (T->isIntegralOrEnumerationType())
-      S.Vars[Key] = AbsValue::integer(0);
+      S.Vars.set(Path, AbsValue::integer(0));
     else if (T->isPointerType())
-      S.Vars[Key] = AbsValue::null();
+      S.Vars.set(Path, AbsValue::null());
+    return;
+  }
+  if (const auto *CCE = dyn_cast<CXXConstructExpr>(Init)) {
+    // Smart pointers own the pointer they are built from.
+    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
+    if (RD->isInStdNamespace() &&
+        (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr")) {
+      if (CCE->getNumArgs() >= 1) {
+        ObjectRef O = Paths.objectOf(S, CCE->getArg(0));
+        if (O.isKnown())
+          S.Vars.set(Path.held(), AbsValue::object(O.Path));
+      }
+      return;
+    }
+    // A constructor that copies its parameters into members:
+    // `File(HANDLE h) : h_(h) {}`.
+    for (const CXXCtorInitializer *I : CCE->getConstructor()->inits()) {
+      const FieldDecl *F = I->getMember();
+      const auto *Arg = I->getInit()
+                            ? dyn_cast<DeclRefExpr>(
+                                  stripIdentityCasts(I->getInit()))
+                            : nullptr;
+      const auto *Param =
+          Arg ? dyn_cast<ParmVarDecl>(Arg->getDecl()) : nullptr;
+      if (!F || !Param || Param->getFunctionScopeIndex() >= CCE->getNumArgs())
+        continue;
+      AbsValue V = assignedValue(S, F->getType(),
+                                 CCE->getArg(Param->getFunctionScopeIndex()));
+      if (V.K != AbsValue::Unknown)
+        S.Vars.set(Path.field(F), V);
+    }
     return;
   }
   AbsValue V = assignedValue(S, T, Init);
   if (V.SyncHandle)
-    S.SyncHandles.insert(Key + "*");
+    S.SyncHandles.set(Path.deref(), true);
   if (V.K != AbsValue::Unknown)
-    S.Vars[Key] = V;
+    S.Vars.set(Path, V);
 }
 
 void Transfer::declare(const DeclStmt *DS, State &S) const {
@@ -424,10 +515,10 @@ void Transfer::declare(const DeclStmt *DS, State &S) const {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD || VD->getType()->isReferenceType())
       continue;
-    std::string Key = AccessPaths::varKey(VD);
-    rename(S, Key, DS);
+    AccessPath Path = AccessPath::variable(VD);
+    retire(S, Path, DS);
     if (const Expr *Init = VD->getInit())
-      storeInit(S, Key, VD->getType(), Init);
+      storeInit(S, Path, VD->getType(), Init);
   }
 }
 
@@ -442,12 +533,12 @@ void Transfer::assign(const Expr *E, State &S) const {
       if (V >= -KExactCounterLimit && V <= KExactCounterLimit)
         New = AbsValue::integer(V);
     }
-    if (auto Key = Paths.lvalueKey(S, UO->getSubExpr())) {
-      rename(S, *Key + "*", E);
-      S.Vars.erase(*Key);
+    if (auto Path = Paths.lvalueOf(S, UO->getSubExpr())) {
+      retire(S, Path->deref(), E);
+      S.Vars.erase(*Path);
       if (New.K != AbsValue::Unknown &&
           !UO->getSubExpr()->getType().isVolatileQualified())
-        S.Vars[*Key] = New;
+        S.Vars.set(*Path, New);
     }
     S.Exprs[E] = UO->isPrefix() ? New : Old;
     return;
@@ -464,39 +555,46 @@ void Transfer::assign(const Expr *E, State &S) const {
   bool IsLocal = LocalTarget && isa<VarDecl>(LocalTarget->getDecl()) &&
                  cast<VarDecl>(LocalTarget->getDecl())->hasLocalStorage();
   if (!IsLocal && V.K == AbsValue::Object)
-    escape(S, V.ObjectKey);
+    escape(S, V.Referent, E);
 
-  auto Key = Paths.lvalueKey(S, LHS);
-  if (!Key)
+  auto Path = Paths.lvalueOf(S, LHS);
+  if (!Path)
     return;
   if (LHS->getType()->isRecordType())
-    rename(S, *Key, E);
+    retire(S, *Path, E);
   else
-    rename(S, *Key + "*", E);
-  S.Vars.erase(*Key);
+    retire(S, Path->deref(), E);
+  S.Vars.erase(*Path);
   if (LHS->getType()->isRecordType())
     return;
   if (V.SyncHandle)
-    S.SyncHandles.insert(*Key + "*");
+    S.SyncHandles.set(Path->deref(), true);
   if (V.K != AbsValue::Unknown && !LHS->getType().isVolatileQualified())
-    S.Vars[*Key] = V;
+    S.Vars.set(*Path, V);
 }
 
-void Transfer::element(const Stmt *St, State S,
-                       llvm::SmallVectorImpl<State> &Out) {
+void Transfer::element(const Stmt *St, State S, StateList &Out) {
   enterStatement(S, St);
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     declare(DS, S);
   } else if (const auto *CE = dyn_cast<CallExpr>(St)) {
     call(CE, std::move(S), Out);
     return;
+  } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(St)) {
+    deleteObject(DE, S);
   } else if (const auto *CCE = dyn_cast<CXXConstructExpr>(St)) {
-    // A constructor may keep any pointer it is given.
-    for (const Expr *Arg : CCE->arguments()) {
-      ObjectRef O = Paths.objectOf(S, Arg);
-      if (O.isKey() && Arg->getType()->isPointerType())
-        escape(S, O.Name);
-    }
+    // A constructor may keep any pointer it is given, unless it is one
+    // iodrain follows (smart pointers).
+    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
+    bool Followed = RD->isInStdNamespace() &&
+                    (RD->getName() == "unique_ptr" ||
+                     RD->getName() == "shared_ptr");
+    if (!Followed)
+      for (const Expr *Arg : CCE->arguments()) {
+        ObjectRef O = Paths.objectOf(S, Arg);
+        if (O.isKnown() && Arg->getType()->isPointerType())
+          escape(S, O.Path, CCE);
+      }
   } else if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
     if (BO->isAssignmentOp())
       assign(BO, S);
@@ -505,59 +603,6 @@ void Transfer::element(const Stmt *St, State S,
       assign(UO, S);
   }
   Out.push_back(std::move(S));
-}
-
-std::string Transfer::sourceText(const Expr *E, size_t MaxLength) const {
-  // Parentheses added by a macro body are not what the user wrote.
-  if (E->getBeginLoc().isMacroID())
-    E = E->IgnoreParenImpCasts();
-  SourceLocation B = E->getBeginLoc(), End = E->getEndLoc();
-  CharSourceRange Range;
-  if (B.isFileID() && End.isFileID()) {
-    Range = CharSourceRange::getTokenRange(B, End);
-  } else {
-    // Quote the tokens as spelled (a macro argument, or a condition in a
-    // macro body), climbing out of nested macros at the end if needed.
-    SourceLocation SB = SM.getSpellingLoc(B);
-    SourceLocation SE = SM.getSpellingLoc(End);
-    for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
-                             SM.getFileID(SE) != SM.getFileID(SB);
-         ++Depth) {
-      End = SM.getImmediateExpansionRange(End).getEnd();
-      SE = SM.getSpellingLoc(End);
-    }
-    if (SM.getFileID(SE) == SM.getFileID(SB) &&
-        SM.getFileOffset(SB) <= SM.getFileOffset(SE))
-      Range = CharSourceRange::getTokenRange(SB, SE);
-    else
-      Range = SM.getExpansionRange(E->getSourceRange());
-  }
-  std::string Text =
-      Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
-  if (Text.empty()) {
-    llvm::raw_string_ostream OS(Text);
-    E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
-  }
-  // One line, bounded length: it is quoted in a diagnostic.
-  std::string Flat;
-  bool Space = false;
-  for (char C : Text) {
-    if (C == '\n' || C == '\r' || C == '\t' || C == ' ') {
-      Space = !Flat.empty();
-      continue;
-    }
-    if (Space)
-      Flat += ' ';
-    Space = false;
-    Flat += C;
-  }
-  if (Flat.size() > MaxLength)
-    Flat = Flat.substr(0, MaxLength - 3) + "...";
-  return Flat;
-}
-
-SourceLocation Transfer::reportLoc(const Stmt *S) const {
-  return SM.getExpansionLoc(S->getBeginLoc());
 }
 
 } // namespace iodrain

@@ -1,8 +1,9 @@
-//===- Transfer.h - How statements and calls change a path's State --------===//
+//===- Transfer.h - How statements and calls transform a path's State -----===//
 //
 // Internal to the explorer. Expressions are evaluated lazily over the State;
-// calls, assignments and declarations are applied as CFG elements and may
-// fork a path into several outcomes.
+// calls, assignments, declarations and the ends of storage are applied as
+// CFG elements, may fork a path into several outcomes, and emit events to
+// the observers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,38 +13,49 @@
 #include "AbstractState.h"
 #include "AccessPath.h"
 #include "ApiModel.h"
+#include "DestructorEffects.h"
+#include "Events.h"
 #include "PathExplorer.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
+#include <map>
 
 namespace clang {
 class ASTContext;
 class CallExpr;
+class CXXDeleteExpr;
+class CXXRecordDecl;
 class DeclStmt;
 class Expr;
+class FieldDecl;
 class ParentMap;
-class SourceManager;
 class Stmt;
+class VarDecl;
 } // namespace clang
 
 namespace iodrain {
 
-/// A close that may leave I/O pending, as first found on some path.
-struct CloseFinding {
-  const FunctionRule *Rule = nullptr;
-  std::string HandleText;
-  std::vector<Request> Pending;
-};
+using StateList = llvm::SmallVectorImpl<State>;
 
 class Transfer {
 public:
   Transfer(clang::ASTContext &Ctx, const ApiModel &Model,
-           const AnalysisBudget &Budget, clang::ParentMap &PM);
+           clang::ParentMap &PM,
+           llvm::ArrayRef<AnalysisObserver *> Observers);
 
   /// Applies one CFG statement element; appends the resulting states.
-  void element(const clang::Stmt *S, State St, llvm::SmallVectorImpl<State> &Out);
+  void element(const clang::Stmt *S, State St, StateList &Out);
+  /// The automatic storage of `VD` ends (scope exit, return, jump).
+  void storageEnds(const clang::VarDecl *VD, const clang::Stmt *Trigger,
+                   State &S);
+  /// The destructor of a local object runs.
+  void destroyLocal(const clang::VarDecl *VD, const clang::Stmt *Trigger,
+                    State &S);
+  /// In a destructor: the destructor of the member `FD` of `*this` runs.
+  void destroyMember(const clang::FieldDecl *FD, const clang::Stmt *Trigger,
+                     State &S);
+  /// The function returns on this path.
+  void functionExit(const clang::Stmt *Return, State &S);
 
   /// Drops expression values of finished full expressions when `Next`
   /// starts a new one.
@@ -59,34 +71,64 @@ public:
   /// Restricts the path to `Cond == Truth`; false if that is impossible.
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
 
-  std::string sourceText(const clang::Expr *E, size_t MaxLength = 60) const;
-  clang::SourceLocation reportLoc(const clang::Stmt *S) const;
-
-  const llvm::MapVector<const clang::CallExpr *, CloseFinding> &
-  closeFindings() const {
-    return Findings;
-  }
+  const AccessPaths &paths() const { return Paths; }
 
 private:
   // Call effects, one per role (CallEffects.cpp).
-  void call(const clang::CallExpr *CE, State S, llvm::SmallVectorImpl<State> &Out);
+  void call(const clang::CallExpr *CE, State S, StateList &Out);
   void issue(const clang::CallExpr *CE, const FunctionRule &R, State S,
-             llvm::SmallVectorImpl<State> &Out);
+             StateList &Out);
   void cancel(const clang::CallExpr *CE, const FunctionRule &R, State S,
-              llvm::SmallVectorImpl<State> &Out);
+              StateList &Out);
   void waitOverlapped(const clang::CallExpr *CE, const FunctionRule &R,
-                      State S, llvm::SmallVectorImpl<State> &Out);
+                      State S, StateList &Out);
   void waitObjects(const clang::CallExpr *CE, const FunctionRule &R, State S,
-                   llvm::SmallVectorImpl<State> &Out);
+                   StateList &Out);
   void dequeue(const clang::CallExpr *CE, const FunctionRule &R, State S,
-               llvm::SmallVectorImpl<State> &Out);
+               StateList &Out);
   void alertableSleep(const clang::CallExpr *CE, const FunctionRule &R,
-                      State S, llvm::SmallVectorImpl<State> &Out);
+                      State S, StateList &Out);
   void close(const clang::CallExpr *CE, const FunctionRule &R, State S,
-             llvm::SmallVectorImpl<State> &Out);
+             StateList &Out);
+  void release(const clang::CallExpr *CE, const FunctionRule &R, State S,
+               StateList &Out);
+  void associate(const clang::CallExpr *CE, const FunctionRule &R, State S,
+                 StateList &Out);
   void unknownCall(const clang::CallExpr *CE, State &S) const;
   void invalidateOutArgs(const clang::CallExpr *CE, const FunctionRule &R,
                          State &S) const;
+
+  /// The outcomes of a wait that may return before the requests it waits
+  /// for complete: one helper for every timed or alertable wait.
+  struct EarlyReturn {
+    PathStep::Kind Why;
+    AbsValue Result;
+    AbsValue LastError;
+    /// Requests the early return still completes (routines that ran).
+    std::vector<AccessPath> Completed;
+  };
+  void addEarlyReturn(const clang::CallExpr *CE, const State &S,
+                      const EarlyReturn &E, StateList &Out) const;
+
+  // Events.
+  void emit(Event E) const;
+  /// Emits `Kind` for the requests using storage under `Object`, then
+  /// forgets them: they are reported once, at the first end.
+  void endStorage(State &S, const AccessPath &Object, EventKind Kind,
+                  const clang::Stmt *Site, clang::SourceLocation Loc,
+                  const FunctionRule *Rule, const clang::Expr *Subject,
+                  std::string SubjectName, std::string Destroyed) const;
+  /// Emits a Close for the requests issued on `Handle`, then forgets them.
+  void closeHandle(State &S, const AccessPath &Handle,
+                   const clang::Stmt *Site, clang::SourceLocation Loc,
+                   const FunctionRule *Rule, const clang::Expr *Subject,
+                   std::string SubjectName, std::string Destroyed) const;
+  /// Runs what the destructor of an object of type `RD` at `Object` does
+  /// to handles and memory (closes found in its body and its members').
+  void runDestructor(State &S, const AccessPath &Object,
+                     const clang::CXXRecordDecl *RD, const clang::Stmt *Site,
+                     clang::SourceLocation Loc, std::string Destroyed,
+                     unsigned Depth = 0) const;
 
   const FunctionRule *ruleFor(const clang::CallExpr *CE) const;
   const clang::Expr *argExpr(const clang::CallExpr *CE, ArgRef A) const;
@@ -95,38 +137,43 @@ private:
                           ArgRef A) const;
   std::optional<int64_t> intArg(const State &S, const clang::CallExpr *CE,
                                 ArgRef A) const;
-  std::string calleeName(const clang::CallExpr *CE) const;
   /// Whether the wait may return early to run completion routines.
   bool mayBeAlerted(const State &S, const clang::CallExpr *CE,
                     const FunctionRule &R) const;
   /// The requests whose completion routines the wait may run.
-  std::vector<std::string> routinesRunBy(const State &S,
-                                         const clang::CallExpr *CE,
-                                         const FunctionRule &R) const;
-  void note(Request &R, const clang::Stmt *At, std::string Text) const;
+  std::vector<AccessPath> routinesRunBy(const State &S,
+                                        const clang::CallExpr *CE,
+                                        const FunctionRule &R) const;
 
   // Statements (Transfer.cpp).
   void declare(const clang::DeclStmt *DS, State &S) const;
   void assign(const clang::Expr *E, State &S) const;
+  void deleteObject(const clang::CXXDeleteExpr *DE, State &S) const;
   AbsValue assignedValue(const State &S, clang::QualType T,
                          const clang::Expr *RHS) const;
-  void storeInit(State &S, const std::string &Key, clang::QualType T,
-                 const clang::Expr *Init) const;
-  void rename(State &S, const std::string &Prefix, const void *Tag) const;
-  void escape(State &S, const std::string &ObjectKey) const;
+  void storeInit(State &S, const AccessPath &Path, clang::QualType T,
+                 const clang::Expr *Init, unsigned Depth = 0) const;
+  /// The object once reached through `Prefix` keeps living under a retired
+  /// name, so requests and aliases still find it, while `Prefix` now names
+  /// a new object.
+  void retire(State &S, const AccessPath &Prefix, const void *Tag) const;
+  void escape(State &S, const AccessPath &Object,
+              const clang::Stmt *Site) const;
   bool refine(State &S, const clang::Expr *Sub, bool Equal, int64_t C) const;
   int64_t castTo(int64_t V, clang::QualType T) const;
+  std::optional<int64_t> constantOf(const clang::Expr *E) const;
   const clang::Stmt *fullExprOf(const clang::Stmt *S);
 
   clang::ASTContext &Ctx;
-  const clang::SourceManager &SM;
   const ApiModel &Model;
-  const AnalysisBudget &Budget;
   clang::ParentMap &PM;
+  llvm::ArrayRef<AnalysisObserver *> Observers;
   AccessPaths Paths;
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
-  llvm::MapVector<const clang::CallExpr *, CloseFinding> Findings;
-  llvm::StringMap<unsigned> ConditionReads;
+  std::map<AccessPath, unsigned> ConditionReads;
+  mutable llvm::DenseMap<const clang::CXXRecordDecl *,
+                         std::vector<DestructorEffect>>
+      DestructorCache;
 };
 
 /// Win32 values the model relies on (from the mingw-w64 headers).

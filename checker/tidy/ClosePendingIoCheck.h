@@ -3,34 +3,19 @@
 #ifndef IODRAIN_TIDY_CLOSEPENDINGIOCHECK_H
 #define IODRAIN_TIDY_CLOSEPENDINGIOCHECK_H
 
-#include "../core/ApiModel.h"
-#include "../core/PathExplorer.h"
-#include "clang-tidy/ClangTidyCheck.h"
+#include "IodrainCheck.h"
 
 namespace iodrain {
 
-/// Finds closes of a handle (CloseHandle, closesocket, user wrappers) that
-/// are reachable while overlapped I/O issued on that handle may still be
-/// pending, with no cancel-and-wait on the path.
+/// Finds closes of a handle (CloseHandle, closesocket, user wrappers, and
+/// destructors that close one) reachable while overlapped I/O issued on
+/// that handle may still be pending and was never cancelled.
 ///
 /// Docs: docs/checks/close-pending-io.md
-class ClosePendingIoCheck : public clang::tidy::ClangTidyCheck {
+class ClosePendingIoCheck : public IodrainCheck {
 public:
-  ClosePendingIoCheck(llvm::StringRef Name,
-                      clang::tidy::ClangTidyContext *Context);
-  bool isLanguageVersionSupported(const clang::LangOptions &) const override {
-    return true; // C and C++ alike.
-  }
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
-      override;
-  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-
-private:
-  const std::string RulesFiles;
-  const bool ReportSkippedFunctions;
-  AnalysisBudget Budget;
-  ApiModel Model;
+  using IodrainCheck::IodrainCheck;
+  void onEvent(const Event &E) override;
 };
 
 } // namespace iodrain

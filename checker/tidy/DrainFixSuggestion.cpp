@@ -1,6 +1,7 @@
 //===- DrainFixSuggestion.cpp ---------------------------------------------===//
 
 #include "DrainFixSuggestion.h"
+#include "../core/AccessPath.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -50,7 +51,7 @@ bool usesCompletionPort(const FunctionDecl &F, const ApiModel &Model) {
     bool Found = false;
     explicit Finder(const ApiModel &M) : Model(M) {}
     bool VisitCallExpr(CallExpr *CE) {
-      const FunctionRule *R = Model.lookup(CE->getDirectCallee());
+      const FunctionRule *R = Model.lookupCall(CE);
       Found |= R && R->FunctionRole == Role::Dequeue;
       return !Found;
     }
@@ -69,12 +70,28 @@ std::string text(const Expr *E, const ASTContext &Ctx) {
 } // namespace
 
 std::optional<FixItHint>
-suggestDrainBeforeClose(const CallExpr &Close, const Request &Pending,
-                        const FunctionDecl &Function, const ApiModel &Model,
-                        ASTContext &Ctx) {
+suggestDrainBeforeClose(const CallExpr &Close, const RequestView &Pending,
+                        const ApiModel &Model, ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
-  if (Pending.Mode != CompletionMode::Default || !Pending.HandleArg ||
-      !Pending.OverlappedArg)
+  if (Pending.Mode != CompletionMode::Event || Pending.PortBound ||
+      !Pending.HandleArg || !Pending.OverlappedArg || !Pending.IssueRule)
+    return std::nullopt;
+  // Only arguments that CancelIoEx and GetOverlappedResult take as they
+  // are: a HANDLE and an OVERLAPPED pointer (not a wrapper object).
+  if (Pending.IssueRule->Handle.K != ArgRef::Index ||
+      Pending.IssueRule->Overlapped.K != ArgRef::Index)
+    return std::nullopt;
+  QualType OvType = Pending.OverlappedArg->IgnoreParenImpCasts()->getType();
+  if (!OvType->isPointerType() ||
+      !AccessPaths::isOverlappedType(OvType->getPointeeType()))
+    return std::nullopt;
+  const FunctionDecl *Function = nullptr;
+  for (auto Parents = Ctx.getParents(Close); !Parents.empty();
+       Parents = Ctx.getParents(Parents[0])) {
+    if ((Function = Parents[0].get<FunctionDecl>()))
+      break;
+  }
+  if (!Function)
     return std::nullopt;
   if (Close.getBeginLoc().isMacroID() ||
       Pending.HandleArg->getBeginLoc().isMacroID() ||
@@ -83,9 +100,9 @@ suggestDrainBeforeClose(const CallExpr &Close, const Request &Pending,
   // GetOverlappedResult takes a HANDLE; a SOCKET would need a cast.
   if (!Pending.HandleArg->IgnoreParenImpCasts()->getType()->isPointerType())
     return std::nullopt;
-  if (!isPlainInFunction(Pending.HandleArg, Function) ||
-      !isPlainInFunction(Pending.OverlappedArg, Function) ||
-      usesCompletionPort(Function, Model))
+  if (!isPlainInFunction(Pending.HandleArg, *Function) ||
+      !isPlainInFunction(Pending.OverlappedArg, *Function) ||
+      usesCompletionPort(*Function, Model))
     return std::nullopt;
   // The close must be a statement of its own, to insert before it.
   auto Parents = Ctx.getParents(Close);

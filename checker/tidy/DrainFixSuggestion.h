@@ -12,7 +12,7 @@
 #ifndef IODRAIN_TIDY_DRAINFIXSUGGESTION_H
 #define IODRAIN_TIDY_DRAINFIXSUGGESTION_H
 
-#include "../core/AbstractState.h"
+#include "../core/Events.h"
 #include "../core/ApiModel.h"
 #include "clang/Basic/Diagnostic.h"
 #include <optional>
@@ -26,9 +26,9 @@ class FunctionDecl;
 namespace iodrain {
 
 std::optional<clang::FixItHint>
-suggestDrainBeforeClose(const clang::CallExpr &Close, const Request &Pending,
-                        const clang::FunctionDecl &Function,
-                        const ApiModel &Model, clang::ASTContext &Ctx);
+suggestDrainBeforeClose(const clang::CallExpr &Close,
+                        const RequestView &Pending, const ApiModel &Model,
+                        clang::ASTContext &Ctx);
 
 } // namespace iodrain
 

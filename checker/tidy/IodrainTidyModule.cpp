@@ -1,6 +1,8 @@
 //===- IodrainTidyModule.cpp - Registers the iodrain checks ---------------===//
 
+#include "CancelWithoutDrainCheck.h"
 #include "ClosePendingIoCheck.h"
+#include "OverlappedLifetimeCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -11,6 +13,10 @@ public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories)
       override {
     Factories.registerCheck<ClosePendingIoCheck>("iodrain-close-pending-io");
+    Factories.registerCheck<OverlappedLifetimeCheck>(
+        "iodrain-overlapped-lifetime");
+    Factories.registerCheck<CancelWithoutDrainCheck>(
+        "iodrain-cancel-without-drain");
   }
 };
 

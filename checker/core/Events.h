@@ -1,0 +1,167 @@
+//===- Events.h - What the exploration tells the checks -------------------===//
+//
+// The explorer walks a function once and emits typed events to every
+// observer (one per enabled check) as it goes. An event says what happened
+// (a close, a free, a storage end...), where, and which requests it touches,
+// each with its typestate. The path that led there is kept in neutral form
+// (program points and step kinds); a check words it only when it reports.
+//
+// This header is the engine's whole interface to the checks.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_CORE_EVENTS_H
+#define IODRAIN_CORE_EVENTS_H
+
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class CallExpr;
+class Expr;
+class FunctionDecl;
+class Stmt;
+} // namespace clang
+
+namespace iodrain {
+
+struct FunctionRule;
+
+/// Where a request is in its life.
+enum class Typestate : uint8_t {
+  Pending,   ///< Issued and not completed as far as the path knows.
+  Cancelled, ///< Cancellation requested; the completion is still to come.
+  /// Completed at once on a port-bound handle: the kernel still writes the
+  /// OVERLAPPED when its packet is dequeued.
+  PacketQueued,
+  Drained, ///< A wait saw it complete.
+};
+
+/// How the request's completion is delivered.
+enum class CompletionMode : uint8_t {
+  Event,   ///< The OVERLAPPED's event, the handle, or a completion port.
+  Routine, ///< A completion routine, run by an alertable wait of the issuer.
+};
+
+/// One step of the path that explains why a request is still pending.
+struct PathStep {
+  enum Kind : uint8_t {
+    Issue,           ///< At: the issuing call.
+    Cancel,          ///< At: the cancelling call.
+    BranchTrue,      ///< At: a condition the path assumed true.
+    BranchFalse,     ///< At: a condition the path assumed false.
+    WaitTimedOut,    ///< At: a wait that may time out.
+    WaitEarly,       ///< At: a wait that may return before completion.
+    WaitAlerted,     ///< At: a wait that may return to run a routine.
+    WaitOtherObject, ///< At: a wait that may return for another object.
+    WaitObjectSignaled, ///< At: a wait-all whose objects do not include it.
+    DequeuedOther,   ///< At: a dequeue that may deliver another packet.
+    RoutineTimedOut, ///< At: an alertable sleep that may time out first.
+  };
+  Kind K;
+  const clang::Stmt *At;
+};
+
+/// The steps of one path, shared between the paths that forked from it.
+class PathSteps {
+public:
+  void append(PathStep Step);
+  /// The steps in program order: the first (the issue) and the last
+  /// `Max - 1`, with repeated visits of one step kept once (the latest).
+  std::vector<PathStep> collect(unsigned Max) const;
+
+private:
+  struct Node {
+    PathStep Step;
+    std::shared_ptr<const Node> Prev;
+  };
+  std::shared_ptr<const Node> Last;
+};
+
+/// A request as the checks see it: read-only, with the calls and arguments
+/// as written.
+struct RequestView {
+  Typestate State = Typestate::Pending;
+  CompletionMode Mode = CompletionMode::Event;
+  /// The handle is associated with a completion port in this function.
+  bool PortBound = false;
+  const clang::CallExpr *IssueCall = nullptr;
+  const FunctionRule *IssueRule = nullptr;
+  const clang::CallExpr *CancelCall = nullptr;
+  const FunctionRule *CancelRule = nullptr;
+  const clang::Expr *HandleArg = nullptr;
+  const clang::Expr *OverlappedArg = nullptr;
+  const clang::Expr *BufferArg = nullptr;
+  PathSteps Steps;
+};
+
+enum class EventKind : uint8_t {
+  Issue,        ///< A request was started (Requests: the new one).
+  Reissue,      ///< An OVERLAPPED already in use was passed to a new issue.
+  Cancel,       ///< Cancellation requested (Requests: those it targets).
+  Wait,         ///< A wait or dequeue (Requests: those it drained).
+  Close,        ///< A handle was closed (Requests: those issued on it).
+  Free,         ///< Memory was released (Requests: those using it).
+  StorageEnd,   ///< Automatic storage ended (Requests: those using it).
+  Escape,       ///< Requests were handed to code iodrain does not see.
+  FunctionExit, ///< The function returns (Requests: all still pending).
+};
+
+/// Which part of a request an event touches.
+enum class RequestPart : uint8_t { Handle, Overlapped, Buffer, None };
+
+struct AffectedRequest {
+  const RequestView *Request;
+  RequestPart Part;
+};
+
+struct Event {
+  EventKind Kind;
+  /// The statement that caused it: a call, a `delete`, a `return`, the
+  /// compound statement whose scope ends. May be null for the exit.
+  const clang::Stmt *Site = nullptr;
+  /// Where a diagnostic about it belongs.
+  clang::SourceLocation Loc;
+  /// The modelled call, for call events.
+  const FunctionRule *Rule = nullptr;
+  /// The closed handle, freed pointer or ended variable, as written.
+  const clang::Expr *SubjectExpr = nullptr;
+  /// Its name when there is no expression (a variable whose scope ends).
+  std::string SubjectName;
+  /// For closes and frees done by a destructor: the object destroyed.
+  std::string DestroyedObject;
+  /// For waits: whether the wait blocks until completion.
+  bool Blocking = false;
+  llvm::ArrayRef<AffectedRequest> Requests;
+};
+
+struct AnalysisResult {
+  enum Status {
+    Completed,
+    NotApplicable,  ///< No body, or a template (its instances are analysed).
+    Skipped,        ///< Too large, or clang could not build its CFG.
+    BudgetExhausted ///< Explored too many path states.
+  } Outcome = Completed;
+  std::string Reason;
+  unsigned StateVisits = 0;
+};
+
+/// A check. It hears every event of every path, owns its findings and their
+/// deduplication, and reports when the function ends: only then is it
+/// known whether the exploration finished within budget.
+class AnalysisObserver {
+public:
+  virtual ~AnalysisObserver();
+  virtual void onFunctionBegin(const clang::FunctionDecl &FD) {}
+  virtual void onEvent(const Event &E) = 0;
+  virtual void onFunctionEnd(const clang::FunctionDecl &FD,
+                             const AnalysisResult &Result) = 0;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_CORE_EVENTS_H

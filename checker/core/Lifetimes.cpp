@@ -1,0 +1,185 @@
+//===- Lifetimes.cpp - Closes, frees, storage ends and destructors --------===//
+//
+// Where a handle is closed or storage ends, the requests that use it are
+// reported to the observers once and then forgotten: a request is
+// explained at the first place it goes wrong, not again at every later one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DestructorEffects.h"
+#include "Transfer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/Stmt.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+SourceLocation reportLocation(const Stmt *Trigger, const VarDecl *VD) {
+  if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
+    return CS->getRBracLoc();
+  if (Trigger)
+    return Trigger->getBeginLoc();
+  return VD ? VD->getLocation() : SourceLocation();
+}
+
+} // namespace
+
+void Transfer::endStorage(State &S, const AccessPath &Object, EventKind Kind,
+                          const Stmt *Site, SourceLocation Loc,
+                          const FunctionRule *Rule, const Expr *Subject,
+                          std::string SubjectName,
+                          std::string Destroyed) const {
+  llvm::SmallVector<AffectedRequest, 2> Affected;
+  std::vector<AccessPath> Gone;
+  for (const auto &[P, R] : S.Requests) {
+    RequestPart Part = RequestPart::None;
+    if (R.Overlapped.isStoredIn(Object))
+      Part = RequestPart::Overlapped;
+    else if (R.Buffer && R.Buffer->isStoredIn(Object))
+      Part = RequestPart::Buffer;
+    if (Part == RequestPart::None)
+      continue;
+    Affected.push_back({&R.View, Part});
+    Gone.push_back(P);
+  }
+  if (Affected.empty())
+    return;
+  Event E{Kind};
+  E.Site = Site;
+  E.Loc = Loc;
+  E.Rule = Rule;
+  E.SubjectExpr = Subject;
+  E.SubjectName = std::move(SubjectName);
+  E.DestroyedObject = std::move(Destroyed);
+  E.Requests = Affected;
+  emit(E);
+  for (const AccessPath &P : Gone)
+    S.Requests.erase(P);
+}
+
+void Transfer::closeHandle(State &S, const AccessPath &Handle,
+                           const Stmt *Site, SourceLocation Loc,
+                           const FunctionRule *Rule, const Expr *Subject,
+                           std::string SubjectName,
+                           std::string Destroyed) const {
+  llvm::SmallVector<AffectedRequest, 2> Affected;
+  std::vector<AccessPath> Gone;
+  for (const auto &[P, R] : S.Requests) {
+    // A completed request whose packet is queued no longer needs the
+    // handle.
+    if (R.Handle != Handle || R.View.State == Typestate::PacketQueued)
+      continue;
+    Affected.push_back({&R.View, RequestPart::Handle});
+    Gone.push_back(P);
+  }
+  if (Affected.empty())
+    return;
+  Event E{EventKind::Close};
+  E.Site = Site;
+  E.Loc = Loc;
+  E.Rule = Rule;
+  E.SubjectExpr = Subject;
+  E.SubjectName = std::move(SubjectName);
+  E.DestroyedObject = std::move(Destroyed);
+  E.Requests = Affected;
+  emit(E);
+  for (const AccessPath &P : Gone)
+    S.Requests.erase(P);
+}
+
+void Transfer::runDestructor(State &S, const AccessPath &Object,
+                             const CXXRecordDecl *RD, const Stmt *Site,
+                             SourceLocation Loc, std::string Destroyed,
+                             unsigned Depth) const {
+  if (!RD || Depth > 3 || S.Requests.empty())
+    return;
+  auto Cached = DestructorCache.find(RD);
+  if (Cached == DestructorCache.end())
+    Cached = DestructorCache.try_emplace(RD, destructorEffects(RD, Model)).first;
+  const std::vector<DestructorEffect> Effects = Cached->second;
+  for (const DestructorEffect &Effect : Effects) {
+    AccessPath Target = Object;
+    std::string Name = Destroyed;
+    for (const FieldDecl *F : Effect.Fields) {
+      Target = Target.field(F);
+      Name += "." + F->getName().str();
+    }
+    if (Effect.OnHeldPointer) {
+      Target = Target.held();
+      Name += ".get()";
+    }
+    // The handle or pointer the member holds.
+    const AbsValue *V = S.Vars.find(Target);
+    AccessPath Referent = V && V->K == AbsValue::Object ? V->Referent
+                                                        : Target.deref();
+    if (Effect.K == DestructorEffect::Close) {
+      closeHandle(S, Referent, Site, Loc, Effect.Rule, nullptr, Name,
+                  Destroyed);
+    } else {
+      endStorage(S, Referent, EventKind::Free, Site, Loc, Effect.Rule,
+                 nullptr, Name, Destroyed);
+    }
+  }
+  // Members are destroyed after the body: their destructors run too.
+  if (const CXXRecordDecl *Def = RD->getDefinition())
+    for (const FieldDecl *F : Def->fields())
+      if (const auto *MRD = F->getType()->getAsCXXRecordDecl())
+        if (MRD->hasDefinition() && !MRD->hasTrivialDestructor())
+          runDestructor(S, Object.field(F), MRD, Site, Loc,
+                        Destroyed + "." + F->getName().str(), Depth + 1);
+}
+
+void Transfer::storageEnds(const VarDecl *VD, const Stmt *Trigger,
+                           State &S) {
+  if (S.Requests.empty())
+    return;
+  endStorage(S, AccessPath::variable(VD), EventKind::StorageEnd, Trigger,
+             reportLocation(Trigger, VD), nullptr, nullptr,
+             VD->getName().str(), "");
+}
+
+void Transfer::destroyLocal(const VarDecl *VD, const Stmt *Trigger,
+                            State &S) {
+  QualType T = VD->getType();
+  while (const auto *AT = Ctx.getAsArrayType(T))
+    T = AT->getElementType();
+  runDestructor(S, AccessPath::variable(VD), T->getAsCXXRecordDecl(), Trigger,
+                reportLocation(Trigger, VD), VD->getName().str());
+}
+
+void Transfer::destroyMember(const FieldDecl *FD, const Stmt *Trigger,
+                             State &S) {
+  runDestructor(S, AccessPath::thisObject().field(FD),
+                FD->getType()->getAsCXXRecordDecl(), Trigger,
+                reportLocation(Trigger, nullptr), FD->getName().str());
+}
+
+void Transfer::deleteObject(const CXXDeleteExpr *DE, State &S) const {
+  ObjectRef Object = Paths.objectOf(S, DE->getArgument());
+  if (!Object.isKnown())
+    return;
+  QualType T = DE->getDestroyedType();
+  runDestructor(S, Object.Path, T.isNull() ? nullptr : T->getAsCXXRecordDecl(),
+                DE, DE->getBeginLoc(), "*");
+  endStorage(S, Object.Path, EventKind::Free, DE, DE->getBeginLoc(), nullptr,
+             DE->getArgument(), "", "");
+}
+
+void Transfer::functionExit(const Stmt *Return, State &S) {
+  if (S.Requests.empty())
+    return;
+  llvm::SmallVector<AffectedRequest, 2> All;
+  for (const auto &[P, R] : S.Requests)
+    All.push_back({&R.View, RequestPart::None});
+  Event E{EventKind::FunctionExit};
+  E.Site = Return;
+  E.Loc = Return ? Return->getBeginLoc() : SourceLocation();
+  E.Requests = All;
+  emit(E);
+}
+
+} // namespace iodrain

@@ -1,0 +1,166 @@
+//===- AnalysisSession.cpp ------------------------------------------------===//
+
+#include "AnalysisSession.h"
+#include "IodrainCheck.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/StringMap.h"
+#include <map>
+#include <mutex>
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+// Today's checks, whose own option names predate the global ones.
+const char *const CheckNames[] = {"iodrain-close-pending-io",
+                                  "iodrain-overlapped-lifetime",
+                                  "iodrain-cancel-without-drain"};
+
+std::optional<std::string> lookupOption(const tidy::ClangTidyOptions &Options,
+                                        StringRef Name) {
+  auto It = Options.CheckOptions.find(("iodrain." + Name).str());
+  if (It != Options.CheckOptions.end())
+    return It->second.Value;
+  for (const char *Check : CheckNames) {
+    It = Options.CheckOptions.find((Twine(Check) + "." + Name).str());
+    if (It != Options.CheckOptions.end())
+      return It->second.Value;
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+void readNumber(const tidy::ClangTidyOptions &Options, StringRef Name,
+                T &Out) {
+  if (auto V = lookupOption(Options, Name)) {
+    unsigned N;
+    if (!StringRef(*V).trim().getAsInteger(10, N))
+      Out = N;
+  }
+}
+
+/// Whether the function issues overlapped I/O at all: others cannot report.
+bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const ApiModel &Model;
+    bool Found = false;
+    explicit Finder(const ApiModel &M) : Model(M) {}
+    bool VisitCallExpr(CallExpr *CE) {
+      const FunctionRule *R = Model.lookupCall(CE);
+      Found |= R && R->FunctionRole == Role::Issue;
+      return !Found;
+    }
+    // Lambdas are functions of their own.
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  } F(Model);
+  F.TraverseStmt(FD.getBody());
+  return F.Found;
+}
+
+} // namespace
+
+EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Options) {
+  EngineOptions E;
+  E.RulesFiles = lookupOption(Options, "RulesFiles").value_or("");
+  readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits);
+  readNumber(Options, "MaxCfgBlocks", E.Budget.MaxCfgBlocks);
+  readNumber(Options, "MaxPathNotes", E.Budget.MaxNotes);
+  if (auto V = lookupOption(Options, "ReportSkippedFunctions")) {
+    StringRef S = StringRef(*V).trim();
+    E.ReportSkippedFunctions =
+        !(S.equals_insensitive("false") || S == "0" ||
+          S.equals_insensitive("off") || S.equals_insensitive("no"));
+  }
+  return E;
+}
+
+void EngineOptions::store(tidy::ClangTidyOptions::OptionMap &Opts) const {
+  auto Put = [&](StringRef Name, std::string Value) {
+    Opts.insert_or_assign(("iodrain." + Name).str(),
+                          tidy::ClangTidyOptions::ClangTidyValue(Value));
+  };
+  Put("RulesFiles", RulesFiles);
+  Put("MaxBlockVisits", std::to_string(Budget.MaxBlockVisits));
+  Put("MaxCfgBlocks", std::to_string(Budget.MaxCfgBlocks));
+  Put("MaxPathNotes", std::to_string(Budget.MaxNotes));
+  Put("ReportSkippedFunctions", ReportSkippedFunctions ? "true" : "false");
+}
+
+namespace {
+std::mutex SessionsLock;
+std::map<tidy::ClangTidyContext *, std::unique_ptr<AnalysisSession>> Sessions;
+} // namespace
+
+AnalysisSession &AnalysisSession::of(tidy::ClangTidyContext *Context) {
+  std::lock_guard<std::mutex> Guard(SessionsLock);
+  auto &S = Sessions[Context];
+  if (!S) {
+    S = std::make_unique<AnalysisSession>();
+    S->Context = Context;
+  }
+  return *S;
+}
+
+void AnalysisSession::add(IodrainCheck *Check) { Checks.push_back(Check); }
+
+void AnalysisSession::remove(IodrainCheck *Check) {
+  llvm::erase(Checks, Check);
+  if (!Checks.empty())
+    return;
+  // The context's checks are gone (clangd makes new ones per file).
+  std::lock_guard<std::mutex> Guard(SessionsLock);
+  Sessions.erase(Context); // Destroys this session.
+}
+
+const ApiModel &
+AnalysisSession::model(StringRef RulesFiles,
+                       llvm::function_ref<void(StringRef)> OnError) {
+  // Parsed once per process and list; errors are reported on every load so
+  // that each configuration that names a broken file hears about it.
+  static std::mutex Lock;
+  static llvm::StringMap<std::pair<ApiModel, std::vector<std::string>>> Models;
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto [It, Inserted] = Models.try_emplace(RulesFiles);
+  if (Inserted) {
+    ApiModel Model = ApiModel::builtin();
+    std::string List = RulesFiles.str();
+    std::replace(List.begin(), List.end(), ',', ';');
+    SmallVector<StringRef, 4> Files;
+    StringRef(List).split(Files, ';', -1, /*KeepEmpty=*/false);
+    for (StringRef File : Files) {
+      File = File.trim();
+      if (File.empty())
+        continue;
+      auto Rules = ApiModel::parseFile(File);
+      if (!Rules) {
+        It->second.second.push_back(llvm::toString(Rules.takeError()));
+        continue;
+      }
+      Model.add(std::move(*Rules));
+    }
+    It->second.first = std::move(Model);
+  }
+  for (const std::string &Problem : It->second.second)
+    OnError(Problem);
+  return It->second.first;
+}
+
+void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx,
+                              IodrainCheck &Reporter) {
+  if (!Analysed.insert(&FD).second || Checks.empty())
+    return;
+  const ApiModel &Model = Reporter.model();
+  if (!issuesIo(FD, Model))
+    return;
+  std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
+  AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers);
+  bool Reportable = R.Outcome == AnalysisResult::Skipped ||
+                    R.Outcome == AnalysisResult::BudgetExhausted;
+  if (Reportable && Options.ReportSkippedFunctions)
+    Reporter.remarkSkipped(FD, R.Reason);
+}
+
+} // namespace iodrain

@@ -1,0 +1,67 @@
+//===- AnalysisSession.h - One exploration per function for all checks ----===//
+//
+// Every enabled iodrain check registers with the session of its clang-tidy
+// context. The first check that reaches a function explores it once, with
+// all registered checks listening; the others then skip it. The engine
+// options (rules files, budgets, skipped-function remarks) are global
+// clang-tidy options, `iodrain.<Name>`, shared by all iodrain checks.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_TIDY_ANALYSISSESSION_H
+#define IODRAIN_TIDY_ANALYSISSESSION_H
+
+#include "../core/ApiModel.h"
+#include "../core/PathExplorer.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+#include <memory>
+#include <vector>
+
+namespace iodrain {
+
+class IodrainCheck;
+
+/// The engine options, read once from the global names (`iodrain.RulesFiles`)
+/// or, for configurations written before they were global, from any iodrain
+/// check's own (`iodrain-close-pending-io.RulesFiles`).
+struct EngineOptions {
+  std::string RulesFiles;
+  AnalysisBudget Budget;
+  bool ReportSkippedFunctions = true;
+
+  static EngineOptions read(const clang::tidy::ClangTidyOptions &Options);
+  void store(clang::tidy::ClangTidyOptions::OptionMap &Opts) const;
+};
+
+class AnalysisSession {
+public:
+  /// The session of a clang-tidy context, created on first use.
+  static AnalysisSession &of(clang::tidy::ClangTidyContext *Context);
+
+  void add(IodrainCheck *Check);
+  void remove(IodrainCheck *Check);
+  void startTranslationUnit() { Analysed.clear(); }
+
+  /// Explores `FD` unless it was already, for every registered check.
+  /// `Reporter` says why a function was skipped, if the options ask.
+  void analyse(const clang::FunctionDecl &FD, clang::ASTContext &Ctx,
+               IodrainCheck &Reporter);
+
+  /// The model for a rules-file list, parsed once per process.
+  const ApiModel &model(llvm::StringRef RulesFiles,
+                        llvm::function_ref<void(llvm::StringRef)> OnError);
+
+  const EngineOptions &options() const { return Options; }
+  void setOptions(EngineOptions O) { Options = std::move(O); }
+
+private:
+  clang::tidy::ClangTidyContext *Context = nullptr;
+  std::vector<IodrainCheck *> Checks;
+  llvm::DenseSet<const clang::FunctionDecl *> Analysed;
+  EngineOptions Options;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_TIDY_ANALYSISSESSION_H

@@ -1,0 +1,65 @@
+//===- CancelWithoutDrainCheck.cpp - iodrain-cancel-without-drain ---------===//
+
+#include "CancelWithoutDrainCheck.h"
+#include "PathNotes.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+/// The wait that drains a request delivered the way `R` is.
+const char *drainAdvice(const RequestView &R) {
+  if (R.Mode == CompletionMode::Routine)
+    return "wait alertably (SleepEx(INFINITE, TRUE)) until its completion "
+           "routine has run";
+  if (R.PortBound)
+    return "dequeue its completion packet (GetQueuedCompletionStatus) first";
+  return "wait for it with GetOverlappedResult(..., TRUE) first";
+}
+
+} // namespace
+
+void CancelWithoutDrainCheck::onEvent(const Event &E) {
+  if (E.Kind != EventKind::Close && E.Kind != EventKind::Free &&
+      E.Kind != EventKind::StorageEnd)
+    return;
+  std::vector<RequestView> Cancelled;
+  for (const AffectedRequest &A : E.Requests)
+    if (A.Request->State == Typestate::Cancelled)
+      Cancelled.push_back(*A.Request);
+  if (Cancelled.empty())
+    return;
+  const ASTContext *CtxP = &astContext();
+  SourceLocation Loc = reportLocation(E.Loc, *CtxP);
+  std::string Actor = E.Rule ? E.Rule->Name
+                      : E.Kind == EventKind::Free ? "delete"
+                                                  : "";
+  std::string Subject = E.SubjectExpr ? quoteSource(E.SubjectExpr, *CtxP)
+                                      : E.SubjectName;
+  std::string Canceller = Cancelled.front().CancelRule
+                              ? Cancelled.front().CancelRule->Name
+                              : "the cancel";
+  std::string Advice = drainAdvice(Cancelled.front());
+  unsigned Action = E.Kind == EventKind::Close  ? 0
+                    : E.Kind == EventKind::Free ? 1
+                                                : 2;
+  if (!E.DestroyedObject.empty())
+    Action = 3;
+  std::string Destroyed = E.DestroyedObject;
+  report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
+         [=] {
+           const ASTContext &Ctx = *CtxP;
+           diag(Loc, "%select{'%1' closes '%2'|'%1' frees '%2'|'%2' goes out "
+                     "of scope|the destructor of '%5' releases '%2'}0 after "
+                     "'%3' without waiting for the cancelled I/O to complete; "
+                     "%4")
+               << Action << Actor << Subject << Canceller << Advice
+               << Destroyed;
+           emitPathNotes(*this, Cancelled, maxNotes(), Ctx);
+         });
+}
+
+} // namespace iodrain

@@ -1,0 +1,73 @@
+//===- IodrainCheck.cpp ---------------------------------------------------===//
+
+#include "IodrainCheck.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace iodrain {
+
+IodrainCheck::IodrainCheck(StringRef Name, tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context), Session(AnalysisSession::of(Context)) {
+  EngineOptions Options = EngineOptions::read(Context->getOptions());
+  Model = &Session.model(Options.RulesFiles, [&](StringRef Problem) {
+    configurationDiag("invalid iodrain rules file: %0", DiagnosticIDs::Error)
+        << Problem;
+  });
+  Session.setOptions(std::move(Options));
+  Session.add(this);
+}
+
+IodrainCheck::~IodrainCheck() { Session.remove(this); }
+
+void IodrainCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  Session.options().store(Opts);
+}
+
+void IodrainCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(
+      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
+          .bind("function"),
+      this);
+}
+
+void IodrainCheck::onStartOfTranslationUnit() { Session.startTranslationUnit(); }
+
+void IodrainCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  // Broken code has a broken AST: say nothing rather than guess.
+  if (!FD || Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
+    return;
+  Session.analyse(*FD, *Result.Context, *this);
+}
+
+void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {
+  Ctx = &FD.getASTContext();
+  ReportedSites.clear();
+  Deferred.clear();
+}
+
+void IodrainCheck::onFunctionEnd(const FunctionDecl &,
+                                 const AnalysisResult &Result) {
+  // An exhausted budget means silence, never a partial guess.
+  if (Result.Outcome == AnalysisResult::Completed)
+    for (auto &Emit : Deferred)
+      Emit();
+  Deferred.clear();
+  ReportedSites.clear();
+}
+
+void IodrainCheck::report(const void *Site, std::function<void()> Emit) {
+  if (ReportedSites.insert(Site).second)
+    Deferred.push_back(std::move(Emit));
+}
+
+void IodrainCheck::remarkSkipped(const FunctionDecl &FD, StringRef Why) {
+  diag(FD.getLocation(), "iodrain did not analyse '%0': %1",
+       DiagnosticIDs::Remark)
+      << FD.getQualifiedNameAsString() << Why;
+}
+
+} // namespace iodrain

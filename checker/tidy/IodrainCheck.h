@@ -1,0 +1,61 @@
+//===- IodrainCheck.h - What every iodrain check shares -------------------===//
+//
+// An iodrain check is a clang-tidy check and an observer of the shared
+// exploration. It buffers what it would report while a function is
+// explored, and reports only when the exploration finished within budget.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_TIDY_IODRAINCHECK_H
+#define IODRAIN_TIDY_IODRAINCHECK_H
+
+#include "../core/ApiModel.h"
+#include "../core/Events.h"
+#include "AnalysisSession.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+#include <functional>
+
+namespace iodrain {
+
+class IodrainCheck : public clang::tidy::ClangTidyCheck,
+                     public AnalysisObserver {
+public:
+  IodrainCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  ~IodrainCheck() override;
+
+  bool isLanguageVersionSupported(const clang::LangOptions &) const override {
+    return true; // C and C++ alike.
+  }
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
+      override;
+  void onStartOfTranslationUnit() override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+
+  void onFunctionBegin(const clang::FunctionDecl &FD) override;
+  void onFunctionEnd(const clang::FunctionDecl &FD,
+                     const AnalysisResult &Result) override;
+
+  const ApiModel &model() const { return *Model; }
+  void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
+
+protected:
+  /// Defers a report to the end of the function, once per site: the first
+  /// path to reach a site (the exploration is breadth-first: a short one)
+  /// explains it.
+  void report(const void *Site, std::function<void()> Emit);
+  clang::ASTContext &astContext() const { return *Ctx; }
+  unsigned maxNotes() const { return Session.options().Budget.MaxNotes; }
+
+private:
+  AnalysisSession &Session;
+  const ApiModel *Model;
+  clang::ASTContext *Ctx = nullptr;
+  llvm::DenseSet<const void *> ReportedSites;
+  std::vector<std::function<void()>> Deferred;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_TIDY_IODRAINCHECK_H

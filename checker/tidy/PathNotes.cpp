@@ -1,0 +1,132 @@
+//===- PathNotes.cpp ------------------------------------------------------===//
+
+#include "PathNotes.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+constexpr unsigned MaxExplainedRequests = 3;
+
+std::string wordStep(const PathStep &Step, const RequestView &R,
+                     const ASTContext &Ctx) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(Step.At);
+  std::string Name = Call ? calleeName(Call, Ctx) : "";
+  switch (Step.K) {
+  case PathStep::Issue:
+    return "'" + Name + "' starts overlapped I/O on '" +
+           (R.HandleArg ? quoteSource(R.HandleArg, Ctx) : std::string("this")) +
+           "' that may still be pending";
+  case PathStep::Cancel:
+    return "'" + Name +
+           "' requests cancellation here, but the cancelled I/O still "
+           "completes later";
+  case PathStep::BranchTrue:
+  case PathStep::BranchFalse:
+    return "'" + quoteSource(cast<Expr>(Step.At), Ctx) + "' is " +
+           (Step.K == PathStep::BranchTrue ? "true" : "false") + " here";
+  case PathStep::WaitTimedOut:
+    return "'" + Name + "' may time out here, leaving the I/O pending";
+  case PathStep::WaitEarly:
+    return "'" + Name + "' may return here before the I/O completes";
+  case PathStep::WaitAlerted:
+    return "'" + Name +
+           "' may return early here to run a completion routine, leaving "
+           "the I/O pending";
+  case PathStep::WaitOtherObject:
+    return "'" + Name +
+           "' may return here for another object, leaving the I/O pending";
+  case PathStep::WaitObjectSignaled:
+    return "'" + Name +
+           "' may return here because its object is signaled, leaving the "
+           "I/O pending";
+  case PathStep::DequeuedOther:
+    return "'" + Name +
+           "' may dequeue the packet of another request here, leaving this "
+           "one pending";
+  case PathStep::RoutineTimedOut:
+    return "'" + Name +
+           "' may time out here before the completion routine runs";
+  }
+  return "";
+}
+
+} // namespace
+
+std::string quoteSource(const Expr *E, const ASTContext &Ctx,
+                        size_t MaxLength) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  // Parentheses added by a macro body are not what the user wrote.
+  if (E->getBeginLoc().isMacroID())
+    E = E->IgnoreParenImpCasts();
+  SourceLocation B = E->getBeginLoc(), End = E->getEndLoc();
+  CharSourceRange Range;
+  if (B.isFileID() && End.isFileID()) {
+    Range = CharSourceRange::getTokenRange(B, End);
+  } else {
+    // Quote the tokens as spelled (a macro argument, or a condition in a
+    // macro body), climbing out of nested macros at the end if needed.
+    SourceLocation SB = SM.getSpellingLoc(B);
+    SourceLocation SE = SM.getSpellingLoc(End);
+    for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
+                             SM.getFileID(SE) != SM.getFileID(SB);
+         ++Depth) {
+      End = SM.getImmediateExpansionRange(End).getEnd();
+      SE = SM.getSpellingLoc(End);
+    }
+    if (SM.getFileID(SE) == SM.getFileID(SB) &&
+        SM.getFileOffset(SB) <= SM.getFileOffset(SE))
+      Range = CharSourceRange::getTokenRange(SB, SE);
+    else
+      Range = SM.getExpansionRange(E->getSourceRange());
+  }
+  std::string Text = Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
+  if (Text.empty()) {
+    llvm::raw_string_ostream OS(Text);
+    E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
+  }
+  // One line, bounded length: it is quoted in a diagnostic.
+  std::string Flat;
+  bool Space = false;
+  for (char C : Text) {
+    if (C == '\n' || C == '\r' || C == '\t' || C == ' ') {
+      Space = !Flat.empty();
+      continue;
+    }
+    if (Space)
+      Flat += ' ';
+    Space = false;
+    Flat += C;
+  }
+  if (Flat.size() > MaxLength)
+    Flat = Flat.substr(0, MaxLength - 3) + "...";
+  return Flat;
+}
+
+std::string calleeName(const CallExpr *CE, const ASTContext &Ctx) {
+  if (const FunctionDecl *FD = CE->getDirectCallee())
+    return FD->getQualifiedNameAsString();
+  return quoteSource(CE->getCallee(), Ctx);
+}
+
+SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {
+  return Ctx.getSourceManager().getExpansionLoc(Loc);
+}
+
+void emitPathNotes(tidy::ClangTidyCheck &Check,
+                   llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
+                   const ASTContext &Ctx) {
+  for (const RequestView &R : Requests.take_front(MaxExplainedRequests))
+    for (const PathStep &Step : R.Steps.collect(MaxSteps))
+      Check.diag(reportLocation(Step.At->getBeginLoc(), Ctx), "%0",
+                 DiagnosticIDs::Note)
+          << wordStep(Step, R, Ctx);
+}
+
+} // namespace iodrain

@@ -1,0 +1,43 @@
+//===- PathNotes.h - Words for the engine's neutral path steps ------------===//
+//
+// The engine records a path as program points and step kinds; only the
+// paths a check reports are put into words, here, once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_TIDY_PATHNOTES_H
+#define IODRAIN_TIDY_PATHNOTES_H
+
+#include "../core/Events.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include <string>
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class Expr;
+} // namespace clang
+
+namespace iodrain {
+
+/// An expression as the user wrote it, on one line and at most MaxLength
+/// characters (macro arguments quoted as spelled).
+std::string quoteSource(const clang::Expr *E, const clang::ASTContext &Ctx,
+                        size_t MaxLength = 60);
+
+/// The name to quote for a called function.
+std::string calleeName(const clang::CallExpr *CE, const clang::ASTContext &Ctx);
+
+/// Where to put a diagnostic about `Loc`: outside macros.
+clang::SourceLocation reportLocation(clang::SourceLocation Loc,
+                                     const clang::ASTContext &Ctx);
+
+/// Emits one note per step of each request's path (at most three requests,
+/// `MaxSteps` steps each).
+void emitPathNotes(clang::tidy::ClangTidyCheck &Check,
+                   llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
+                   const clang::ASTContext &Ctx);
+
+} // namespace iodrain
+
+#endif // IODRAIN_TIDY_PATHNOTES_H
