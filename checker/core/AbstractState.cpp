@@ -144,22 +144,30 @@ bool operator==(const State &A, const State &B) {
   return true;
 }
 
-size_t State::hash() const {
-  llvm::hash_code H = LastError.hash();
+size_t State::hash(size_t Seed) const {
+  llvm::hash_code H = llvm::hash_combine(Seed, LastError.hash());
   for (const auto &[P, V] : Vars)
     H = llvm::hash_combine(H, P.hash(), V.hash());
   for (const auto &[P, R] : Requests)
     H = llvm::hash_combine(H, P.hash(), R.Handle.hash(), int(R.View.State),
-                           R.View.IssueCall);
+                           int(R.View.Mode), R.View.PortBound,
+                           R.View.IssueCall,
+                           R.EventObject ? R.EventObject->hash() : 0,
+                           R.Buffer ? R.Buffer->hash() : 0);
   for (const auto &Entry : SyncHandles)
     H = llvm::hash_combine(H, Entry.first.hash());
+  H = llvm::hash_combine(H, 0x5eed);
   for (const auto &Entry : PortBound)
     H = llvm::hash_combine(H, Entry.first.hash());
   // Exprs is unordered: combine its entries order-independently.
   size_t ExprSum = 0;
   for (const auto &[E, V] : Exprs)
-    ExprSum += llvm::hash_combine(E, V.hash());
+    ExprSum += llvm::hash_combine(Seed, E, V.hash());
   return llvm::hash_combine(H, ExprSum);
+}
+
+StateFingerprint State::fingerprint() const {
+  return {hash(0), hash(0x9e3779b97f4a7c15ull)};
 }
 
 std::string State::str() const {

@@ -75,6 +75,17 @@ struct Request {
   }
 };
 
+struct StateFingerprint {
+  size_t A, B;
+  friend bool operator==(const StateFingerprint &X, const StateFingerprint &Y) {
+    return X.A == Y.A && X.B == Y.B;
+  }
+};
+
+struct FingerprintHash {
+  size_t operator()(const StateFingerprint &F) const { return F.A; }
+};
+
 struct State {
   CowMap<AccessPath, AbsValue> Vars;     ///< By lvalue.
   CowMap<AccessPath, Request> Requests;  ///< By OVERLAPPED object.
@@ -97,14 +108,15 @@ struct State {
 
   /// Two paths with equal states behave the same from here on.
   friend bool operator==(const State &A, const State &B);
-  size_t hash() const;
+  size_t hash(size_t Seed = 0) const;
+  /// Two independent 64-bit hashes: paths already explored are remembered
+  /// by fingerprint alone, so a visited state costs 16 bytes, not a copy
+  /// (collisions are vanishingly rare at the budgets used).
+  StateFingerprint fingerprint() const;
   /// A readable dump, for engine tests.
   std::string str() const;
 };
 
-struct StateHash {
-  size_t operator()(const State &S) const { return S.hash(); }
-};
 
 } // namespace iodrain
 

@@ -372,8 +372,16 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   Req.View.OverlappedArg = argExpr(CE, R.Overlapped);
   Req.View.BufferArg = argExpr(CE, R.Buffer);
   Req.View.Steps.append({PathStep::Issue, CE});
+  State Valid = S;
 
-  State Pending = S;
+  // I/O that starts or completes was issued on a valid handle: later
+  // tests against INVALID_HANDLE_VALUE or NULL are decided.
+  if (const Expr *HandleArg = argExpr(CE, R.Handle);
+      HandleArg && HandleArg->isPRValue() && R.Handle.K == ArgRef::Index)
+    if (auto HandleVar = Paths.lvalueOf(S, HandleArg->IgnoreImpCasts());
+        HandleVar && !S.Vars.contains(*HandleVar))
+      Valid.Vars.set(*HandleVar, AbsValue::notIntegers({0, -1}));
+  State Pending = Valid;
   Pending.Requests.set(Ov.Path, Req);
   {
     const Request &Issued = *Pending.Requests.find(Ov.Path);
@@ -388,7 +396,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   // A request that completes at once on a port-bound handle still queues
   // its packet (unless the handle skips it): the OVERLAPPED stays in use
   // until the packet is dequeued.
-  State Completed = S;
+  State Completed = Valid;
   if (PortBound && !Sync) {
     Request Queued = Req;
     Queued.View.State = Typestate::PacketQueued;

@@ -67,7 +67,7 @@ private:
   std::unique_ptr<ParentMap> Parents;
   std::unique_ptr<Transfer> T;
   std::deque<std::pair<const CFGBlock *, State>> Work;
-  std::vector<std::unordered_set<State, StateHash>> Seen;
+  std::vector<std::unordered_set<StateFingerprint, FingerprintHash>> Seen;
   AnalysisResult Result;
 };
 
@@ -243,7 +243,7 @@ AnalysisResult Explorer::explorePaths() {
         T->enterStatement(S, SE->getStmt());
         break;
       }
-    if (!Seen[B->getBlockID()].insert(S).second)
+    if (!Seen[B->getBlockID()].insert(S.fingerprint()).second)
       continue;
     if (!spend(1) || !runBlock(*B, std::move(S)))
       return Result;

@@ -29,7 +29,7 @@ namespace iodrain {
 
 struct AnalysisBudget {
   /// Path states explored: block entries and the extra paths of forks.
-  unsigned MaxBlockVisits = 20000;
+  unsigned MaxBlockVisits = 50000;
   unsigned MaxCfgBlocks = 5000; ///< Larger functions are skipped.
   unsigned MaxNotes = 6;        ///< Path steps shown per request.
 };

@@ -49,13 +49,22 @@ const Stmt *Transfer::fullExprOf(const Stmt *S) {
   auto It = FullExprCache.find(S);
   if (It != FullExprCache.end())
     return It->second;
+  // Remember the answer for every node on the way up: a deep expression
+  // costs one walk, not one per subexpression.
+  llvm::SmallVector<const Stmt *, 8> Chain{S};
   const Stmt *Root = S;
   while (const Stmt *P = PM.getParent(Root)) {
     if (!isa<Expr>(P))
       break;
+    if (auto Known = FullExprCache.find(P); Known != FullExprCache.end()) {
+      Root = Known->second;
+      break;
+    }
     Root = P;
+    Chain.push_back(P);
   }
-  FullExprCache[S] = Root;
+  for (const Stmt *C : Chain)
+    FullExprCache[C] = Root;
   return Root;
 }
 

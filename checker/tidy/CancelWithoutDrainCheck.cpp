@@ -17,7 +17,8 @@ const char *drainAdvice(const RequestView &R) {
            "routine has run";
   if (R.PortBound)
     return "dequeue its completion packet (GetQueuedCompletionStatus) first";
-  return "wait for it with GetOverlappedResult(..., TRUE) first";
+  return "wait for its completion first (GetOverlappedResult(..., TRUE), or "
+         "its packet from the completion port)";
 }
 
 } // namespace

@@ -65,8 +65,7 @@ void flag_cancel_only_bug(HANDLE h) {
   if (pending)
     // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:5: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
     CancelIoEx(h, &ov);
-  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here (applied with --fix-notes)
-  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' after 'CancelIoEx' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
   CloseHandle(h);
 }
 
@@ -84,7 +83,7 @@ void flag_wrong_error_bug(HANDLE h) {
     CancelIoEx(h, &ov);
     GetOverlappedResult(h, &ov, &n, TRUE);
   }
-  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here (applied with --fix-notes)
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
   // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

@@ -47,7 +47,7 @@ void dequeue_timeout_bug(HANDLE pipe, HANDLE port) {
   CancelIoEx(pipe, &ov);
   // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: note: 'GetQueuedCompletionStatus' may time out here, leaving the I/O pending
   GetQueuedCompletionStatus(port, &bytes, &key, &done, 100);
-  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: seed-iocp.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe' after 'CancelIoEx' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
   CloseHandle(pipe);
 }
 

@@ -13,7 +13,7 @@ void wrapped_bug(HANDLE h) {
   OVERLAPPED ov = {};
   // CHECK: user-rules.cpp:[[@LINE+1]]:3: note: 'StartRead' starts overlapped I/O on 'h' that may still be pending
   StartRead(h, &ov);
-  // CHECK-NEXT: user-rules.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here (applied with --fix-notes)
+  // CHECK-NEXT: user-rules.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
   // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: warning: 'CloseFile' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseFile(h);
 }
@@ -55,8 +55,7 @@ void method_pointer_bug(io::File *f) {
   f->Read();
   // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: note: 'io::File::Cancel' requests cancellation here, but the cancelled I/O still completes later
   f->Cancel();
-  // CHECK-NEXT: user-rules.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here (applied with --fix-notes)
-  // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: warning: 'io::File::Close' closes 'f' while overlapped I/O on it may still be pending; wait for the cancelled I/O to complete before closing the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: warning: 'io::File::Close' closes 'f' after 'io::File::Cancel' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
   f->Close();
 }
 

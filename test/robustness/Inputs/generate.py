@@ -1,7 +1,14 @@
-"""Writes large C functions for the budget tests.
+"""Writes large or adversarial C functions for the robustness tests.
 
-  generate.py blocks N   one function with N sequential reads and drains
-  generate.py flags N    N independent flags: 2**N distinct path states
+  generate.py blocks N      one function with N guarded reads and drains
+  generate.py flags N       N independent flags: 2**N distinct path states
+  generate.py pairs N       N straight-line ReadFile + blocking wait pairs
+  generate.py condition N   a condition of N terms (`a == a + a + ...`)
+  generate.py nesting N     N nested ifs, each starting and draining a read
+  generate.py functions N   N functions, each with one pending-close bug
+
+Each shape ends with one read left pending before a close, so a complete
+analysis reports exactly one warning per function.
 """
 import sys
 
@@ -10,7 +17,7 @@ print("#include <windows.h>")
 print("static char buffer[64];")
 if kind == "blocks":
     print("void huge(HANDLE h, int *c) {")
-    print("  OVERLAPPED ov = {0};")
+    print("  static OVERLAPPED ov;")
     print("  DWORD n;")
     for i in range(count):
         print("  if (c[%d]) {" % i)
@@ -22,11 +29,53 @@ if kind == "blocks":
     print("}")
 elif kind == "flags":
     print("void explosive(HANDLE h, int *c) {")
-    print("  OVERLAPPED ov = {0};")
+    print("  static OVERLAPPED ov;")
     for i in range(count):
         print("  int f%d = 0;" % i)
     for i in range(count):
         print("  if (c[%d]) f%d = 1;" % (i, i))
+    for i in range(count):
+        print("  if (f%d) c[0]++;" % i)
     print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
     print("  CloseHandle(h);")
     print("}")
+elif kind == "pairs":
+    print("void straight(HANDLE h) {")
+    print("  static OVERLAPPED ov;")
+    print("  DWORD n;")
+    for i in range(count):
+        print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+        print("  GetOverlappedResult(h, &ov, &n, TRUE);")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("  CloseHandle(h);")
+    print("}")
+elif kind == "condition":
+    print("void wide(HANDLE h, int a) {")
+    print("  static OVERLAPPED ov;")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("  if (a == " + " + ".join(["a"] * count) + ")")
+    print("    a = 1;")
+    print("  CloseHandle(h);")
+    print("}")
+elif kind == "nesting":
+    print("void deep(HANDLE h, int *c) {")
+    print("  static OVERLAPPED ov;")
+    print("  DWORD n;")
+    for i in range(count):
+        print("  " * (i + 1) + "if (c[%d]) {" % i)
+        print("  " * (i + 2) + "ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+        print("  " * (i + 2) + "GetOverlappedResult(h, &ov, &n, TRUE);")
+    for i in reversed(range(count)):
+        print("  " * (i + 1) + "}")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("  CloseHandle(h);")
+    print("}")
+elif kind == "functions":
+    for i in range(count):
+        print("void f%d(HANDLE h) {" % i)
+        print("  static OVERLAPPED ov;")
+        print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+        print("  CloseHandle(h);")
+        print("}")
+else:
+    sys.exit("unknown shape " + kind)

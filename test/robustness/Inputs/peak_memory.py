@@ -1,0 +1,18 @@
+"""Runs a command and fails if its peak resident memory exceeds a limit.
+
+  peak_memory.py LIMIT_MB COMMAND...
+
+The command's output passes through; the exit code is the command's, or 3
+when the limit was exceeded (with a line saying by how much).
+"""
+import resource
+import subprocess
+import sys
+
+limit_mb = int(sys.argv[1])
+status = subprocess.call(sys.argv[2:])
+peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+if peak_mb > limit_mb:
+    print("peak memory %d MB exceeds the limit of %d MB" % (peak_mb, limit_mb))
+    sys.exit(3)
+sys.exit(status)
