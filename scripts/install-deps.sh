@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   clang-19 clang-tidy-19 clangd-19 libclang-19-dev llvm-19-dev llvm-19-tools
-  mingw-w64-x86-64-dev libclang-rt-19-dev
+  mingw-w64-x86-64-dev g++-mingw-w64-x86-64-win32 libclang-rt-19-dev
   gcc-mingw-w64-x86-64 wine64
   libgrpc++-dev libprotobuf-dev libabsl-dev
   cmake ninja-build python3 git

@@ -95,6 +95,14 @@ flagsSetBy(const FunctionDecl *Routine, ASTContext &Ctx) {
   return F.Flags;
 }
 
+/// The function a completion-routine argument names, if any.
+const FunctionDecl *routineOf(const Expr *Arg) {
+  if (!Arg)
+    return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts());
+  return DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+}
+
 /// The `hEvent` member of the OVERLAPPED an argument points to.
 const FieldDecl *hEventField(QualType ArgType) {
   if (!ArgType->isPointerType() ||
@@ -324,8 +332,12 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   if (Ov.K == ObjectRef::Null || !Handle.isKnown() || !Ov.isKnown())
     return O.add(std::move(S), AbsValue::unknown()); // Synchronous or untracked.
 
-  // Reusing an OVERLAPPED whose request may still be pending.
-  if (const Request *Old = S.Requests.find(Ov.Path)) {
+  // Reusing an OVERLAPPED whose request may still be pending (`ov[i]` in
+  // a loop names a different element each time: not a reuse).
+  bool KnownElement = llvm::none_of(Ov.Path.components(), [](const PathComponent &C) {
+    return C.K == PathComponent::Element && C.Index < 0;
+  });
+  if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};
     Event E{EventKind::Reissue};
     E.Site = CE;
@@ -383,6 +395,13 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
       Valid.Vars.set(*HandleVar, AbsValue::notIntegers({0, -1}));
   State Pending = Valid;
   Pending.Requests.set(Ov.Path, Req);
+  // A completion routine runs only in an alertable wait of this thread:
+  // until then, the flags it raises are still down.
+  if (HasRoutine)
+    for (const auto &[Flag, Value] : flagsSetBy(routineOf(Routine), Ctx))
+      Pending.Vars.set(AccessPath::variable(Flag),
+                       Value ? AbsValue::integer(0)
+                             : AbsValue::notIntegers({Value}));
   {
     const Request &Issued = *Pending.Requests.find(Ov.Path);
     AffectedRequest A{&Issued.View, RequestPart::Overlapped};
@@ -681,11 +700,7 @@ void Transfer::alertableSleep(const CallExpr *CE, const FunctionRule &R,
         Q.View.IssueRule ? argExpr(Q.View.IssueCall,
                                    Q.View.IssueRule->CompletionRoutine)
                          : nullptr;
-    const FunctionDecl *Routine = nullptr;
-    if (RoutineArg)
-      if (const auto *DRE = dyn_cast<DeclRefExpr>(RoutineArg->IgnoreParenCasts()))
-        Routine = dyn_cast<FunctionDecl>(DRE->getDecl());
-    for (const auto &[Flag, Value] : flagsSetBy(Routine, Ctx))
+    for (const auto &[Flag, Value] : flagsSetBy(routineOf(RoutineArg), Ctx))
       Ran.Vars.set(AccessPath::variable(Flag), AbsValue::integer(Value));
     Ran.Requests.erase(P);
   }

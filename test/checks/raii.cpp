@@ -1,0 +1,114 @@
+// Objects that close a handle in their destructor close it when they die:
+// at scope exit, with I/O on that handle still pending, that is a close
+// like any other. Storage of request structs in std::array and std::vector
+// ends with the container.
+// RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
+#include <windows.h>
+#include <array>
+#include <memory>
+#include <vector>
+
+static char buffer[512];
+
+struct File {
+  HANDLE h;
+  explicit File(HANDLE handle) : h(handle) {}
+  ~File() {
+    if (h != INVALID_HANDLE_VALUE)
+      CloseHandle(h);
+  }
+};
+
+static OVERLAPPED shared_ov;
+
+void raii_close_bug(HANDLE raw) {
+  File f(raw);
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'f.h' that may still be pending
+  ReadFile(f.h, buffer, sizeof buffer, nullptr, &shared_ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: the destructor of 'f' closes 'f.h' while overlapped I/O on it may still be pending; cancel the I/O and wait for it to complete before 'f' is destroyed [iodrain-close-pending-io]
+}
+
+void raii_close_fixed(HANDLE raw) {
+  File f(raw);
+  DWORD n;
+  ReadFile(f.h, buffer, sizeof buffer, nullptr, &shared_ov);
+  CancelIoEx(f.h, &shared_ov);
+  GetOverlappedResult(f.h, &shared_ov, &n, TRUE);
+}
+
+struct HandleCloser {
+  void operator()(void *h) const { CloseHandle(h); }
+};
+using UniqueHandle = std::unique_ptr<void, HandleCloser>;
+
+void unique_ptr_bug(HANDLE raw) {
+  UniqueHandle file(raw);
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'file.get()' that may still be pending
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: the destructor of 'file' closes 'file.get()' while overlapped I/O on it may still be pending; cancel the I/O and wait for it to complete before 'file' is destroyed [iodrain-close-pending-io]
+}
+
+void unique_ptr_fixed(HANDLE raw) {
+  UniqueHandle file(raw);
+  DWORD n;
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  GetOverlappedResult(file.get(), &shared_ov, &n, TRUE);
+}
+
+struct Request {
+  OVERLAPPED ov;
+  char data[64];
+};
+
+void array_of_requests_bug(HANDLE h) {
+  std::array<Request, 2> reqs{};
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, reqs[0].data, sizeof reqs[0].data, nullptr, &reqs[0].ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: 'reqs' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+void array_of_requests_fixed(HANDLE h) {
+  std::array<Request, 2> reqs{};
+  DWORD n;
+  ReadFile(h, reqs[0].data, sizeof reqs[0].data, nullptr, &reqs[0].ov);
+  GetOverlappedResult(h, &reqs[0].ov, &n, TRUE);
+}
+
+void vector_of_requests_bug(HANDLE h, DWORD timeout) {
+  std::vector<Request> reqs(4);
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, reqs[1].data, sizeof reqs[1].data, nullptr, &reqs[1].ov);
+  DWORD n;
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:8: note: 'GetOverlappedResultEx' may return here before the I/O completes
+  if (!GetOverlappedResultEx(h, &reqs[1].ov, &n, timeout, FALSE))
+    // CHECK-NEXT: raii.cpp:[[@LINE+1]]:5: warning: 'reqs' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+    return;
+}
+
+void vector_of_requests_fixed(HANDLE h, DWORD timeout) {
+  std::vector<Request> reqs(4);
+  ReadFile(h, reqs[1].data, sizeof reqs[1].data, nullptr, &reqs[1].ov);
+  DWORD n;
+  if (!GetOverlappedResultEx(h, &reqs[1].ov, &n, timeout, FALSE)) {
+    CancelIoEx(h, &reqs[1].ov);
+    GetOverlappedResult(h, &reqs[1].ov, &n, TRUE);
+  }
+}
+
+// Deleting the object that holds the request frees its OVERLAPPED.
+void delete_bug(HANDLE h) {
+  Request *r = new Request();
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, r->data, sizeof r->data, nullptr, &r->ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:3: warning: 'delete' frees 'r' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  delete r;
+}
+
+void delete_fixed(HANDLE h) {
+  Request *r = new Request();
+  DWORD n;
+  ReadFile(h, r->data, sizeof r->data, nullptr, &r->ov);
+  CancelIoEx(h, &r->ov);
+  GetOverlappedResult(h, &r->ov, &n, TRUE);
+  delete r;
+}
