@@ -8,6 +8,16 @@ their ratio. Inputs: the seed example, the biggest case file, and generated
 functions (many reads and drains; many independent flags).
 
   scripts/benchmark.py [--runs 5]
+
+With --real-code it times every file of the real-code set
+(bench/realcode/corpus.yaml, read by scripts/realcode.py, which also
+extracts the repositories) the same way, interleaving the two commands
+run by run, and ends with the median and the maximum ratio:
+
+  scripts/benchmark.py --real-code [--mirrors DIR] [--work DIR] [--runs 5]
+                       [--only SUBSTRING] [--tidy PATH]
+
+Without mirrors (--mirrors or $IODRAIN_MIRRORS) it says so and exits 0.
 """
 import argparse
 import os
@@ -31,11 +41,65 @@ def median_seconds(command, runs):
     return statistics.median(times)
 
 
+def seconds(command):
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def real_code(args, tidy):
+    """Times clang -fsyntax-only and iodrain-tidy on every corpus file,
+    alternating the two in each run, and prints a table and the median and
+    maximum ratio."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import realcode
+    mirrors = realcode.mirrors_dir(args.mirrors)
+    if mirrors is None:
+        print("benchmark: no mirrors (give --mirrors DIR or set IODRAIN_MIRRORS); nothing done")
+        return 0
+    repos = realcode.load_corpus()
+    wanted = list(realcode.corpus_files(repos, args.only))
+    roots = realcode.prepare([r for r in repos if any(r is w[0] for w in wanted)], mirrors,
+                             os.path.abspath(args.work))
+    print("| file | clang -fsyntax-only | iodrain-tidy | ratio |")
+    print("|---|---|---|---|")
+    ratios = []
+    for repo, entry in wanted:
+        root = roots.get(repo["repo"])
+        if root is None:
+            continue
+        base_cmd = realcode.syntax_command("clang-19", repo, entry, root)
+        ours_cmd = realcode.tidy_command(tidy, "-*,iodrain-*", repo, entry, root,
+                                         config="{Checks: '-*,iodrain-*'}")
+        base, ours = [], []
+        for _ in range(args.runs):
+            base.append(seconds(base_cmd))
+            ours.append(seconds(ours_cmd))
+        base, ours = statistics.median(base), statistics.median(ours)
+        ratios.append(ours / base)
+        print("| %s/%s | %.3f s | %.3f s | %.2fx |" % (repo["repo"], entry["path"], base, ours,
+                                                      ours / base))
+    if ratios:
+        print()
+        print("files: %d, median ratio: %.2fx, maximum ratio: %.2fx"
+              % (len(ratios), statistics.median(ratios), max(ratios)))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--real-code", action="store_true",
+                        help="time the real-code set instead of the synthetic inputs")
+    parser.add_argument("--mirrors", help="real-code mirrors (default: $IODRAIN_MIRRORS)")
+    parser.add_argument("--work", default=os.path.join(ROOT, "build", "realcode"),
+                        help="where real-code repositories are extracted")
+    parser.add_argument("--only", help="real-code files whose owner/name/path contains this")
+    parser.add_argument("--tidy", default=os.path.join(ROOT, "build", "bin", "iodrain-tidy"))
     args = parser.parse_args()
-    tidy = os.path.join(ROOT, "build", "bin", "iodrain-tidy")
+    tidy = args.tidy
+    if args.real_code:
+        return real_code(args, tidy)
     work = tempfile.mkdtemp()
     generate = os.path.join(ROOT, "test", "robustness", "Inputs", "generate.py")
     inputs = [("seed example", os.path.join(ROOT, "examples", "seed.c")),
@@ -57,4 +121,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -378,6 +378,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   }
   Req.View.Mode = HasRoutine ? CompletionMode::Routine : CompletionMode::Event;
   Req.View.PortBound = PortBound && !HasRoutine;
+  Req.View.TreatedAsSynchronous = !HandlesPending && !HasRoutine;
   Req.View.IssueCall = CE;
   Req.View.IssueRule = &R;
   Req.View.HandleArg = argExpr(CE, R.Handle);

@@ -89,6 +89,10 @@ struct RequestView {
   CompletionMode Mode = CompletionMode::Event;
   /// The handle is associated with a completion port in this function.
   bool PortBound = false;
+  /// The function never waits, cancels or tests for ERROR_IO_PENDING: it
+  /// treats the call as synchronous, the OVERLAPPED as a file offset
+  /// (a handle opened without FILE_FLAG_OVERLAPPED elsewhere).
+  bool TreatedAsSynchronous = false;
   const clang::CallExpr *IssueCall = nullptr;
   const FunctionRule *IssueRule = nullptr;
   const clang::CallExpr *CancelCall = nullptr;

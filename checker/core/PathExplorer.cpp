@@ -39,6 +39,33 @@ private:
   std::unordered_multimap<size_t, size_t> ByHash;
 };
 
+/// Whether the body waits, cancels, dequeues, tests HasOverlappedIoCompleted
+/// or compares with ERROR_IO_PENDING anywhere: code that does none of these
+/// uses overlapped calls synchronously.
+bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
+  llvm::SmallVector<const Stmt *, 32> Work{&Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *CE = dyn_cast<CallExpr>(S))
+      if (const FunctionRule *R = Model.lookupCall(CE))
+        if (R->FunctionRole != Role::Issue && R->FunctionRole != Role::Close &&
+            R->FunctionRole != Role::Free && R->FunctionRole != Role::Open &&
+            R->FunctionRole != Role::Create && R->FunctionRole != Role::LastError)
+          return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      if (ME->getMemberDecl()->getName() == "Internal")
+        return true;
+    if (const auto *IL = dyn_cast<IntegerLiteral>(S))
+      if (IL->getValue() == 997) // ERROR_IO_PENDING, WSA_IO_PENDING
+        return true;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
+}
+
 class Explorer {
 public:
   Explorer(const FunctionDecl &FD, ASTContext &Ctx, const ApiModel &Model,
@@ -228,6 +255,7 @@ AnalysisResult Explorer::explorePaths() {
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
   T = std::make_unique<Transfer>(Ctx, Model, *Parents, Observers);
+  T->setHandlesPending(handlesPending(*Body, Model, Ctx));
   for (const CFGBlock *B : *Graph)
     if (const Expr *Cond = branchCondition(*B))
       T->countConditionReads(Cond);

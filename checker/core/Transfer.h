@@ -72,6 +72,8 @@ public:
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
 
   const AccessPaths &paths() const { return Paths; }
+  /// Whether the function shows it expects I/O to stay pending.
+  void setHandlesPending(bool V) { HandlesPending = V; }
 
 private:
   // Call effects, one per role (CallEffects.cpp).
@@ -171,6 +173,7 @@ private:
   AccessPaths Paths;
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
   std::map<AccessPath, unsigned> ConditionReads;
+  bool HandlesPending = true;
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::vector<DestructorEffect>>
       DestructorCache;

@@ -19,6 +19,9 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
     if (A.Request->State != Typestate::Pending &&
         A.Request->State != Typestate::PacketQueued)
       continue;
+    // The file-offset idiom on a handle opened synchronously elsewhere.
+    if (A.Request->TreatedAsSynchronous && E.Kind == EventKind::StorageEnd)
+      continue;
     Live.push_back(*A.Request);
     Buffer |= A.Part == RequestPart::Buffer;
     Queued |= A.Request->State == Typestate::PacketQueued;

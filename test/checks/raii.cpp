@@ -64,6 +64,8 @@ void array_of_requests_bug(HANDLE h) {
   std::array<Request, 2> reqs{};
   // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, reqs[0].data, sizeof reqs[0].data, nullptr, &reqs[0].ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:3: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+  WaitForSingleObject(h, 100);
   // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: 'reqs' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
 }
 
@@ -71,7 +73,17 @@ void array_of_requests_fixed(HANDLE h) {
   std::array<Request, 2> reqs{};
   DWORD n;
   ReadFile(h, reqs[0].data, sizeof reqs[0].data, nullptr, &reqs[0].ov);
+  WaitForSingleObject(h, 100);
   GetOverlappedResult(h, &reqs[0].ov, &n, TRUE);
+}
+
+// The file-offset idiom: a handle opened synchronously elsewhere, an
+// OVERLAPPED that only carries the offset. Nothing here expects pending
+// I/O, so the call is taken as synchronous.
+BOOL read_at_offset_fixed(HANDLE h, DWORD offset, DWORD *got) {
+  OVERLAPPED ov = {};
+  ov.Offset = offset;
+  return ReadFile(h, buffer, sizeof buffer, got, &ov);
 }
 
 void vector_of_requests_bug(HANDLE h, DWORD timeout) {
