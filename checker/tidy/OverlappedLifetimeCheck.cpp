@@ -20,7 +20,7 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
         A.Request->State != Typestate::PacketQueued)
       continue;
     // The file-offset idiom on a handle opened synchronously elsewhere.
-    if (A.Request->TreatedAsSynchronous && E.Kind == EventKind::StorageEnd)
+    if (A.Request->TreatedAsSynchronous && E.Kind != EventKind::Free)
       continue;
     Live.push_back(*A.Request);
     Buffer |= A.Part == RequestPart::Buffer;
