@@ -28,19 +28,13 @@ SourceLocation reportLocation(const Stmt *Trigger, const VarDecl *VD) {
 
 } // namespace
 
-void Transfer::endStorage(State &S, const AccessPath &Object, EventKind Kind,
-                          const Stmt *Site, SourceLocation Loc,
-                          const FunctionRule *Rule, const Expr *Subject,
-                          std::string SubjectName,
-                          std::string Destroyed) const {
+void Transfer::emitAndForget(
+    State &S, Event E, llvm::function_ref<RequestPart(const Request &)> Pick)
+    const {
   llvm::SmallVector<AffectedRequest, 2> Affected;
   std::vector<AccessPath> Gone;
   for (const auto &[P, R] : S.Requests) {
-    RequestPart Part = RequestPart::None;
-    if (R.Overlapped.isStoredIn(Object))
-      Part = RequestPart::Overlapped;
-    else if (R.Buffer && R.Buffer->isStoredIn(Object))
-      Part = RequestPart::Buffer;
+    RequestPart Part = Pick(R);
     if (Part == RequestPart::None)
       continue;
     Affected.push_back({&R.View, Part});
@@ -48,17 +42,26 @@ void Transfer::endStorage(State &S, const AccessPath &Object, EventKind Kind,
   }
   if (Affected.empty())
     return;
-  Event E{Kind};
-  E.Site = Site;
-  E.Loc = Loc;
-  E.Rule = Rule;
-  E.SubjectExpr = Subject;
-  E.SubjectName = std::move(SubjectName);
-  E.DestroyedObject = std::move(Destroyed);
   E.Requests = Affected;
   emit(E);
   for (const AccessPath &P : Gone)
     S.Requests.erase(P);
+}
+
+void Transfer::endStorage(State &S, const AccessPath &Object, EventKind Kind,
+                          const Stmt *Site, SourceLocation Loc,
+                          const FunctionRule *Rule, const Expr *Subject,
+                          std::string SubjectName,
+                          std::string Destroyed) const {
+  Event E{Kind, Site, Loc, Rule, Subject, std::move(SubjectName),
+          std::move(Destroyed)};
+  emitAndForget(S, std::move(E), [&](const Request &R) {
+    if (R.Overlapped.isStoredIn(Object))
+      return RequestPart::Overlapped;
+    if (R.Buffer && R.Buffer->isStoredIn(Object))
+      return RequestPart::Buffer;
+    return RequestPart::None;
+  });
 }
 
 void Transfer::closeHandle(State &S, const AccessPath &Handle,
@@ -66,29 +69,15 @@ void Transfer::closeHandle(State &S, const AccessPath &Handle,
                            const FunctionRule *Rule, const Expr *Subject,
                            std::string SubjectName,
                            std::string Destroyed) const {
-  llvm::SmallVector<AffectedRequest, 2> Affected;
-  std::vector<AccessPath> Gone;
-  for (const auto &[P, R] : S.Requests) {
+  Event E{EventKind::Close, Site, Loc, Rule, Subject, std::move(SubjectName),
+          std::move(Destroyed)};
+  emitAndForget(S, std::move(E), [&](const Request &R) {
     // A completed request whose packet is queued no longer needs the
     // handle.
-    if (R.Handle != Handle || R.View.State == Typestate::PacketQueued)
-      continue;
-    Affected.push_back({&R.View, RequestPart::Handle});
-    Gone.push_back(P);
-  }
-  if (Affected.empty())
-    return;
-  Event E{EventKind::Close};
-  E.Site = Site;
-  E.Loc = Loc;
-  E.Rule = Rule;
-  E.SubjectExpr = Subject;
-  E.SubjectName = std::move(SubjectName);
-  E.DestroyedObject = std::move(Destroyed);
-  E.Requests = Affected;
-  emit(E);
-  for (const AccessPath &P : Gone)
-    S.Requests.erase(P);
+    return R.Handle == Handle && R.View.State != Typestate::PacketQueued
+               ? RequestPart::Handle
+               : RequestPart::None;
+  });
 }
 
 void Transfer::runDestructor(State &S, const AccessPath &Object,

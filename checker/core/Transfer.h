@@ -17,6 +17,7 @@
 #include "Events.h"
 #include "PathExplorer.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include <map>
 
@@ -114,6 +115,11 @@ private:
 
   // Events.
   void emit(Event E) const;
+  /// Emits `E` for the requests `Pick` selects (a part other than None),
+  /// then forgets them: they are reported once, at the first end.
+  void emitAndForget(State &S, Event E,
+                     llvm::function_ref<RequestPart(const Request &)> Pick)
+      const;
   /// Emits `Kind` for the requests using storage under `Object`, then
   /// forgets them: they are reported once, at the first end.
   void endStorage(State &S, const AccessPath &Object, EventKind Kind,
