@@ -280,6 +280,14 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
   }
   if (isa<CXXThisExpr>(E))
     return std::nullopt; // `this` is a prvalue; its pointee is objectOf.
+  // In C++, `(a = b)` is the lvalue `a`, and `(x, a)` is `a`.
+  if (const auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isGLValue()) {
+    if (BO->isAssignmentOp())
+      return lvalueOf(S, BO->getLHS());
+    if (BO->getOpcode() == BO_Comma)
+      return lvalueOf(S, BO->getRHS());
+    return std::nullopt;
+  }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
     // In C++, ++x and --x are the lvalue x.
     if (UO->isPrefix() && UO->isIncrementDecrementOp())

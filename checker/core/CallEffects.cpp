@@ -254,7 +254,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // Nor do we know what it did to globals or to memory behind pointers.
   S.Vars.eraseIf(
       [](const AccessPath &P, const AbsValue &) { return P.isShared(); });
-  S.LastError = AbsValue::unknown();
+  // The last error survives: Win32 functions set it when they fail, and
+  // code that reads it after another call (a free, a log line) relies on
+  // that call succeeding. Forgetting it would open paths the program never
+  // takes, such as "not ERROR_IO_PENDING" right after a pending read.
 }
 
 void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
@@ -339,7 +342,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   });
   if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};
-    Event E{EventKind::Reissue};
+    Event E(EventKind::Reissue);
     E.Site = CE;
     E.Loc = CE->getBeginLoc();
     E.Rule = &R;
@@ -406,7 +409,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   {
     const Request &Issued = *Pending.Requests.find(Ov.Path);
     AffectedRequest A{&Issued.View, RequestPart::Overlapped};
-    Event E{EventKind::Issue};
+    Event E(EventKind::Issue);
     E.Site = CE;
     E.Loc = CE->getBeginLoc();
     E.Rule = &R;
@@ -487,7 +490,7 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   }
   for (const AccessPath &K : Targets)
     Affected.push_back({&Cancelled.Requests.find(K)->View, RequestPart::Handle});
-  Event E{EventKind::Cancel};
+  Event E(EventKind::Cancel);
   E.Site = CE;
   E.Loc = CE->getBeginLoc();
   E.Rule = &R;

@@ -124,6 +124,14 @@ struct AffectedRequest {
 };
 
 struct Event {
+  explicit Event(EventKind Kind) : Kind(Kind) {}
+  Event(EventKind Kind, const clang::Stmt *Site, clang::SourceLocation Loc,
+        const FunctionRule *Rule, const clang::Expr *SubjectExpr,
+        std::string SubjectName, std::string DestroyedObject)
+      : Kind(Kind), Site(Site), Loc(Loc), Rule(Rule), SubjectExpr(SubjectExpr),
+        SubjectName(std::move(SubjectName)),
+        DestroyedObject(std::move(DestroyedObject)) {}
+
   EventKind Kind;
   /// The statement that caused it: a call, a `delete`, a `return`, the
   /// compound statement whose scope ends. May be null for the exit.

@@ -164,7 +164,7 @@ void Transfer::functionExit(const Stmt *Return, State &S) {
   llvm::SmallVector<AffectedRequest, 2> All;
   for (const auto &[P, R] : S.Requests)
     All.push_back({&R.View, RequestPart::None});
-  Event E{EventKind::FunctionExit};
+  Event E(EventKind::FunctionExit);
   E.Site = Return;
   E.Loc = Return ? Return->getBeginLoc() : SourceLocation();
   E.Requests = All;

@@ -263,6 +263,11 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   const Expr *Stripped = Sub->IgnoreParenCasts();
   S.Exprs[Sub->IgnoreParens()] = New;
   S.Exprs[Stripped] = New;
+  // `(rv = GetLastError()) != ERROR_IO_PENDING` teaches about both sides.
+  if (const auto *BO = dyn_cast<BinaryOperator>(Stripped);
+      BO && BO->getOpcode() == BO_Assign)
+    return refine(S, BO->getRHS(), Equal, C) &&
+           refine(S, BO->getLHS(), Equal, C);
   if (const auto *CE = dyn_cast<CallExpr>(Stripped)) {
     const FunctionRule *R = ruleFor(CE);
     if (R && R->FunctionRole == Role::LastError)
@@ -435,7 +440,7 @@ void Transfer::escape(State &S, const AccessPath &Object,
     if (R.Overlapped.isUnder(Object))
       Gone.push_back({&R.View, RequestPart::Overlapped});
   if (!Gone.empty()) {
-    Event E{EventKind::Escape};
+    Event E(EventKind::Escape);
     E.Site = Site;
     E.Requests = Gone;
     emit(E);
