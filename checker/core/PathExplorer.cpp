@@ -17,6 +17,21 @@ using namespace clang;
 namespace iodrain {
 namespace {
 
+/// Why clang could not build the CFG of `Body`, when iodrain can tell.
+std::string whyNoCfg(const Stmt *Body) {
+  llvm::SmallVector<const Stmt *, 16> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (isa<SEHFinallyStmt>(S))
+      return "clang builds no control-flow graph for a '__finally' block";
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return "clang could not build its control-flow graph";
+}
+
 /// Collects the outcomes of one step, keeping one copy of equal states.
 class DistinctStates {
 public:
@@ -243,7 +258,7 @@ AnalysisResult Explorer::explorePaths() {
   Graph = CFG::buildCFG(&FD, const_cast<Stmt *>(Body), &Ctx, Options);
   if (!Graph) {
     Result.Outcome = AnalysisResult::Skipped;
-    Result.Reason = "clang could not build its control-flow graph";
+    Result.Reason = whyNoCfg(Body);
     return Result;
   }
   if (Graph->size() > Budget.MaxCfgBlocks) {
