@@ -264,13 +264,21 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   Outcomes O(CE, Out);
   // Smart pointers: `p.get()` is the pointer they own.
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
-    const CXXRecordDecl *RD = MCE->getRecordDecl();
+    // The object's class, not the method's: libstdc++'s shared_ptr
+    // inherits get() from __shared_ptr.
+    const Expr *Obj = MCE->getImplicitObjectArgument();
+    if (Obj)
+      Obj = Obj->IgnoreParenImpCasts();
+    const CXXRecordDecl *RD =
+        Obj ? Obj->getType()->getPointeeCXXRecordDecl() : nullptr;
+    if (Obj && !RD)
+      RD = Obj->getType()->getAsCXXRecordDecl();
     if (RD && RD->isInStdNamespace() &&
         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
         MCE->getMethodDecl() && MCE->getMethodDecl()->getName() == "get") {
-      ObjectRef Obj = Paths.objectOrPointee(S, MCE->getImplicitObjectArgument());
-      const AbsValue *Held = Obj.isKnown() ? S.Vars.find(Obj.Path.held())
-                                           : nullptr;
+      ObjectRef Owner = Paths.objectOrPointee(S, Obj);
+      const AbsValue *Held = Owner.isKnown() ? S.Vars.find(Owner.Path.held())
+                                             : nullptr;
       return O.add(std::move(S), Held ? *Held : AbsValue::unknown(),
                    std::nullopt);
     }

@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 
 using namespace clang;
@@ -68,33 +69,64 @@ void collect(const Stmt *Body, const ApiModel &Model, Select Target,
   F.TraverseStmt(const_cast<Stmt *>(Body));
 }
 
+/// What a deleter function does to its first parameter.
+void functionAsDeleter(const FunctionDecl *FD, const ApiModel &Model,
+                       std::vector<DestructorEffect> &Out) {
+  if (const FunctionRule *R = Model.lookup(FD);
+      R && (R->FunctionRole == Role::Close || R->FunctionRole == Role::Free)) {
+    ArgRef A = R->FunctionRole == Role::Close ? R->Handle : R->Pointer;
+    if (A.K == ArgRef::Index && A.Position == 1) {
+      DestructorEffect E;
+      E.K = R->FunctionRole == Role::Close ? DestructorEffect::Close
+                                           : DestructorEffect::Free;
+      E.Rule = R;
+      E.OnHeldPointer = true;
+      Out.push_back(std::move(E));
+    }
+    return;
+  }
+  const FunctionDecl *Def = nullptr;
+  if (FD->getNumParams() < 1 || !FD->hasBody(Def) || !Def)
+    return;
+  const ParmVarDecl *P = Def->getParamDecl(0);
+  collect(Def->getBody(), Model,
+          [&](const Expr *Arg, DestructorEffect &E) {
+            E.OnHeldPointer = true;
+            return isParam(Arg, P);
+          },
+          Out);
+}
+
+/// What a deleter object's call operator does to its parameter.
+void classAsDeleter(const CXXRecordDecl *Deleter, const ApiModel &Model,
+                    std::vector<DestructorEffect> &Out) {
+  if (!Deleter || !Deleter->getDefinition())
+    return;
+  for (const CXXMethodDecl *M : Deleter->getDefinition()->methods())
+    if (M->getOverloadedOperator() == OO_Call)
+      functionAsDeleter(M, Model, Out);
+}
+
+bool isSmartPointer(const CXXRecordDecl *RD) {
+  return RD && RD->isInStdNamespace() &&
+         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr");
+}
+
 std::vector<DestructorEffect> compute(const CXXRecordDecl *RD,
                                       const ApiModel &Model) {
   std::vector<DestructorEffect> Effects;
   RD = RD->getDefinition();
   if (!RD)
     return Effects;
-  // std::unique_ptr<T, Deleter>: the deleter's call operator.
-  if (RD->isInStdNamespace() && RD->getName() == "unique_ptr") {
+  // std::unique_ptr<T, Deleter>: the deleter's call operator. A deleter
+  // given to the constructor is the constructor's (deleterEffects).
+  if (isSmartPointer(RD)) {
     const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
-    if (!Spec || Spec->getTemplateArgs().size() < 2)
-      return Effects;
-    const auto *Deleter =
-        Spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl();
-    if (!Deleter || !Deleter->getDefinition())
-      return Effects;
-    for (const CXXMethodDecl *M : Deleter->getDefinition()->methods()) {
-      if (M->getOverloadedOperator() != OO_Call || M->getNumParams() < 1 ||
-          !M->hasBody())
-        continue;
-      const ParmVarDecl *P = M->getParamDecl(0);
-      collect(M->getBody(), Model,
-              [&](const Expr *Arg, DestructorEffect &E) {
-                E.OnHeldPointer = true;
-                return isParam(Arg, P);
-              },
-              Effects);
-    }
+    if (RD->getName() == "unique_ptr" && Spec &&
+        Spec->getTemplateArgs().size() >= 2)
+      classAsDeleter(
+          Spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl(), Model,
+          Effects);
     return Effects;
   }
   const CXXDestructorDecl *D = RD->getDestructor();
@@ -109,7 +141,73 @@ std::vector<DestructorEffect> compute(const CXXRecordDecl *RD,
   return Effects;
 }
 
+/// Whether the use `E` of a smart pointer leaves its ownership in place:
+/// `p.get()`, `*p`, `p->`, comparisons and tests.
+bool keepsOwnership(const Expr *Use, ParentMap &PM) {
+  const Stmt *Parent = PM.getParentIgnoreParenImpCasts(const_cast<Expr *>(Use));
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(Parent)) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(ME->getMemberDecl());
+    return MD && (MD->getName() == "get" || MD->isConst());
+  }
+  if (const auto *OCE = dyn_cast_or_null<CXXOperatorCallExpr>(Parent))
+    switch (OCE->getOperator()) {
+    case OO_Arrow:
+    case OO_Star:
+    case OO_EqualEqual:
+    case OO_ExclaimEqual:
+      return true;
+    default:
+      return false;
+    }
+  return false;
+}
+
 } // namespace
+
+const Expr *ownedDeleter(const VarDecl *VD) {
+  const auto *RD = VD->getType()->getAsCXXRecordDecl();
+  if (!isSmartPointer(RD) || !VD->hasLocalStorage() || !VD->getInit())
+    return nullptr;
+  const auto *CCE = dyn_cast<CXXConstructExpr>(
+      VD->getInit()->IgnoreImplicit()->IgnoreParens());
+  if (!CCE || CCE->getNumArgs() < 2)
+    return nullptr;
+  const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
+  const Stmt *Body = FD ? FD->getBody() : nullptr;
+  if (!Body)
+    return nullptr;
+  ParentMap PM(const_cast<Stmt *>(Body));
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
+        DRE && DRE->getDecl() == VD && !keepsOwnership(DRE, PM))
+      return nullptr;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return CCE->getArg(1);
+}
+
+std::vector<DestructorEffect> deleterEffects(const Expr *Deleter,
+                                            const ApiModel &Model) {
+  std::vector<DestructorEffect> Effects;
+  const Expr *E = Deleter->IgnoreParenImpCasts();
+  if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+    E = MTE->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E);
+      UO && UO->getOpcode() == UO_AddrOf)
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+      functionAsDeleter(FD, Model, Effects);
+      return Effects;
+    }
+  classAsDeleter(E->getType()->getAsCXXRecordDecl(), Model, Effects);
+  return Effects;
+}
 
 std::vector<DestructorEffect> destructorEffects(const CXXRecordDecl *RD,
                                                const ApiModel &Model) {

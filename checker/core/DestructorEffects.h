@@ -3,8 +3,9 @@
 // RAII wrappers close handles and free memory in their destructors. A
 // destructor is read once per class: each call in its body that closes or
 // frees a member of `*this` (`CloseHandle(h_)`, `free(this->buf)`) is one
-// effect. `std::unique_ptr<T, D>` closes its pointer when its deleter's
-// `operator()` closes its parameter.
+// effect. A smart pointer closes its pointer when its deleter does: the
+// deleter class of `std::unique_ptr<T, D>`, or the deleter given to the
+// constructor (`std::shared_ptr<void> p(h, CloseHandle)`, a lambda).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +18,9 @@
 
 namespace clang {
 class CXXRecordDecl;
+class Expr;
 class FieldDecl;
+class VarDecl;
 } // namespace clang
 
 namespace iodrain {
@@ -35,6 +38,18 @@ struct DestructorEffect {
 /// members' own destructors.
 std::vector<DestructorEffect> destructorEffects(const clang::CXXRecordDecl *RD,
                                                const ApiModel &Model);
+
+/// The effects of the deleter a smart pointer was constructed with: a
+/// function with a close or free rule, a function or lambda whose body
+/// closes or frees its parameter, or an object whose `operator()` does.
+std::vector<DestructorEffect> deleterEffects(const clang::Expr *Deleter,
+                                            const ApiModel &Model);
+
+/// The deleter argument `VD` was constructed with, when `VD` is a
+/// `std::unique_ptr` or `std::shared_ptr` whose ownership stays with `VD`
+/// for the whole function (never copied, moved, released or reset), so
+/// that its destruction is the one that runs the deleter.
+const clang::Expr *ownedDeleter(const clang::VarDecl *VD);
 
 } // namespace iodrain
 

@@ -80,16 +80,10 @@ void Transfer::closeHandle(State &S, const AccessPath &Handle,
   });
 }
 
-void Transfer::runDestructor(State &S, const AccessPath &Object,
-                             const CXXRecordDecl *RD, const Stmt *Site,
-                             SourceLocation Loc, std::string Destroyed,
-                             unsigned Depth) const {
-  if (!RD || Depth > 3 || S.Requests.empty())
-    return;
-  auto Cached = DestructorCache.find(RD);
-  if (Cached == DestructorCache.end())
-    Cached = DestructorCache.try_emplace(RD, destructorEffects(RD, Model)).first;
-  const std::vector<DestructorEffect> Effects = Cached->second;
+void Transfer::applyEffects(State &S, const AccessPath &Object,
+                            llvm::ArrayRef<DestructorEffect> Effects,
+                            const Stmt *Site, SourceLocation Loc,
+                            const std::string &Destroyed) const {
   for (const DestructorEffect &Effect : Effects) {
     AccessPath Target = Object;
     std::string Name = Destroyed;
@@ -113,6 +107,19 @@ void Transfer::runDestructor(State &S, const AccessPath &Object,
                  nullptr, Name, Destroyed);
     }
   }
+}
+
+void Transfer::runDestructor(State &S, const AccessPath &Object,
+                             const CXXRecordDecl *RD, const Stmt *Site,
+                             SourceLocation Loc, std::string Destroyed,
+                             unsigned Depth) const {
+  if (!RD || Depth > 3 || S.Requests.empty())
+    return;
+  auto Cached = DestructorCache.find(RD);
+  if (Cached == DestructorCache.end())
+    Cached = DestructorCache.try_emplace(RD, destructorEffects(RD, Model)).first;
+  const std::vector<DestructorEffect> Effects = Cached->second;
+  applyEffects(S, Object, Effects, Site, Loc, Destroyed);
   // Members are destroyed after the body: their destructors run too.
   if (const CXXRecordDecl *Def = RD->getDefinition())
     for (const FieldDecl *F : Def->fields())
@@ -138,6 +145,12 @@ void Transfer::destroyLocal(const VarDecl *VD, const Stmt *Trigger,
     T = AT->getElementType();
   runDestructor(S, AccessPath::variable(VD), T->getAsCXXRecordDecl(), Trigger,
                 reportLocation(Trigger, VD), VD->getName().str());
+  // A smart pointer built with a deleter runs it when it dies.
+  if (S.Requests.empty())
+    return;
+  if (const Expr *Deleter = ownedDeleter(VD))
+    applyEffects(S, AccessPath::variable(VD), deleterEffects(Deleter, Model),
+                 Trigger, reportLocation(Trigger, VD), VD->getName().str());
 }
 
 void Transfer::destroyMember(const FieldDecl *FD, const Stmt *Trigger,

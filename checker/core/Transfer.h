@@ -133,6 +133,10 @@ private:
                    std::string SubjectName, std::string Destroyed) const;
   /// Runs what the destructor of an object of type `RD` at `Object` does
   /// to handles and memory (closes found in its body and its members').
+  void applyEffects(State &S, const AccessPath &Object,
+                    llvm::ArrayRef<DestructorEffect> Effects,
+                    const clang::Stmt *Site, clang::SourceLocation Loc,
+                    const std::string &Destroyed) const;
   void runDestructor(State &S, const AccessPath &Object,
                      const clang::CXXRecordDecl *RD, const clang::Stmt *Site,
                      clang::SourceLocation Loc, std::string Destroyed,
