@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Applies every fix iodrain suggests in the case files, then compiles them.
+
+Usage: check_fixes.py --win32 "FLAGS" CASE-FILE...
+
+For each `%check_iodrain ... %s -- ARGS` RUN line of each case file, a copy
+of the file is analysed by iodrain-tidy with --fix-notes (the fixes sit on
+notes), and the result must pass `clang -fsyntax-only ARGS`. A suggestion
+that does not compile fails the test. Prints one line per run:
+
+  <file> [<args>]: <n> fix(es) applied, compiles
+
+and a total; it fails if no fix was applied at all, so the test cannot pass
+by suggesting nothing. Environment: IODRAIN_TIDY, and CLANG (default
+clang-19).
+"""
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+RUN_LINE = re.compile(r"^// RUN: %check_iodrain (?P<pre>.*?)%s -- (?P<args>.*?)"
+                      r" \| (?P<sink>.*)$")
+APPLIED = re.compile(r"clang-tidy applied (\d+) of (\d+) suggested fixes")
+
+
+def runs_of(path, win32):
+    """(extra iodrain options, compile args) of each RUN line with output."""
+    for text in open(path, encoding="utf-8"):
+        m = RUN_LINE.match(text.rstrip("\n"))
+        if not m or m["sink"].startswith("count 0"):
+            continue
+        here = os.path.dirname(os.path.abspath(path))
+        subst = lambda s: s.replace("%win32", win32).replace("%S", here)
+        yield shlex.split(subst(m["pre"])), shlex.split(subst(m["args"]))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--win32", required=True)
+    parser.add_argument("files", nargs="+")
+    opts = parser.parse_args()
+    tidy = os.environ.get("IODRAIN_TIDY", "iodrain-tidy")
+    clang = os.environ.get("CLANG", "clang-19")
+
+    total, failures = 0, 0
+    for path in opts.files:
+        for pre, args in runs_of(path, opts.win32):
+            work = tempfile.mkdtemp()
+            try:
+                copy = os.path.join(work, os.path.basename(path))
+                shutil.copy(path, copy)
+                # check_iodrain.py's options (--config) are iodrain-tidy's.
+                proc = subprocess.run(
+                    [tidy, "--checks=-*,iodrain-*", "--fix-notes"] + pre +
+                    [copy, "--"] + args,
+                    capture_output=True, text=True, timeout=300)
+                out = proc.stdout + proc.stderr
+                m = APPLIED.search(out)
+                applied = int(m.group(1)) if m else 0
+                if m and m.group(1) != m.group(2):
+                    print("%s %s: only %s of %s fixes could be applied" %
+                          (os.path.basename(path), args, m.group(1),
+                           m.group(2)))
+                    failures += 1
+                total += applied
+                cc = subprocess.run(
+                    [clang, "-fsyntax-only", "-Wno-everything"] + args +
+                    [copy], capture_output=True, text=True, timeout=300)
+                verdict = "compiles" if cc.returncode == 0 else "DOES NOT COMPILE"
+                print("%s [%s]: %d fix(es) applied, %s" %
+                      (os.path.basename(path), " ".join(
+                          a for a in args if not a.startswith("--")),
+                       applied, verdict))
+                if cc.returncode != 0:
+                    failures += 1
+                    sys.stdout.write(cc.stderr)
+            finally:
+                shutil.rmtree(work)
+    print("total: %d fix(es) applied" % total)
+    if total == 0:
+        print("error: no fix was applied; the test proves nothing")
+        return 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
