@@ -1,6 +1,8 @@
 //===- AbstractState.cpp --------------------------------------------------===//
 
 #include "AbstractState.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -171,25 +173,33 @@ StateFingerprint State::fingerprint() const {
 }
 
 std::string State::str() const {
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  OS << "vars{";
-  bool First = true;
-  for (const auto &[P, V] : Vars) {
-    OS << (First ? "" : ", ") << P.str() << '=' << V.str();
-    First = false;
-  }
-  OS << "} requests{";
-  First = true;
-  static const char *const StateNames[] = {"pending", "cancelled", "drained"};
-  for (const auto &[P, R] : Requests) {
-    OS << (First ? "" : ", ") << P.str() << ": on " << R.Handle.str() << ' '
-       << StateNames[int(R.View.State)];
-    if (R.View.Mode == CompletionMode::Routine)
-      OS << " routine";
-    First = false;
-  }
-  OS << "} lasterror=" << LastError.str();
+  // Sorted by text: map order follows pointers, which differ between runs.
+  auto Join = [](std::vector<std::string> Items) {
+    llvm::sort(Items);
+    return llvm::join(Items, ", ");
+  };
+  std::vector<std::string> VarItems, RequestItems, Sync, Ports;
+  for (const auto &[P, V] : Vars)
+    VarItems.push_back(P.str() + "=" + V.str());
+  static const char *const StateNames[] = {"pending", "cancelled",
+                                           "packet-queued", "drained"};
+  for (const auto &[P, R] : Requests)
+    RequestItems.push_back(
+        P.str() + ": on " + R.Handle.str() + " " +
+        StateNames[int(R.View.State)] +
+        (R.View.Mode == CompletionMode::Routine ? " routine" : ""));
+  for (const auto &Entry : SyncHandles)
+    Sync.push_back(Entry.first.str());
+  for (const auto &Entry : PortBound)
+    Ports.push_back(Entry.first.str());
+  std::string Out = "vars{" + Join(VarItems) + "} requests{" +
+                    Join(RequestItems) + "} lasterror=" + LastError.str();
+  if (!Sync.empty())
+    Out += " sync{" + Join(Sync) + "}";
+  if (!Ports.empty())
+    Out += " port-bound{" + Join(Ports) + "}";
+  if (!Exprs.empty())
+    Out += " exprs=" + std::to_string(Exprs.size());
   return Out;
 }
 

@@ -81,6 +81,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"create", Role::Create, {}, {"Failure"}},
       {"associate", Role::Associate, {"Handle"}, {"Port"}},
       {"notification-modes", Role::NotifyModes, {"Handle", "Flags"}, {}},
+      {"dump-state", Role::DumpState, {}, {}},
   };
   return Table;
 }

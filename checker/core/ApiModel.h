@@ -40,6 +40,7 @@ enum class Role {
   Create,         ///< Creates an object (an event); says how it fails.
   Associate,      ///< Binds a handle to a completion port.
   NotifyModes,    ///< Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and such.
+  DumpState,      ///< Engine tests: shows what the path knows here.
 };
 
 /// How an issuing call reports that its I/O is still pending.

@@ -315,6 +315,14 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   case Role::Associate:
   case Role::NotifyModes:
     return associate(CE, *R, std::move(S), Out);
+  case Role::DumpState: {
+    Event E(EventKind::DumpState);
+    E.Site = CE;
+    E.Loc = CE->getBeginLoc();
+    E.Detail = S.str();
+    emit(E);
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+  }
   case Role::LastError: {
     AbsValue Err = S.LastError;
     return O.add(std::move(S), Err, std::nullopt);

@@ -113,6 +113,7 @@ enum class EventKind : uint8_t {
   StorageEnd,   ///< Automatic storage ended (Requests: those using it).
   Escape,       ///< Requests were handed to code iodrain does not see.
   FunctionExit, ///< The function returns (Requests: all still pending).
+  DumpState,    ///< A `dump-state` call: Detail is the path's state.
 };
 
 /// Which part of a request an event touches.
@@ -149,6 +150,8 @@ struct Event {
   /// For waits: whether the wait blocks until completion.
   bool Blocking = false;
   llvm::ArrayRef<AffectedRequest> Requests;
+  /// For DumpState: what the path knows, as text.
+  std::string Detail;
 };
 
 struct AnalysisResult {

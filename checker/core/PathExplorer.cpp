@@ -67,7 +67,9 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
       if (const FunctionRule *R = Model.lookupCall(CE))
         if (R->FunctionRole != Role::Issue && R->FunctionRole != Role::Close &&
             R->FunctionRole != Role::Free && R->FunctionRole != Role::Open &&
-            R->FunctionRole != Role::Create && R->FunctionRole != Role::LastError)
+            R->FunctionRole != Role::Create &&
+            R->FunctionRole != Role::LastError &&
+            R->FunctionRole != Role::DumpState)
           return true;
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       if (ME->getMemberDecl()->getName() == "Internal")

@@ -42,7 +42,18 @@ void readNumber(const tidy::ClangTidyOptions &Options, StringRef Name,
   }
 }
 
-/// Whether the function issues overlapped I/O at all: others cannot report.
+/// Collects the states `dump-state` calls show, for engine tests.
+struct StateDumps : AnalysisObserver {
+  std::vector<std::pair<SourceLocation, std::string>> Dumps;
+  void onEvent(const Event &E) override {
+    if (E.Kind == EventKind::DumpState)
+      Dumps.emplace_back(E.Loc, E.Detail);
+  }
+  void onFunctionEnd(const FunctionDecl &, const AnalysisResult &) override {}
+};
+
+/// Whether the function issues overlapped I/O (others cannot report) or
+/// asks for a state dump.
 bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
   struct Finder : RecursiveASTVisitor<Finder> {
     const ApiModel &Model;
@@ -50,7 +61,8 @@ bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
     explicit Finder(const ApiModel &M) : Model(M) {}
     bool VisitCallExpr(CallExpr *CE) {
       const FunctionRule *R = Model.lookupCall(CE);
-      Found |= R && R->FunctionRole == Role::Issue;
+      Found |= R && (R->FunctionRole == Role::Issue ||
+                     R->FunctionRole == Role::DumpState);
       return !Found;
     }
     // Lambdas are functions of their own.
@@ -156,7 +168,11 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx,
   if (!issuesIo(FD, Model))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
+  StateDumps Dumps;
+  Observers.push_back(&Dumps);
   AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers);
+  for (const auto &[Loc, Text] : Dumps.Dumps)
+    Reporter.remarkState(Loc, Text);
   bool Reportable = R.Outcome == AnalysisResult::Skipped ||
                     R.Outcome == AnalysisResult::BudgetExhausted;
   if (Reportable && Options.ReportSkippedFunctions)

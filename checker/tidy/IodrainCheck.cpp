@@ -64,6 +64,10 @@ void IodrainCheck::report(const void *Site, std::function<void()> Emit) {
     Deferred.push_back(std::move(Emit));
 }
 
+void IodrainCheck::remarkState(SourceLocation Loc, StringRef State) {
+  diag(Loc, "iodrain state: %0", DiagnosticIDs::Remark) << State;
+}
+
 void IodrainCheck::remarkSkipped(const FunctionDecl &FD, StringRef Why) {
   diag(FD.getLocation(), "iodrain did not analyse '%0': %1",
        DiagnosticIDs::Remark)

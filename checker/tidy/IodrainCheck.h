@@ -39,6 +39,8 @@ public:
 
   const ApiModel &model() const { return *Model; }
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
+  /// For engine tests: what a path knows at a `dump-state` call.
+  void remarkState(clang::SourceLocation Loc, llvm::StringRef State);
 
 protected:
   /// Defers a report to the end of the function, once per site: the first
