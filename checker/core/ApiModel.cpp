@@ -3,6 +3,7 @@
 #include "ApiModel.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -311,6 +312,22 @@ const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {
     T = TT->getDecl()->getUnderlyingType();
   }
   return nullptr;
+}
+
+bool ApiModel::bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) const {
+  llvm::SmallVector<const clang::Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const clang::Stmt *S = Work.pop_back_val();
+    if (!S || isa<clang::LambdaExpr>(S))
+      continue;
+    if (const auto *CE = dyn_cast<clang::CallExpr>(S))
+      if (const FunctionRule *R = lookupCall(CE);
+          R && llvm::is_contained(Roles, R->FunctionRole))
+        return true;
+    for (const clang::Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
 }
 
 std::vector<const FunctionRule *> ApiModel::all() const {

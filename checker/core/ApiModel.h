@@ -21,6 +21,7 @@
 namespace clang {
 class CallExpr;
 class FunctionDecl;
+class Stmt;
 } // namespace clang
 
 namespace iodrain {
@@ -102,6 +103,10 @@ public:
   /// The rule for a call: its callee's, or for calls through pointers the
   /// rule named like the pointer's typedef (LPFN_CONNECTEX).
   const FunctionRule *lookupCall(const clang::CallExpr *CE) const;
+
+  /// Whether `Body` calls a function with one of `Roles`, outside the
+  /// bodies of lambdas it defines (functions of their own).
+  bool bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) const;
 
   /// Names of all functions with the given role (for cheap pre-filters).
   std::vector<std::string> namesWithRole(Role R) const;

@@ -4,7 +4,6 @@
 #include "IodrainCheck.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "llvm/ADT/StringMap.h"
 #include <map>
 #include <mutex>
@@ -55,21 +54,7 @@ struct StateDumps : AnalysisObserver {
 /// Whether the function issues overlapped I/O (others cannot report) or
 /// asks for a state dump.
 bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    const ApiModel &Model;
-    bool Found = false;
-    explicit Finder(const ApiModel &M) : Model(M) {}
-    bool VisitCallExpr(CallExpr *CE) {
-      const FunctionRule *R = Model.lookupCall(CE);
-      Found |= R && (R->FunctionRole == Role::Issue ||
-                     R->FunctionRole == Role::DumpState);
-      return !Found;
-    }
-    // Lambdas are functions of their own.
-    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  } F(Model);
-  F.TraverseStmt(FD.getBody());
-  return F.Found;
+  return Model.bodyCalls(FD.getBody(), {Role::Issue, Role::DumpState});
 }
 
 } // namespace

@@ -3,8 +3,8 @@
 #include "DrainFixSuggestion.h"
 #include "../core/AccessPath.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -42,22 +42,6 @@ bool isPlainInFunction(const Expr *E, const FunctionDecl &F) {
         if (D == VD)
           return true;
   return false;
-}
-
-/// Whether the function calls anything that dequeues completion packets.
-bool usesCompletionPort(const FunctionDecl &F, const ApiModel &Model) {
-  struct Finder : RecursiveASTVisitor<Finder> {
-    const ApiModel &Model;
-    bool Found = false;
-    explicit Finder(const ApiModel &M) : Model(M) {}
-    bool VisitCallExpr(CallExpr *CE) {
-      const FunctionRule *R = Model.lookupCall(CE);
-      Found |= R && R->FunctionRole == Role::Dequeue;
-      return !Found;
-    }
-  } Visitor(Model);
-  Visitor.TraverseStmt(F.getBody());
-  return Visitor.Found;
 }
 
 std::string text(const Expr *E, const ASTContext &Ctx) {
@@ -102,7 +86,7 @@ suggestDrainBeforeClose(const CallExpr &Close, const RequestView &Pending,
     return std::nullopt;
   if (!isPlainInFunction(Pending.HandleArg, *Function) ||
       !isPlainInFunction(Pending.OverlappedArg, *Function) ||
-      usesCompletionPort(*Function, Model))
+      Model.bodyCalls(Function->getBody(), {Role::Dequeue}))
     return std::nullopt;
   // The close must be a statement of its own, to insert before it.
   auto Parents = Ctx.getParents(Close);
