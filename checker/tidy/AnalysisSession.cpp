@@ -145,10 +145,15 @@ AnalysisSession::model(StringRef RulesFiles,
   return It->second.first;
 }
 
-void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx,
-                              IodrainCheck &Reporter) {
+void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   if (!Analysed.insert(&FD).second || Checks.empty())
     return;
+  // Remarks come from one check, whichever check's matcher fired first:
+  // the first enabled check by name.
+  IodrainCheck &Reporter = **llvm::min_element(
+      Checks, [](IodrainCheck *A, IodrainCheck *B) {
+        return A->name() < B->name();
+      });
   const ApiModel &Model = Reporter.model();
   if (!issuesIo(FD, Model))
     return;

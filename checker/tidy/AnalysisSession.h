@@ -43,10 +43,9 @@ public:
   void remove(IodrainCheck *Check);
   void startTranslationUnit() { Analysed.clear(); }
 
-  /// Explores `FD` unless it was already, for every registered check.
-  /// `Reporter` says why a function was skipped, if the options ask.
-  void analyse(const clang::FunctionDecl &FD, clang::ASTContext &Ctx,
-               IodrainCheck &Reporter);
+  /// Explores `FD` unless it was already, for every registered check. The
+  /// first check by name says why a function was skipped, if asked to.
+  void analyse(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
 
   /// The model for a rules-file list, parsed once per process.
   const ApiModel &model(llvm::StringRef RulesFiles,

@@ -40,7 +40,7 @@ void IodrainCheck::check(const MatchFinder::MatchResult &Result) {
   // Broken code has a broken AST: say nothing rather than guess.
   if (!FD || Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
     return;
-  Session.analyse(*FD, *Result.Context, *this);
+  Session.analyse(*FD, *Result.Context);
 }
 
 void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {
