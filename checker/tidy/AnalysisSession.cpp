@@ -18,6 +18,10 @@ const char *const CheckNames[] = {"iodrain-close-pending-io",
                                   "iodrain-overlapped-lifetime",
                                   "iodrain-cancel-without-drain"};
 
+const char *const OptionNames[] = {"RulesFiles", "MaxBlockVisits",
+                                   "MaxCfgBlocks", "MaxPathNotes",
+                                   "ReportSkippedFunctions"};
+
 std::optional<std::string> lookupOption(const tidy::ClangTidyOptions &Options,
                                         StringRef Name) {
   auto It = Options.CheckOptions.find(("iodrain." + Name).str());
@@ -58,6 +62,19 @@ bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
 }
 
 } // namespace
+
+void EngineOptions::declare(tidy::ClangTidyContext &Context) {
+  // --verify-config knows the options that checks read through their
+  // OptionsView; these are read from the context, so say them here.
+  llvm::StringSet<> *Known = Context.getOptionsCollector();
+  if (!Known)
+    return;
+  for (const char *Name : OptionNames) {
+    Known->insert((Twine("iodrain.") + Name).str());
+    for (const char *Check : CheckNames)
+      Known->insert((Twine(Check) + "." + Name).str());
+  }
+}
 
 EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Options) {
   EngineOptions E;

@@ -31,6 +31,8 @@ struct EngineOptions {
   bool ReportSkippedFunctions = true;
 
   static EngineOptions read(const clang::tidy::ClangTidyOptions &Options);
+  /// Makes the option names known to clang-tidy's --verify-config.
+  static void declare(clang::tidy::ClangTidyContext &Context);
   void store(clang::tidy::ClangTidyOptions::OptionMap &Opts) const;
 };
 

@@ -11,6 +11,7 @@ namespace iodrain {
 
 IodrainCheck::IodrainCheck(StringRef Name, tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), Session(AnalysisSession::of(Context)) {
+  EngineOptions::declare(*Context);
   EngineOptions Options = EngineOptions::read(Context->getOptions());
   Model = &Session.model(Options.RulesFiles, [&](StringRef Problem) {
     configurationDiag("invalid iodrain rules file: %0", DiagnosticIDs::Error)
