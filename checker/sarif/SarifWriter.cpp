@@ -11,9 +11,12 @@ using namespace llvm;
 namespace iodrain {
 namespace {
 
-const char ClosePendingIoDoc[] =
-#include "ClosePendingIoDoc.inc"
-    ;
+struct CheckDoc {
+  const char *Check, *RuleName, *Page;
+};
+const CheckDoc CheckDocs[] = {
+#include "CheckDocs.inc"
+};
 
 /// The first paragraph of a docs page after its title.
 std::string firstParagraph(StringRef Markdown) {
@@ -50,9 +53,12 @@ std::string toUriPath(StringRef Path) {
 } // namespace
 
 std::vector<RuleHelp> builtinRuleHelp() {
-  std::string Full = firstParagraph(ClosePendingIoDoc);
-  return {{"iodrain-close-pending-io", "ClosePendingIo", firstSentence(Full),
-           Full, ClosePendingIoDoc}};
+  std::vector<RuleHelp> Help;
+  for (const CheckDoc &D : CheckDocs) {
+    std::string Full = firstParagraph(D.Page);
+    Help.push_back({D.Check, D.RuleName, firstSentence(Full), Full, D.Page});
+  }
+  return Help;
 }
 
 json::Object SarifWriter::location(StringRef File, unsigned Offset,
