@@ -255,7 +255,11 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
       if (VD->getType()->isReferenceType()) {
         if (VD->getInit())
           return lvalueOf(S, VD->getInit());
-        // A reference parameter: the object it refers to.
+        // A reference parameter: the object it refers to, bound by the
+        // caller when iodrain follows the call.
+        if (const AbsValue *Bound = S.Vars.find(AccessPath::variable(VD));
+            Bound && Bound->K == AbsValue::Object)
+          return Bound->Referent;
         return AccessPath::variable(VD).deref();
       }
       return AccessPath::variable(VD);

@@ -14,6 +14,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
@@ -181,6 +182,36 @@ std::vector<AccessPath> Transfer::routinesRunBy(const State &S,
 }
 
 void Transfer::emit(Event E) const {
+  llvm::SmallVector<AffectedRequest, 2> Kept;
+  if (!CallStack.empty()) {
+    // In a followed call, report at the call in the analysed function. A
+    // request the called function issued itself is that function's own
+    // business: its own analysis reports it.
+    const FunctionDecl *Outer = CallStack.front()->getDirectCallee();
+    const FunctionDecl *Def = nullptr;
+    SourceRange Body;
+    if (Outer && Outer->hasBody(Def) && Def)
+      Body = Def->getBody()->getSourceRange();
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const AffectedRequest &A : E.Requests) {
+      const CallExpr *Issue = A.Request->IssueCall;
+      if (Issue && Body.isValid() &&
+          SM.isPointWithin(SM.getExpansionLoc(Issue->getBeginLoc()),
+                           SM.getExpansionLoc(Body.getBegin()),
+                           SM.getExpansionLoc(Body.getEnd())))
+        continue;
+      Kept.push_back(A);
+    }
+    if (!E.Requests.empty() && Kept.empty())
+      return;
+    E.Requests = Kept;
+    E.CallStack = CallStack;
+    E.InnerLoc = E.Loc;
+    E.Loc = CallStack.front()->getBeginLoc();
+    E.Site = CallStack.front();
+    if (const FunctionDecl *Inner = CallStack.back()->getDirectCallee())
+      E.InnerFunction = Inner->getQualifiedNameAsString();
+  }
   for (AnalysisObserver *O : Observers)
     O->onEvent(E);
 }
@@ -290,6 +321,8 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
 
   const FunctionRule *R = ruleFor(CE);
   if (!R) {
+    if (Inline && Inline(CE, S, *this, Out))
+      return;
     unknownCall(CE, S);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }

@@ -152,6 +152,13 @@ struct Event {
   llvm::ArrayRef<AffectedRequest> Requests;
   /// For DumpState: what the path knows, as text.
   std::string Detail;
+  /// When the event happens in a called function that iodrain followed:
+  /// the calls from the analysed function inward (front: the call in the
+  /// analysed function, where a report belongs).
+  llvm::ArrayRef<const clang::CallExpr *> CallStack;
+  /// Then also where in the called function it happened, and its name.
+  clang::SourceLocation InnerLoc;
+  std::string InnerFunction;
 };
 
 struct AnalysisResult {

@@ -6,8 +6,11 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
+#include "llvm/ADT/DenseMap.h"
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -83,36 +86,63 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
   return false;
 }
 
+/// What the analysed function and the calls it follows share.
+struct Shared {
+  Shared(ASTContext &Ctx, const ApiModel &Model, const AnalysisBudget &Budget,
+         llvm::ArrayRef<AnalysisObserver *> Observers)
+      : Ctx(Ctx), Model(Model), Budget(Budget), Observers(Observers) {}
+
+  ASTContext &Ctx;
+  const ApiModel &Model;
+  const AnalysisBudget &Budget;
+  llvm::ArrayRef<AnalysisObserver *> Observers;
+  AnalysisResult Result;
+  bool RootHandlesPending = true;
+  /// The functions being run, the analysed one first, and the calls into
+  /// them.
+  std::vector<const FunctionDecl *> Functions;
+  std::vector<const CallExpr *> Calls;
+  llvm::DenseMap<const FunctionDecl *, bool> Relevant;
+};
+
+/// Calls into functions defined in the translation unit are followed this
+/// deep, into functions at most this large.
+constexpr unsigned MaxInlineDepth = 3;
+constexpr unsigned MaxInlinedCfgBlocks = 300;
+
 class Explorer {
 public:
-  Explorer(const FunctionDecl &FD, ASTContext &Ctx, const ApiModel &Model,
-           const AnalysisBudget &Budget,
-           llvm::ArrayRef<AnalysisObserver *> Observers)
-      : FD(FD), Ctx(Ctx), Model(Model), Budget(Budget),
-        Observers(Observers) {}
+  Explorer(const FunctionDecl &FD, Shared &Sh) : FD(FD), Ctx(Sh.Ctx), Sh(Sh) {}
 
+  /// Explores the analysed function from an empty state.
   AnalysisResult run();
+  /// Runs a called function from `Entry` to its exits; false if it cannot.
+  bool runCall(const CallExpr *Call, State Entry, std::vector<State> &Exits);
 
 private:
-  AnalysisResult explorePaths();
+  bool prepare(unsigned MaxBlocks);
+  void explorePaths(State Entry);
   bool runBlock(const CFGBlock &B, State S);
   void apply(const CFGElement &E, State S, DistinctStates &Out);
   void branch(const CFGBlock &B, State S);
   void push(const CFGBlock *B, State S);
   bool spend(unsigned Visits);
   const Expr *branchCondition(const CFGBlock &B) const;
+  bool inlineCall(const CallExpr *CE, const State &S, const Transfer &Caller,
+                  StateList &Out);
+  bool isRelevant(const FunctionDecl *Def, unsigned Depth);
 
   const FunctionDecl &FD;
   ASTContext &Ctx;
-  const ApiModel &Model;
-  const AnalysisBudget &Budget;
-  llvm::ArrayRef<AnalysisObserver *> Observers;
+  Shared &Sh;
   std::unique_ptr<CFG> Graph;
   std::unique_ptr<ParentMap> Parents;
   std::unique_ptr<Transfer> T;
   std::deque<std::pair<const CFGBlock *, State>> Work;
   std::vector<std::unordered_set<StateFingerprint, FingerprintHash>> Seen;
-  AnalysisResult Result;
+  /// For a called function: the states that reach its exit.
+  std::vector<State> *Exits = nullptr;
+  const CallExpr *Call = nullptr;
 };
 
 const Expr *Explorer::branchCondition(const CFGBlock &B) const {
@@ -134,18 +164,31 @@ void Explorer::push(const CFGBlock *B, State S) {
 }
 
 bool Explorer::spend(unsigned Visits) {
+  AnalysisResult &Result = Sh.Result;
   Result.StateVisits += Visits;
-  if (Result.StateVisits <= Budget.MaxBlockVisits)
+  if (Result.StateVisits <= Sh.Budget.MaxBlockVisits &&
+      Result.Outcome != AnalysisResult::BudgetExhausted)
     return true;
   Result.Outcome = AnalysisResult::BudgetExhausted;
   Result.Reason = "more than MaxBlockVisits (" +
-                  std::to_string(Budget.MaxBlockVisits) + ") path states";
+                  std::to_string(Sh.Budget.MaxBlockVisits) + ") path states";
   return false;
 }
 
 void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
   llvm::SmallVector<State, 4> Produced;
   if (auto SE = E.getAs<CFGStmt>()) {
+    // A called function's return value goes back to the caller.
+    if (const auto *RS = dyn_cast<ReturnStmt>(SE->getStmt());
+        RS && Call && RS->getRetValue()) {
+      const Expr *Value = RS->getRetValue();
+      ObjectRef O = Value->getType()->isPointerType()
+                        ? T->paths().objectOf(S, Value)
+                        : ObjectRef::none();
+      AbsValue V = O.isKnown() ? AbsValue::object(O.Path) : T->valueOf(S, Value);
+      if (V.K != AbsValue::Unknown)
+        S.Vars.set(AccessPath::callResult(Call), V);
+    }
     T->element(SE->getStmt(), std::move(S), Produced);
   } else if (auto LE = E.getAs<CFGLifetimeEnds>()) {
     T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);
@@ -181,9 +224,16 @@ bool Explorer::runBlock(const CFGBlock &B, State Start) {
     if (Current.empty())
       return true;
   }
-  if (&B == &Graph->getExit())
-    for (State &S : Current)
-      T->functionExit(nullptr, S);
+  if (&B == &Graph->getExit()) {
+    for (State &S : Current) {
+      if (Exits)
+        Exits->push_back(std::move(S));
+      else
+        T->functionExit(nullptr, S);
+    }
+    if (Exits)
+      return true;
+  }
   for (State &S : Current)
     branch(B, std::move(S));
   return true;
@@ -238,18 +288,9 @@ void Explorer::branch(const CFGBlock &B, State S) {
     push(Succ, S);
 }
 
-AnalysisResult Explorer::explorePaths() {
+bool Explorer::prepare(unsigned MaxBlocks) {
+  AnalysisResult &Result = Sh.Result;
   const Stmt *Body = FD.getBody();
-  if (!Body) {
-    Result.Outcome = AnalysisResult::NotApplicable;
-    Result.Reason = "no body";
-    return Result;
-  }
-  if (FD.isDependentContext()) {
-    Result.Outcome = AnalysisResult::NotApplicable;
-    Result.Reason = "templated; its instantiations are analysed";
-    return Result;
-  }
   CFG::BuildOptions Options;
   Options.setAllAlwaysAdd();
   Options.PruneTriviallyFalseEdges = true;
@@ -259,26 +300,33 @@ AnalysisResult Explorer::explorePaths() {
   Options.AddTemporaryDtors = true;
   Graph = CFG::buildCFG(&FD, const_cast<Stmt *>(Body), &Ctx, Options);
   if (!Graph) {
-    Result.Outcome = AnalysisResult::Skipped;
     Result.Reason = whyNoCfg(Body);
-    return Result;
+    return false;
   }
-  if (Graph->size() > Budget.MaxCfgBlocks) {
-    Result.Outcome = AnalysisResult::Skipped;
+  if (Graph->size() > MaxBlocks) {
     Result.Reason = "the function has " + std::to_string(Graph->size()) +
                     " CFG blocks, more than MaxCfgBlocks (" +
-                    std::to_string(Budget.MaxCfgBlocks) + ")";
-    return Result;
+                    std::to_string(MaxBlocks) + ")";
+    return false;
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
-  T = std::make_unique<Transfer>(Ctx, Model, *Parents, Observers);
-  T->setHandlesPending(handlesPending(*Body, Model, Ctx));
+  T = std::make_unique<Transfer>(Ctx, Sh.Model, *Parents, Sh.Observers);
+  T->setHandlesPending(Sh.RootHandlesPending ||
+                       handlesPending(*Body, Sh.Model, Ctx));
+  T->setCallStack(Sh.Calls);
+  T->setInliner([this](const CallExpr *CE, const State &S,
+                       const Transfer &Caller, StateList &Out) {
+    return inlineCall(CE, S, Caller, Out);
+  });
   for (const CFGBlock *B : *Graph)
     if (const Expr *Cond = branchCondition(*B))
       T->countConditionReads(Cond);
   Seen.resize(Graph->getNumBlockIDs());
+  return true;
+}
 
-  push(&Graph->getEntry(), State());
+void Explorer::explorePaths(State Entry) {
+  push(&Graph->getEntry(), std::move(Entry));
   while (!Work.empty()) {
     auto [B, S] = std::move(Work.front());
     Work.pop_front();
@@ -291,18 +339,151 @@ AnalysisResult Explorer::explorePaths() {
     if (!Seen[B->getBlockID()].insert(S.fingerprint()).second)
       continue;
     if (!spend(1) || !runBlock(*B, std::move(S)))
-      return Result;
+      return;
   }
-  return Result;
+}
+
+bool Explorer::isRelevant(const FunctionDecl *Def, unsigned Depth) {
+  // Only functions that (directly or through calls of their own) issue,
+  // cancel, wait, close or free are worth following; the others stay
+  // unknown calls.
+  if (auto It = Sh.Relevant.find(Def); It != Sh.Relevant.end())
+    return It->second;
+  Sh.Relevant[Def] = false; // Recursion: not relevant through itself.
+  static const Role Roles[] = {Role::Issue,          Role::Cancel,
+                               Role::WaitOverlapped, Role::WaitObject,
+                               Role::WaitObjects,    Role::Dequeue,
+                               Role::AlertableSleep, Role::Close,
+                               Role::Free};
+  bool Relevant = Sh.Model.bodyCalls(Def->getBody(), Roles);
+  if (!Relevant && Depth + 1 < MaxInlineDepth) {
+    llvm::SmallVector<const Stmt *, 32> Work{Def->getBody()};
+    while (!Work.empty() && !Relevant) {
+      const Stmt *St = Work.pop_back_val();
+      if (!St || isa<LambdaExpr>(St))
+        continue;
+      if (const auto *CE = dyn_cast<CallExpr>(St))
+        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+          const FunctionDecl *CalleeDef = nullptr;
+          if (Callee->hasBody(CalleeDef) && !Sh.Model.lookupCall(CE))
+            Relevant = isRelevant(CalleeDef, Depth + 1);
+        }
+      for (const Stmt *Child : St->children())
+        Work.push_back(Child);
+    }
+  }
+  Sh.Relevant[Def] = Relevant;
+  return Relevant;
+}
+
+bool Explorer::inlineCall(const CallExpr *CE, const State &S,
+                          const Transfer &Caller, StateList &Out) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
+      Def->isDependentContext() || isa<CXXMethodDecl>(Def) ||
+      Sh.Functions.size() >= MaxInlineDepth ||
+      llvm::is_contained(Sh.Functions, Def) ||
+      CE->getNumArgs() != Def->getNumParams() ||
+      !isRelevant(Def, Sh.Functions.size() - 1))
+    return false;
+
+  // The callee starts from the caller's state, its parameters bound to
+  // what the arguments refer to.
+  State Entry = S;
+  Entry.Exprs.clear();
+  Entry.CurrentFullExpr = nullptr;
+  const AccessPaths &Paths = Caller.paths();
+  for (unsigned I = 0; I < Def->getNumParams(); ++I) {
+    const ParmVarDecl *P = Def->getParamDecl(I);
+    const Expr *Arg = CE->getArg(I);
+    AbsValue V;
+    if (P->getType()->isReferenceType()) {
+      if (auto Path = Paths.lvalueOf(S, Arg))
+        V = AbsValue::object(*Path);
+    } else if (P->getType()->isPointerType()) {
+      ObjectRef O = Paths.objectOf(S, Arg);
+      V = O.isKnown() ? AbsValue::object(O.Path) : Caller.valueOf(S, Arg);
+      if (O.isKnown())
+        V.SyncHandle = Caller.valueOf(S, Arg).SyncHandle;
+    } else if (P->getType()->isIntegralOrEnumerationType()) {
+      V = Caller.valueOf(S, Arg);
+    }
+    if (V.K != AbsValue::Unknown)
+      Entry.Vars.set(AccessPath::variable(P), V);
+  }
+
+  Explorer Walk(*Def, Sh);
+  std::vector<State> Exits;
+  Sh.Functions.push_back(Def);
+  Sh.Calls.push_back(CE);
+  bool Ran = Walk.runCall(CE, std::move(Entry), Exits);
+  Sh.Functions.pop_back();
+  Sh.Calls.pop_back();
+  if (!Ran)
+    return false;
+
+  AccessPath Result = AccessPath::callResult(CE);
+  auto OwnedByCallee = [&](const AccessPath &P) {
+    if (P == Result)
+      return true;
+    const auto *VD = P.rootKind() == AccessPath::RootKind::Local ||
+                             P.rootKind() == AccessPath::RootKind::Param
+                         ? static_cast<const VarDecl *>(P.root())
+                         : nullptr;
+    return VD && VD->getDeclContext() == Def;
+  };
+  for (State &X : Exits) {
+    const AbsValue *Returned = X.Vars.find(Result);
+    AbsValue V = Returned ? *Returned : AbsValue::unknown();
+    X.Vars.eraseIf(
+        [&](const AccessPath &P, const AbsValue &) { return OwnedByCallee(P); });
+    X.SyncHandles.eraseIf(
+        [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });
+    X.Exprs = S.Exprs;
+    X.CurrentFullExpr = S.CurrentFullExpr;
+    X.Exprs[CE] = V;
+    Out.push_back(std::move(X));
+  }
+  return true;
+}
+
+bool Explorer::runCall(const CallExpr *CallSite, State Entry,
+                       std::vector<State> &ExitStates) {
+  Call = CallSite;
+  Exits = &ExitStates;
+  std::string SavedReason = Sh.Result.Reason;
+  if (!prepare(std::min<unsigned>(Sh.Budget.MaxCfgBlocks, MaxInlinedCfgBlocks))) {
+    Sh.Result.Reason = SavedReason;
+    return false;
+  }
+  explorePaths(std::move(Entry));
+  return true;
 }
 
 AnalysisResult Explorer::run() {
-  for (AnalysisObserver *O : Observers)
+  for (AnalysisObserver *O : Sh.Observers)
     O->onFunctionBegin(FD);
-  explorePaths();
+  AnalysisResult &Result = Sh.Result;
+  const Stmt *Body = FD.getBody();
+  if (!Body) {
+    Result.Outcome = AnalysisResult::NotApplicable;
+    Result.Reason = "no body";
+  } else if (FD.isDependentContext()) {
+    Result.Outcome = AnalysisResult::NotApplicable;
+    Result.Reason = "templated; its instantiations are analysed";
+  } else if (!prepare(Sh.Budget.MaxCfgBlocks)) {
+    Result.Outcome = AnalysisResult::Skipped;
+  } else {
+    Sh.RootHandlesPending = handlesPending(*Body, Sh.Model, Ctx);
+    T->setHandlesPending(Sh.RootHandlesPending);
+    Sh.Functions.push_back(&FD);
+    explorePaths(State());
+    Sh.Functions.pop_back();
+  }
   // The transfer functions and the CFG die with the explorer; observers
   // must have copied what they report before this returns.
-  for (AnalysisObserver *O : Observers)
+  for (AnalysisObserver *O : Sh.Observers)
     O->onFunctionEnd(FD, Result);
   return Result;
 }
@@ -312,7 +493,8 @@ AnalysisResult Explorer::run() {
 AnalysisResult explore(const FunctionDecl &FD, ASTContext &Ctx,
                        const ApiModel &Model, const AnalysisBudget &Budget,
                        llvm::ArrayRef<AnalysisObserver *> Observers) {
-  return Explorer(FD, Ctx, Model, Budget, Observers).run();
+  Shared Sh(Ctx, Model, Budget, Observers);
+  return Explorer(FD, Sh).run();
 }
 
 } // namespace iodrain

@@ -19,6 +19,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include <functional>
 #include <map>
 
 namespace clang {
@@ -73,6 +74,17 @@ public:
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
 
   const AccessPaths &paths() const { return Paths; }
+
+  /// Runs the body of a function defined in the translation unit in place
+  /// of an unknown call; false if it declines (the call stays unknown).
+  using Inliner = std::function<bool(const clang::CallExpr *, const State &,
+                                     const Transfer &, StateList &)>;
+  void setInliner(Inliner I) { Inline = std::move(I); }
+  /// The calls, from the analysed function inward, that led into the
+  /// function this Transfer runs; events carry them.
+  void setCallStack(std::vector<const clang::CallExpr *> Stack) {
+    CallStack = std::move(Stack);
+  }
   /// Whether the function shows it expects I/O to stay pending.
   void setHandlesPending(bool V) { HandlesPending = V; }
 
@@ -184,6 +196,8 @@ private:
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
   std::map<AccessPath, unsigned> ConditionReads;
   bool HandlesPending = true;
+  Inliner Inline;
+  std::vector<const clang::CallExpr *> CallStack;
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::vector<DestructorEffect>>
       DestructorCache;

@@ -50,6 +50,8 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
   if (!E.DestroyedObject.empty())
     Action = 3;
   std::string Destroyed = E.DestroyedObject;
+  std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
+  const FunctionDecl *Root = analysedFunction();
   report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
@@ -59,7 +61,8 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
                      "%4")
                << Action << Actor << Subject << Canceller << Advice
                << Destroyed;
-           emitPathNotes(*this, Cancelled, maxNotes(), Ctx);
+           emitCallSiteNote(*this, InCall, Ctx);
+           emitPathNotes(*this, Cancelled, maxNotes(), Ctx, Root);
          });
 }
 

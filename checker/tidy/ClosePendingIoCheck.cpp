@@ -27,6 +27,8 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
   std::string Destroyed = E.DestroyedObject;
   const auto *Close = dyn_cast_or_null<CallExpr>(E.Site);
   const Stmt *Site = E.Site;
+  std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
+  const FunctionDecl *Root = analysedFunction();
   report(Site ? static_cast<const void *>(Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
@@ -42,7 +44,8 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
                   "on it may still be pending; cancel the I/O and wait for "
                   "it to complete before '%0' is destroyed")
                  << Destroyed << Handle;
-           emitPathNotes(*this, Pending, maxNotes(), Ctx);
+           emitCallSiteNote(*this, InCall, Ctx);
+           emitPathNotes(*this, Pending, maxNotes(), Ctx, Root);
            if (Close && Pending.size() == 1)
              if (auto Fix = suggestDrainBeforeClose(*Close, Pending.front(),
                                                     model(), astContext()))

@@ -46,6 +46,7 @@ void IodrainCheck::check(const MatchFinder::MatchResult &Result) {
 
 void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {
   Ctx = &FD.getASTContext();
+  Function = &FD;
   ReportedSites.clear();
   Deferred.clear();
 }

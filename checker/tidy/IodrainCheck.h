@@ -49,12 +49,15 @@ protected:
   /// explains it.
   void report(const void *Site, std::function<void()> Emit);
   clang::ASTContext &astContext() const { return *Ctx; }
+  /// The function being analysed.
+  const clang::FunctionDecl *analysedFunction() const { return Function; }
   unsigned maxNotes() const { return Session.options().Budget.MaxNotes; }
 
 private:
   AnalysisSession &Session;
   const ApiModel *Model;
   clang::ASTContext *Ctx = nullptr;
+  const clang::FunctionDecl *Function = nullptr;
   llvm::DenseSet<const void *> ReportedSites;
   std::vector<std::function<void()>> Deferred;
 };

@@ -42,6 +42,8 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
                                       : E.SubjectName;
   std::string Destroyed = E.DestroyedObject;
   EventKind Kind = E.Kind;
+  std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
+  const FunctionDecl *Root = analysedFunction();
   report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
@@ -65,7 +67,8 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
                  << Actor << Subject << Action << AllQueued << Buffer
                  << Destroyed;
            }
-           emitPathNotes(*this, Live, maxNotes(), Ctx);
+           emitCallSiteNote(*this, InCall, Ctx);
+           emitPathNotes(*this, Live, maxNotes(), Ctx, Root);
          });
 }
 

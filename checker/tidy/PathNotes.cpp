@@ -1,8 +1,10 @@
 //===- PathNotes.cpp ------------------------------------------------------===//
 
 #include "PathNotes.h"
+#include "../core/ApiModel.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -119,14 +121,84 @@ SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {
   return Ctx.getSourceManager().getExpansionLoc(Loc);
 }
 
+/// The function whose body holds `S`.
+const FunctionDecl *enclosingFunction(const Stmt *S, const ASTContext &Ctx) {
+  auto &Mutable = const_cast<ASTContext &>(Ctx);
+  DynTypedNodeList Parents = Mutable.getParents(*S);
+  for (unsigned Depth = 0; !Parents.empty() && Depth < 256; ++Depth) {
+    if (const auto *FD = Parents[0].get<FunctionDecl>())
+      return FD;
+    if (const auto *St = Parents[0].get<Stmt>())
+      Parents = Mutable.getParents(*St);
+    else if (const auto *D = Parents[0].get<Decl>())
+      Parents = Mutable.getParents(*D);
+    else
+      break;
+  }
+  return nullptr;
+}
+
 void emitPathNotes(tidy::ClangTidyCheck &Check,
                    llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
-                   const ASTContext &Ctx) {
+                   const ASTContext &Ctx, const FunctionDecl *Root) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceRange RootBody =
+      Root && Root->getBody() ? Root->getBody()->getSourceRange()
+                              : SourceRange();
   for (const RequestView &R : Requests.take_front(MaxExplainedRequests))
-    for (const PathStep &Step : R.Steps.collect(MaxSteps))
-      Check.diag(reportLocation(Step.At->getBeginLoc(), Ctx), "%0",
-                 DiagnosticIDs::Note)
-          << wordStep(Step, R, Ctx);
+    for (const PathStep &Step : R.Steps.collect(MaxSteps)) {
+      SourceLocation Loc = reportLocation(Step.At->getBeginLoc(), Ctx);
+      std::string Prefix;
+      if (RootBody.isValid() &&
+          !SM.isPointWithin(Loc, SM.getExpansionLoc(RootBody.getBegin()),
+                            SM.getExpansionLoc(RootBody.getEnd())))
+        if (const FunctionDecl *In = enclosingFunction(Step.At, Ctx))
+          Prefix = "in call to '" + In->getQualifiedNameAsString() + "': ";
+      Check.diag(Loc, "%0%1", DiagnosticIDs::Note)
+          << Prefix << wordStep(Step, R, Ctx);
+    }
+}
+
+std::optional<CallSiteNote> callSiteNote(const Event &E,
+                                         const ASTContext &Ctx) {
+  if (E.CallStack.empty() || E.InnerLoc.isInvalid())
+    return std::nullopt;
+  std::string Actor = E.Rule ? E.Rule->Name : "delete";
+  std::string Subject =
+      E.SubjectExpr ? quoteSource(E.SubjectExpr, Ctx) : E.SubjectName;
+  std::string What;
+  switch (E.Kind) {
+  case EventKind::Close:
+    What = E.DestroyedObject.empty()
+               ? "'" + Actor + "' closes '" + Subject + "'"
+               : "the destructor of '" + E.DestroyedObject + "' closes '" +
+                     Subject + "'";
+    break;
+  case EventKind::Free:
+    What = E.DestroyedObject.empty()
+               ? "'" + Actor + "' frees '" + Subject + "'"
+               : "the destructor of '" + E.DestroyedObject + "' frees '" +
+                     Subject + "'";
+    break;
+  case EventKind::StorageEnd:
+    What = "'" + Subject + "' goes out of scope";
+    break;
+  case EventKind::Reissue:
+    What = "'" + Actor + "' reuses the OVERLAPPED '" + Subject + "'";
+    break;
+  default:
+    return std::nullopt;
+  }
+  return CallSiteNote{E.InnerLoc, E.InnerFunction, What};
+}
+
+void emitCallSiteNote(tidy::ClangTidyCheck &Check,
+                      const std::optional<CallSiteNote> &Note,
+                      const ASTContext &Ctx) {
+  if (Note)
+    Check.diag(reportLocation(Note->Loc, Ctx), "in call to '%0': %1 here",
+               DiagnosticIDs::Note)
+        << Note->Function << Note->What;
 }
 
 } // namespace iodrain

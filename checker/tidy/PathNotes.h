@@ -10,12 +10,14 @@
 
 #include "../core/Events.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include <optional>
 #include <string>
 
 namespace clang {
 class ASTContext;
 class CallExpr;
 class Expr;
+class FunctionDecl;
 } // namespace clang
 
 namespace iodrain {
@@ -33,10 +35,25 @@ clang::SourceLocation reportLocation(clang::SourceLocation Loc,
                                      const clang::ASTContext &Ctx);
 
 /// Emits one note per step of each request's path (at most three requests,
-/// `MaxSteps` steps each).
+/// `MaxSteps` steps each). Steps in functions the analysis of `Root`
+/// followed into say so: "in call to 'f': ...".
 void emitPathNotes(clang::tidy::ClangTidyCheck &Check,
                    llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
-                   const clang::ASTContext &Ctx);
+                   const clang::ASTContext &Ctx,
+                   const clang::FunctionDecl *Root);
+
+/// For an event that happened in a followed call: where, in which
+/// function, and what (worded like the warning), to note after it.
+struct CallSiteNote {
+  clang::SourceLocation Loc;
+  std::string Function;
+  std::string What;
+};
+std::optional<CallSiteNote> callSiteNote(const Event &E,
+                                         const clang::ASTContext &Ctx);
+void emitCallSiteNote(clang::tidy::ClangTidyCheck &Check,
+                      const std::optional<CallSiteNote> &Note,
+                      const clang::ASTContext &Ctx);
 
 } // namespace iodrain
 
