@@ -199,3 +199,150 @@ void batch_drain_fixed(HANDLE h) {
   for (i = 0; i < issued; i++)
     GetOverlappedResult(h, &ovs[i], &n, TRUE);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds, the peer
+// answering after ten seconds; a socket, also held by a child, whose send
+// buffer stays full until the peer reads after ten seconds; cancellation
+// that completes a moment after CancelIo/CancelIoEx returns; a completion
+// port whose worker loop runs on after the function.
+#include <winsock2.h>
+#include "shim_twins.h"
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_timed_read_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  timed_read_bug(twin_server);
+}
+static void twin_timed_read_fixed(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  timed_read_fixed(twin_server);
+}
+
+// With an immediate cancel the request would end inside CancelIoEx.
+static void twin_run_cancel_later(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  fn(twin_server);
+}
+static void twin_cancel_and_return_bug(void) {
+  twin_run_cancel_later(cancel_and_return_bug);
+}
+static void twin_cancel_and_return_fixed(void) {
+  twin_run_cancel_later(cancel_and_return_fixed);
+}
+
+// Pipe writes never pend in the shim; a send into a full socket buffer does.
+static HANDLE twin_full_socket(void) {
+  SOCKET s, peer;
+  ShimSocketPair(&s, &peer);
+  twin_child = ShimCreateChildInheriting(); // sockets are inheritable
+  ShimSocketSendQuota(s, 0);
+  ShimPeerReadsAt(peer, 10000);
+  return (HANDLE)s;
+}
+static void twin_run_send_cancel_later(void (*fn)(HANDLE)) {
+  HANDLE s = twin_full_socket();
+  ShimDeferCancellation(s);
+  fn(s);
+}
+static void twin_sleep_is_no_drain_bug(void) {
+  twin_run_send_cancel_later(sleep_is_no_drain_bug);
+}
+static void twin_sleep_is_no_drain_fixed(void) {
+  twin_run_send_cancel_later(sleep_is_no_drain_fixed);
+}
+static void twin_free_while_pending_bug(void) {
+  twin_run(free_while_pending_bug);
+}
+static void twin_free_while_pending_fixed(void) {
+  twin_run(free_while_pending_fixed);
+}
+static OVERLAPPED twin_ov;
+static void twin_buffer_freed_bug(void) {
+  buffer_freed_bug(twin_full_socket(), &twin_ov);
+}
+static void twin_buffer_freed_fixed(void) {
+  buffer_freed_fixed(twin_full_socket(), &twin_ov);
+}
+
+// The peer answers twice, ten seconds apart; the caller frees the
+// OVERLAPPED once the function has returned.
+static void twin_run_two_answers(void (*fn)(HANDLE, OVERLAPPED *)) {
+  OVERLAPPED *ov = (OVERLAPPED *)calloc(1, sizeof *ov);
+  twin_shared_pipe();
+  ShimPeerWriteAt(twin_client, "first answer", 12, 10000);
+  ShimPeerWriteAt(twin_client, "second answer", 13, 20000);
+  fn(twin_server, ov);
+  free(ov);
+}
+static void twin_reuse_bug(void) { twin_run_two_answers(reuse_bug); }
+static void twin_reuse_fixed(void) { twin_run_two_answers(reuse_fixed); }
+
+// The peer has already sent its request, so the read completes at once.
+// The worker loop of the port runs on for a minute after the function and,
+// like any IOCP server loop, reissues the read of each request it dequeues:
+// the synchronous success wrote its status at once (spec 3.2), so it is
+// the loop's use of the dangling packet that touches the freed context.
+static void twin_run_port(void (*fn)(HANDLE, HANDLE)) {
+  OVERLAPPED sent = {0};
+  HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  DWORD n;
+  ULONG_PTR key;
+  LPOVERLAPPED done;
+  twin_shared_pipe();
+  WriteFile(twin_client, "request", 7, NULL, &sent);
+  fn(twin_server, port);
+  while (GetQueuedCompletionStatus(port, &n, &key, &done, 60000)) {
+    struct context *ctx = (struct context *)done; // ov is the first member
+    ReadFile(twin_server, ctx->data, sizeof ctx->data, NULL, &ctx->ov);
+  }
+}
+static void twin_queued_packet_bug(void) { twin_run_port(queued_packet_bug); }
+static void twin_queued_packet_fixed(void) {
+  twin_run_port(queued_packet_fixed);
+}
+
+// A watched directory in which a file changes in ten seconds; the stop
+// event is already set.
+static void twin_watch_error_path_fixed(void) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  HANDLE dir = CreateFileW(L"C:\\logs", GENERIC_READ, 7, NULL, OPEN_EXISTING,
+                           FILE_FLAG_OVERLAPPED, NULL);
+  ShimDirectoryChangeAt(dir, 10000);
+  watch_error_path_fixed(dir, stop);
+}
+static void twin_routine_flag_fixed(void) { twin_run(routine_flag_fixed); }
+// on_done is not a case: it runs as the routine of routine_flag_fixed.
+static void twin_on_done(void) { twin_run(routine_flag_fixed); }
+
+// The peer answers each of the four reads, ten seconds apart. This twin
+// ends USE-AFTER-FREE although the checker is silent: without an event,
+// GetOverlappedResult waits on the file handle, which the first completion
+// leaves signaled, so the later calls return while their reads are still
+// pending (spec 3.3, 3.8) and the function's frame dies under them.
+static void twin_batch_drain_fixed(void) {
+  twin_shared_pipe();
+  ShimPeerWriteAt(twin_client, "answer 1", 8, 10000);
+  ShimPeerWriteAt(twin_client, "answer 2", 8, 20000);
+  ShimPeerWriteAt(twin_client, "answer 3", 8, 30000);
+  ShimPeerWriteAt(twin_client, "answer 4", 8, 40000);
+  batch_drain_fixed(twin_server);
+}
+
+TWIN_MAIN(TWIN(timed_read_bug), TWIN(timed_read_fixed),
+          TWIN(cancel_and_return_bug), TWIN(cancel_and_return_fixed),
+          TWIN(sleep_is_no_drain_bug), TWIN(sleep_is_no_drain_fixed),
+          TWIN(free_while_pending_bug), TWIN(free_while_pending_fixed),
+          TWIN(buffer_freed_bug), TWIN(buffer_freed_fixed), TWIN(reuse_bug),
+          TWIN(reuse_fixed), TWIN(queued_packet_bug),
+          TWIN(queued_packet_fixed), TWIN(watch_error_path_fixed),
+          TWIN(on_done), TWIN(routine_flag_fixed), TWIN(batch_drain_fixed))
+#endif

@@ -124,3 +124,65 @@ void delete_fixed(HANDLE h) {
   GetOverlappedResult(h, &r->ov, &n, TRUE);
   delete r;
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds. For the
+// objects that own the handle, the peer is idle and the program's shutdown
+// then waits for the read started with shared_ov (the close did not cancel
+// it: the child's handle keeps cleanup away); for requests in containers,
+// the peer answers after ten seconds.
+#include "shim_twins.h"
+
+static void twin_run_idle_peer(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  shared_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  fn(twin_server);
+  WaitForSingleObject(shared_ov.hEvent, INFINITE);
+}
+static void twin_raii_close_bug(void) { twin_run_idle_peer(raii_close_bug); }
+static void twin_raii_close_fixed(void) {
+  twin_run_idle_peer(raii_close_fixed);
+}
+
+static void twin_run(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+// unique_ptr_bug has no twin: its storage is static, so only a wait that
+// never ends could show the bug, and unique_ptr_fixed waits for the read
+// without cancelling it, so it hangs with an idle peer as well. With a peer
+// that answers, the read the bug leaves behind simply completes.
+static void twin_unique_ptr_fixed(void) { twin_run(unique_ptr_fixed); }
+static void twin_array_of_requests_bug(void) {
+  twin_run(array_of_requests_bug);
+}
+static void twin_array_of_requests_fixed(void) {
+  twin_run(array_of_requests_fixed);
+}
+// A file opened without FILE_FLAG_OVERLAPPED: its reads complete at once.
+static void twin_read_at_offset_fixed(void) {
+  DWORD got;
+  HANDLE file = CreateFileW(L"C:\\data.bin", GENERIC_READ, 7, nullptr,
+                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  read_at_offset_fixed(file, 4096, &got);
+}
+static void twin_run_timeout(void (*fn)(HANDLE, DWORD)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server, 500);
+}
+static void twin_vector_of_requests_bug(void) {
+  twin_run_timeout(vector_of_requests_bug);
+}
+static void twin_vector_of_requests_fixed(void) {
+  twin_run_timeout(vector_of_requests_fixed);
+}
+static void twin_delete_bug(void) { twin_run(delete_bug); }
+static void twin_delete_fixed(void) { twin_run(delete_fixed); }
+
+TWIN_MAIN(TWIN(raii_close_bug), TWIN(raii_close_fixed), TWIN(unique_ptr_fixed),
+          TWIN(array_of_requests_bug), TWIN(array_of_requests_fixed),
+          TWIN(read_at_offset_fixed), TWIN(vector_of_requests_bug),
+          TWIN(vector_of_requests_fixed), TWIN(delete_bug), TWIN(delete_fixed))
+#endif

@@ -35,9 +35,12 @@ BOOL fail(DWORD Error) {
   return FALSE;
 }
 
+/// TrueWhenQueued: the API reports a request that pends as success, as
+/// ReadFileEx and ReadDirectoryChangesW do ("successfully queued").
 BOOL startIo(OpKind Kind, const char *Api, HANDLE H, void *Buf, DWORD Len,
              LPDWORD Bytes, LPOVERLAPPED Ov,
-             LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
+             LPOVERLAPPED_COMPLETION_ROUTINE Routine,
+             bool TrueWhenQueued = false) {
   File *F = fileOf(H);
   if (!F)
     return fail(ERROR_INVALID_HANDLE);
@@ -47,7 +50,8 @@ BOOL startIo(OpKind Kind, const char *Api, HANDLE H, void *Buf, DWORD Len,
     *Bytes = 0;
   Op *O = K().newOp(Kind, Api, *F, Ov, (char *)Buf, Len);
   O->Routine = Routine;
-  return K().issue(*O, /*ReturnsTrueWhenPending=*/Routine != nullptr, Bytes);
+  return K().issue(*O, /*ReturnsTrueWhenPending=*/Routine || TrueWhenQueued,
+                   Bytes);
 }
 
 } // namespace
@@ -459,7 +463,7 @@ BOOL WINAPI ReadDirectoryChangesW(HANDLE H, LPVOID Buf, DWORD Len, BOOL, DWORD,
                                   LPDWORD Returned, LPOVERLAPPED Ov,
                                   LPOVERLAPPED_COMPLETION_ROUTINE Routine) {
   return startIo(OpKind::Notify, "ReadDirectoryChangesW", H, Buf, Len,
-                 Returned, Ov, Routine);
+                 Returned, Ov, Routine, /*TrueWhenQueued=*/true);
 }
 
 // --- Winsock (spec 2.3, sockets) -----------------------------------------
