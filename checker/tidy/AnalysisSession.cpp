@@ -4,6 +4,8 @@
 #include "IodrainCheck.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/StringMap.h"
 #include <map>
 #include <mutex>
@@ -55,10 +57,34 @@ struct StateDumps : AnalysisObserver {
   void onFunctionEnd(const FunctionDecl &, const AnalysisResult &) override {}
 };
 
-/// Whether the function issues overlapped I/O (others cannot report) or
+/// Whether the function issues overlapped I/O, itself or through functions
+/// of the translation unit the analysis follows (others cannot report), or
 /// asks for a state dump.
-bool issuesIo(const FunctionDecl &FD, const ApiModel &Model) {
-  return Model.bodyCalls(FD.getBody(), {Role::Issue, Role::DumpState});
+bool issuesIo(const FunctionDecl &FD, const ApiModel &Model, unsigned Depth,
+              llvm::DenseMap<const FunctionDecl *, bool> &Memo) {
+  if (auto It = Memo.find(&FD); It != Memo.end())
+    return It->second;
+  Memo[&FD] = false; // Recursion adds nothing.
+  bool Issues = Model.bodyCalls(FD.getBody(), {Role::Issue, Role::DumpState});
+  // As deep as the explorer follows calls (PathExplorer.cpp).
+  if (!Issues && Depth < 2) {
+    llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
+    while (!Work.empty() && !Issues) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || isa<LambdaExpr>(S))
+        continue;
+      if (const auto *CE = dyn_cast<CallExpr>(S))
+        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+          const FunctionDecl *Def = nullptr;
+          if (Callee->hasBody(Def) && Def && !isa<CXXMethodDecl>(Def) &&
+              !Model.lookupCall(CE))
+            Issues = issuesIo(*Def, Model, Depth + 1, Memo);
+        }
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+  }
+  return Memo[&FD] = Issues;
 }
 
 } // namespace
@@ -172,7 +198,7 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
         return A->name() < B->name();
       });
   const ApiModel &Model = Reporter.model();
-  if (!issuesIo(FD, Model))
+  if (!issuesIo(FD, Model, 0, IssuesIo))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;

@@ -14,6 +14,7 @@
 #include "../core/ApiModel.h"
 #include "../core/PathExplorer.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include <memory>
 #include <vector>
@@ -43,7 +44,10 @@ public:
 
   void add(IodrainCheck *Check);
   void remove(IodrainCheck *Check);
-  void startTranslationUnit() { Analysed.clear(); }
+  void startTranslationUnit() {
+    Analysed.clear();
+    IssuesIo.clear();
+  }
 
   /// Explores `FD` unless it was already, for every registered check. The
   /// first check by name says why a function was skipped, if asked to.
@@ -60,6 +64,9 @@ private:
   clang::tidy::ClangTidyContext *Context = nullptr;
   std::vector<IodrainCheck *> Checks;
   llvm::DenseSet<const clang::FunctionDecl *> Analysed;
+  /// Per translation unit: whether a function issues I/O (directly or
+  /// through calls iodrain follows).
+  llvm::DenseMap<const clang::FunctionDecl *, bool> IssuesIo;
   EngineOptions Options;
 };
 

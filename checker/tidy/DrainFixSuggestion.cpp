@@ -24,12 +24,14 @@ bool isPlainInFunction(const Expr *E, const FunctionDecl &F) {
   if (const auto *ME = dyn_cast<MemberExpr>(E))
     return isPlainInFunction(ME->getBase(), F);
   if (isa<CXXThisExpr>(E))
-    return true;
+    return isa<CXXMethodDecl>(F) &&
+           F.getBody()->getSourceRange().fullyContains(E->getSourceRange());
   const auto *DRE = dyn_cast<DeclRefExpr>(E);
   if (!DRE)
     return false;
-  if (isa<ParmVarDecl>(DRE->getDecl()))
-    return true;
+  // A parameter of this function (not of a helper the issue happened in).
+  if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()))
+    return P->getDeclContext() == &F;
   const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
   if (!VD || !VD->hasLocalStorage())
     return false;

@@ -1,0 +1,180 @@
+// Requests started in one function and waited for, closed or freed in a
+// helper it calls: iodrain follows calls into the translation unit's own
+// functions, path by path, and reports at the call in the analysed one.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
+#include <windows.h>
+#include <stdlib.h>
+
+static char reply[64];
+
+// False when the wait timed out: the caller's request is still pending.
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static BOOL wait_for_pipe(HANDLE h, OVERLAPPED *ov, DWORD timeout) {
+  DWORD n;
+  // The notes of a finding come in path order; this one is in a helper
+  // defined above its caller, hence CHECK-DAG for that finding.
+  // CHECK-DAG: helpers.c:[[@LINE+1]]:7: note: in call to 'wait_for_pipe': 'WaitForSingleObject' may time out here, leaving the I/O pending
+  if (WaitForSingleObject(ov->hEvent, timeout) != WAIT_OBJECT_0)
+    return FALSE;
+  return GetOverlappedResult(h, ov, &n, FALSE);
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void cancel_and_wait(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  CancelIoEx(h, ov);
+  GetOverlappedResult(h, ov, &n, TRUE);
+}
+
+BOOL timed_helper_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // CHECK-DAG: helpers.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, reply, sizeof reply, NULL, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  if (!wait_for_pipe(h, &ov, 500))
+    // CHECK-DAG: helpers.c:[[@LINE+1]]:5: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+    return FALSE;
+  CloseHandle(ov.hEvent);
+  return TRUE;
+}
+
+BOOL timed_helper_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!ReadFile(h, reply, sizeof reply, NULL, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  if (!wait_for_pipe(h, &ov, 500)) {
+    cancel_and_wait(h, &ov);
+    CloseHandle(ov.hEvent);
+    return FALSE;
+  }
+  CloseHandle(ov.hEvent);
+  return TRUE;
+}
+
+struct device {
+  HANDLE handle;
+  OVERLAPPED ol;
+  char *buf;
+};
+
+// Called on live devices and on the error path of a fresh one.
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void device_free(struct device *d) {
+  // CHECK: helpers.c:[[@LINE+1]]:3: note: in call to 'device_free': 'CloseHandle' closes 'd->handle' here
+  CloseHandle(d->handle);
+  free(d->buf);
+  free(d);
+}
+
+void device_read_then_free_bug(struct device *d) {
+  // CHECK-NEXT: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
+  // CHECK-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  device_free(d);
+}
+
+void device_read_then_free_fixed(struct device *d) {
+  ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
+  cancel_and_wait(d->handle, &d->ol);
+  device_free(d);
+}
+
+// The helper on a fresh device, before any I/O: nothing to report.
+struct device *device_open_fixed(const wchar_t *path) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  d->handle = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+                          FILE_FLAG_OVERLAPPED, NULL);
+  d->buf = (char *)malloc(64);
+  if (!d->buf) {
+    device_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+// A helper that starts the read and returns with it pending.
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static BOOL start_read(struct device *d) {
+  // CHECK: helpers.c:[[@LINE+1]]:8: note: in call to 'start_read': 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  if (!ReadFile(d->handle, d->buf, 64, NULL, &d->ol) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  return TRUE;
+}
+
+void start_then_close_bug(struct device *d) {
+  if (!start_read(d))
+    return;
+  // CHECK-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(d->handle);
+}
+
+void start_then_close_fixed(struct device *d) {
+  if (!start_read(d))
+    return;
+  cancel_and_wait(d->handle, &d->ol);
+  CloseHandle(d->handle);
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds.
+#include "shim_twins.h"
+
+static void twin_timed_helper_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  timed_helper_bug(twin_server);
+}
+static void twin_timed_helper_fixed(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  timed_helper_fixed(twin_server);
+}
+static struct device *twin_device(void) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  d->handle = twin_server;
+  d->buf = (char *)malloc(64);
+  return d;
+}
+static void twin_device_read_then_free_bug(void) {
+  device_read_then_free_bug(twin_device());
+}
+static void twin_device_read_then_free_fixed(void) {
+  device_read_then_free_fixed(twin_device());
+}
+static void twin_device_open_fixed(void) {
+  struct device *d = device_open_fixed(L"device.bin");
+  if (d) {
+    CloseHandle(d->handle);
+    free(d->buf);
+    free(d);
+  }
+}
+static void twin_start_then_close_bug(void) {
+  struct device *d = twin_device();
+  start_then_close_bug(d);
+  free(d->buf);
+  free(d);
+}
+static void twin_start_then_close_fixed(void) {
+  struct device *d = twin_device();
+  start_then_close_fixed(d);
+  free(d->buf);
+  free(d);
+}
+
+TWIN_MAIN(TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
+          TWIN(device_read_then_free_bug), TWIN(device_read_then_free_fixed),
+          TWIN(device_open_fixed), TWIN(start_then_close_bug),
+          TWIN(start_then_close_fixed))
+#endif
