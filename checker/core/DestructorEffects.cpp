@@ -195,6 +195,10 @@ std::vector<DestructorEffect> deleterEffects(const Expr *Deleter,
                                             const ApiModel &Model) {
   std::vector<DestructorEffect> Effects;
   const Expr *E = Deleter->IgnoreParenImpCasts();
+  // A lambda converted to a function pointer calls its operator().
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E);
+      MCE && isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()))
+    E = MCE->getImplicitObjectArgument()->IgnoreParenImpCasts();
   if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
     E = MTE->getSubExpr()->IgnoreParenImpCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(E);

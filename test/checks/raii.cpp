@@ -3,6 +3,7 @@
 // like any other. Storage of request structs in std::array and std::vector
 // ends with the container.
 // RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
 #include <windows.h>
 #include <array>
 #include <memory>
@@ -52,7 +53,40 @@ void unique_ptr_fixed(HANDLE raw) {
   UniqueHandle file(raw);
   DWORD n;
   ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  CancelIoEx(file.get(), &shared_ov);
   GetOverlappedResult(file.get(), &shared_ov, &n, TRUE);
+}
+
+// A deleter given to the constructor: a function, or a lambda.
+void shared_ptr_bug(HANDLE raw) {
+  std::shared_ptr<void> file(raw, CloseHandle);
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'file.get()' that may still be pending
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: the destructor of 'file' closes 'file.get()' while overlapped I/O on it may still be pending; cancel the I/O and wait for it to complete before 'file' is destroyed [iodrain-close-pending-io]
+}
+
+void shared_ptr_fixed(HANDLE raw) {
+  std::shared_ptr<void> file(raw, CloseHandle);
+  DWORD n;
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  CancelIoEx(file.get(), &shared_ov);
+  GetOverlappedResult(file.get(), &shared_ov, &n, TRUE);
+}
+
+void lambda_deleter_bug(HANDLE raw) {
+  std::unique_ptr<void, void (*)(HANDLE)> file(
+      raw, [](HANDLE h) { CloseHandle(h); });
+  // CHECK: raii.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'file.get()' that may still be pending
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
+  // CHECK-NEXT: raii.cpp:[[@LINE+1]]:1: warning: the destructor of 'file' closes 'file.get()' while overlapped I/O on it may still be pending; cancel the I/O and wait for it to complete before 'file' is destroyed [iodrain-close-pending-io]
+}
+
+// Another owner keeps the handle open: this destruction does not close.
+void keep_owner(std::shared_ptr<void> owner);
+void shared_ptr_copied_fixed(HANDLE raw) {
+  std::shared_ptr<void> file(raw, CloseHandle);
+  keep_owner(file);
+  ReadFile(file.get(), buffer, sizeof buffer, nullptr, &shared_ov);
 }
 
 struct Request {
@@ -149,11 +183,26 @@ static void twin_run(void (*fn)(HANDLE)) {
   twin_peer_answers_late();
   fn(twin_server);
 }
-// unique_ptr_bug has no twin: its storage is static, so only a wait that
-// never ends could show the bug, and unique_ptr_fixed waits for the read
-// without cancelling it, so it hangs with an idle peer as well. With a peer
-// that answers, the read the bug leaves behind simply completes.
-static void twin_unique_ptr_fixed(void) { twin_run(unique_ptr_fixed); }
+static void twin_unique_ptr_bug(void) { twin_run_idle_peer(unique_ptr_bug); }
+static void twin_unique_ptr_fixed(void) {
+  twin_run_idle_peer(unique_ptr_fixed);
+}
+static void twin_shared_ptr_bug(void) { twin_run_idle_peer(shared_ptr_bug); }
+static void twin_shared_ptr_fixed(void) {
+  twin_run_idle_peer(shared_ptr_fixed);
+}
+static void twin_lambda_deleter_bug(void) {
+  twin_run_idle_peer(lambda_deleter_bug);
+}
+// The other owner lives on: nothing is closed, and the read completes.
+static std::shared_ptr<void> twin_other_owner;
+void keep_owner(std::shared_ptr<void> owner) { twin_other_owner = owner; }
+static void twin_shared_ptr_copied_fixed(void) {
+  DWORD n;
+  twin_run(shared_ptr_copied_fixed);
+  GetOverlappedResult(twin_server, &shared_ov, &n, TRUE);
+  twin_other_owner.reset();
+}
 static void twin_array_of_requests_bug(void) {
   twin_run(array_of_requests_bug);
 }
@@ -181,7 +230,9 @@ static void twin_vector_of_requests_fixed(void) {
 static void twin_delete_bug(void) { twin_run(delete_bug); }
 static void twin_delete_fixed(void) { twin_run(delete_fixed); }
 
-TWIN_MAIN(TWIN(raii_close_bug), TWIN(raii_close_fixed), TWIN(unique_ptr_fixed),
+TWIN_MAIN(TWIN(raii_close_bug), TWIN(raii_close_fixed), TWIN(unique_ptr_bug),
+          TWIN(unique_ptr_fixed), TWIN(shared_ptr_bug), TWIN(shared_ptr_fixed),
+          TWIN(lambda_deleter_bug), TWIN(shared_ptr_copied_fixed),
           TWIN(array_of_requests_bug), TWIN(array_of_requests_fixed),
           TWIN(read_at_offset_fixed), TWIN(vector_of_requests_bug),
           TWIN(vector_of_requests_fixed), TWIN(delete_bug), TWIN(delete_fixed))
