@@ -3,6 +3,7 @@
 // or the reuse of a busy OVERLAPPED leave the kernel writing into it.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
 
@@ -172,6 +173,7 @@ void watch_error_path_fixed(HANDLE dir, HANDLE stop) {
 
 // A completion routine that sets a flag; the loop waits alertably for it.
 static volatile LONG done_flag;
+// RUNTIME-TWIN: none, the completion routine of routine_flag_fixed
 static VOID CALLBACK on_done(DWORD err, DWORD n, LPOVERLAPPED ov) {
   done_flag = 1;
 }
@@ -185,12 +187,15 @@ void routine_flag_fixed(HANDLE h) {
     SleepEx(INFINITE, TRUE);
 }
 
-// Draining in a loop over the issued requests drains them all.
+// Draining in a loop over the issued requests drains them all. Each
+// request has its own event: without one, GetOverlappedResult waits on the
+// file handle, which the first completion signals for all of them.
 void batch_drain_fixed(HANDLE h) {
   OVERLAPPED ovs[4] = {0};
   DWORD n;
   int i, issued = 0;
   for (i = 0; i < 4; i++) {
+    ovs[i].hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!ReadFile(h, shared + i * 64, 64, NULL, &ovs[i]) &&
         GetLastError() != ERROR_IO_PENDING)
       break;
@@ -320,14 +325,8 @@ static void twin_watch_error_path_fixed(void) {
   watch_error_path_fixed(dir, stop);
 }
 static void twin_routine_flag_fixed(void) { twin_run(routine_flag_fixed); }
-// on_done is not a case: it runs as the routine of routine_flag_fixed.
-static void twin_on_done(void) { twin_run(routine_flag_fixed); }
 
-// The peer answers each of the four reads, ten seconds apart. This twin
-// ends USE-AFTER-FREE although the checker is silent: without an event,
-// GetOverlappedResult waits on the file handle, which the first completion
-// leaves signaled, so the later calls return while their reads are still
-// pending (spec 3.3, 3.8) and the function's frame dies under them.
+// The peer answers each of the four reads, ten seconds apart.
 static void twin_batch_drain_fixed(void) {
   twin_shared_pipe();
   ShimPeerWriteAt(twin_client, "answer 1", 8, 10000);
@@ -344,5 +343,5 @@ TWIN_MAIN(TWIN(timed_read_bug), TWIN(timed_read_fixed),
           TWIN(buffer_freed_bug), TWIN(buffer_freed_fixed), TWIN(reuse_bug),
           TWIN(reuse_fixed), TWIN(queued_packet_bug),
           TWIN(queued_packet_fixed), TWIN(watch_error_path_fixed),
-          TWIN(on_done), TWIN(routine_flag_fixed), TWIN(batch_drain_fixed))
+          TWIN(routine_flag_fixed), TWIN(batch_drain_fixed))
 #endif
