@@ -102,7 +102,9 @@ struct Shared {
   /// them.
   std::vector<const FunctionDecl *> Functions;
   std::vector<const CallExpr *> Calls;
-  llvm::DenseMap<const FunctionDecl *, bool> Relevant;
+  /// Per function: whether it (or what it calls) may do anything iodrain
+  /// models, and whether it may issue I/O.
+  llvm::DenseMap<const FunctionDecl *, bool> Relevant, Issues;
 };
 
 /// Calls into functions defined in the translation unit are followed this
@@ -130,7 +132,8 @@ private:
   const Expr *branchCondition(const CFGBlock &B) const;
   bool inlineCall(const CallExpr *CE, const State &S, const Transfer &Caller,
                   StateList &Out);
-  bool isRelevant(const FunctionDecl *Def, unsigned Depth);
+  bool calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
+             llvm::DenseMap<const FunctionDecl *, bool> &Memo, unsigned Depth);
 
   const FunctionDecl &FD;
   ASTContext &Ctx;
@@ -343,37 +346,31 @@ void Explorer::explorePaths(State Entry) {
   }
 }
 
-bool Explorer::isRelevant(const FunctionDecl *Def, unsigned Depth) {
-  // Only functions that (directly or through calls of their own) issue,
-  // cancel, wait, close or free are worth following; the others stay
-  // unknown calls.
-  if (auto It = Sh.Relevant.find(Def); It != Sh.Relevant.end())
+bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
+                     llvm::DenseMap<const FunctionDecl *, bool> &Memo,
+                     unsigned Depth) {
+  if (auto It = Memo.find(Def); It != Memo.end())
     return It->second;
-  Sh.Relevant[Def] = false; // Recursion: not relevant through itself.
-  static const Role Roles[] = {Role::Issue,          Role::Cancel,
-                               Role::WaitOverlapped, Role::WaitObject,
-                               Role::WaitObjects,    Role::Dequeue,
-                               Role::AlertableSleep, Role::Close,
-                               Role::Free};
-  bool Relevant = Sh.Model.bodyCalls(Def->getBody(), Roles);
-  if (!Relevant && Depth + 1 < MaxInlineDepth) {
+  Memo[Def] = false; // Recursion adds nothing.
+  bool Found = Sh.Model.bodyCalls(Def->getBody(), Roles);
+  if (!Found && Depth + 1 < MaxInlineDepth) {
     llvm::SmallVector<const Stmt *, 32> Work{Def->getBody()};
-    while (!Work.empty() && !Relevant) {
+    while (!Work.empty() && !Found) {
       const Stmt *St = Work.pop_back_val();
       if (!St || isa<LambdaExpr>(St))
         continue;
       if (const auto *CE = dyn_cast<CallExpr>(St))
         if (const FunctionDecl *Callee = CE->getDirectCallee()) {
           const FunctionDecl *CalleeDef = nullptr;
-          if (Callee->hasBody(CalleeDef) && !Sh.Model.lookupCall(CE))
-            Relevant = isRelevant(CalleeDef, Depth + 1);
+          if (Callee->hasBody(CalleeDef) && CalleeDef &&
+              !isa<CXXMethodDecl>(CalleeDef) && !Sh.Model.lookupCall(CE))
+            Found = calls(CalleeDef, Roles, Memo, Depth + 1);
         }
       for (const Stmt *Child : St->children())
         Work.push_back(Child);
     }
   }
-  Sh.Relevant[Def] = Relevant;
-  return Relevant;
+  return Memo[Def] = Found;
 }
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
@@ -384,8 +381,19 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       Def->isDependentContext() || isa<CXXMethodDecl>(Def) ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
-      CE->getNumArgs() != Def->getNumParams() ||
-      !isRelevant(Def, Sh.Functions.size() - 1))
+      CE->getNumArgs() != Def->getNumParams())
+    return false;
+  // Only functions that (directly or through calls of their own) do what
+  // iodrain models are worth following, and only while a request is
+  // pending, unless they start one: the others stay unknown calls.
+  static const Role Modelled[] = {Role::Issue,          Role::Cancel,
+                                  Role::WaitOverlapped, Role::WaitObject,
+                                  Role::WaitObjects,    Role::Dequeue,
+                                  Role::AlertableSleep, Role::Close,
+                                  Role::Free};
+  unsigned Depth = Sh.Functions.size() - 1;
+  if (!calls(Def, Modelled, Sh.Relevant, Depth) ||
+      (!S.hasPending() && !calls(Def, {Role::Issue}, Sh.Issues, Depth)))
     return false;
 
   // The callee starts from the caller's state, its parameters bound to
