@@ -170,6 +170,9 @@ struct AnalysisResult {
   } Outcome = Completed;
   std::string Reason;
   unsigned StateVisits = 0;
+  /// Followed calls used up their share of the budget (a quarter of
+  /// MaxBlockVisits): later calls into the translation unit were unknown.
+  bool StoppedFollowingCalls = false;
 };
 
 /// A check. It hears every event of every path, owns its findings and their

@@ -105,6 +105,9 @@ struct Shared {
   /// Per function: whether it (or what it calls) may do anything iodrain
   /// models, and whether it may issue I/O.
   llvm::DenseMap<const FunctionDecl *, bool> Relevant, Issues;
+  /// Path states spent inside followed calls; past a quarter of the budget
+  /// calls are no longer followed (they become unknown calls again).
+  unsigned CallVisits = 0;
 };
 
 /// Calls into functions defined in the translation unit are followed this
@@ -168,6 +171,13 @@ void Explorer::push(const CFGBlock *B, State S) {
 
 bool Explorer::spend(unsigned Visits) {
   AnalysisResult &Result = Sh.Result;
+  if (Exits) {
+    Sh.CallVisits += Visits;
+    if (Sh.CallVisits > Sh.Budget.MaxBlockVisits / 4)
+      Result.StoppedFollowingCalls = true;
+    if (Result.StoppedFollowingCalls)
+      return false;
+  }
   Result.StateVisits += Visits;
   if (Result.StateVisits <= Sh.Budget.MaxBlockVisits &&
       Result.Outcome != AnalysisResult::BudgetExhausted)
@@ -377,7 +387,7 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   const FunctionDecl *Def = nullptr;
-  if (!Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
+  if (Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
       Def->isDependentContext() || isa<CXXMethodDecl>(Def) ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
@@ -466,7 +476,8 @@ bool Explorer::runCall(const CallExpr *CallSite, State Entry,
     return false;
   }
   explorePaths(std::move(Entry));
-  return true;
+  // A run cut short by the budget for calls leaves the call unknown.
+  return !Sh.Result.StoppedFollowingCalls;
 }
 
 AnalysisResult Explorer::run() {

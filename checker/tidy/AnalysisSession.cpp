@@ -210,6 +210,8 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
                     R.Outcome == AnalysisResult::BudgetExhausted;
   if (Reportable && Options.ReportSkippedFunctions)
     Reporter.remarkSkipped(FD, R.Reason);
+  else if (R.StoppedFollowingCalls && Options.ReportSkippedFunctions)
+    Reporter.remarkPartial(FD, Options.Budget.MaxBlockVisits / 4);
 }
 
 } // namespace iodrain

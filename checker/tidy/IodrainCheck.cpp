@@ -70,6 +70,14 @@ void IodrainCheck::remarkState(SourceLocation Loc, StringRef State) {
   diag(Loc, "iodrain state: %0", DiagnosticIDs::Remark) << State;
 }
 
+void IodrainCheck::remarkPartial(const FunctionDecl &FD, unsigned CallVisits) {
+  diag(FD.getLocation(),
+       "iodrain stopped following calls in '%0' after %1 path states in "
+       "called functions; later calls were taken as unknown",
+       DiagnosticIDs::Remark)
+      << FD.getQualifiedNameAsString() << CallVisits;
+}
+
 void IodrainCheck::remarkSkipped(const FunctionDecl &FD, StringRef Why) {
   diag(FD.getLocation(), "iodrain did not analyse '%0': %1",
        DiagnosticIDs::Remark)

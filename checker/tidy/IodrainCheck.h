@@ -39,6 +39,7 @@ public:
 
   const ApiModel &model() const { return *Model; }
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
+  void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
   llvm::StringRef name() const { return getID(); }
   /// For engine tests: what a path knows at a `dump-state` call.
   void remarkState(clang::SourceLocation Loc, llvm::StringRef State);
