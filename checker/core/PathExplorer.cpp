@@ -454,8 +454,12 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   for (State &X : Exits) {
     const AbsValue *Returned = X.Vars.find(Result);
     AbsValue V = Returned ? *Returned : AbsValue::unknown();
-    X.Vars.eraseIf(
-        [&](const AccessPath &P, const AbsValue &) { return OwnedByCallee(P); });
+    // What the callee did to globals and memory behind pointers is
+    // forgotten, as for an unknown call: only its effect on requests, the
+    // last error and its result come back, so that its paths merge.
+    X.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+      return OwnedByCallee(P) || P.isShared();
+    });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });
     X.Exprs = S.Exprs;
