@@ -387,7 +387,7 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   const FunctionDecl *Def = nullptr;
-  if (Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
+  if (!Sh.Budget.FollowCalls || Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
       Def->isDependentContext() || isa<CXXMethodDecl>(Def) ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||

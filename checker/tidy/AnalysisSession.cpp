@@ -22,7 +22,13 @@ const char *const CheckNames[] = {"iodrain-close-pending-io",
 
 const char *const OptionNames[] = {"RulesFiles", "MaxBlockVisits",
                                    "MaxCfgBlocks", "MaxPathNotes",
-                                   "ReportSkippedFunctions"};
+                                   "ReportSkippedFunctions", "FollowCalls"};
+
+bool isTrue(StringRef S) {
+  S = S.trim();
+  return !(S.equals_insensitive("false") || S == "0" ||
+           S.equals_insensitive("off") || S.equals_insensitive("no"));
+}
 
 std::optional<std::string> lookupOption(const tidy::ClangTidyOptions &Options,
                                         StringRef Name) {
@@ -108,12 +114,10 @@ EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Options) {
   readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits);
   readNumber(Options, "MaxCfgBlocks", E.Budget.MaxCfgBlocks);
   readNumber(Options, "MaxPathNotes", E.Budget.MaxNotes);
-  if (auto V = lookupOption(Options, "ReportSkippedFunctions")) {
-    StringRef S = StringRef(*V).trim();
-    E.ReportSkippedFunctions =
-        !(S.equals_insensitive("false") || S == "0" ||
-          S.equals_insensitive("off") || S.equals_insensitive("no"));
-  }
+  if (auto V = lookupOption(Options, "ReportSkippedFunctions"))
+    E.ReportSkippedFunctions = isTrue(*V);
+  if (auto V = lookupOption(Options, "FollowCalls"))
+    E.Budget.FollowCalls = isTrue(*V);
   return E;
 }
 
@@ -127,6 +131,7 @@ void EngineOptions::store(tidy::ClangTidyOptions::OptionMap &Opts) const {
   Put("MaxCfgBlocks", std::to_string(Budget.MaxCfgBlocks));
   Put("MaxPathNotes", std::to_string(Budget.MaxNotes));
   Put("ReportSkippedFunctions", ReportSkippedFunctions ? "true" : "false");
+  Put("FollowCalls", Budget.FollowCalls ? "true" : "false");
 }
 
 namespace {
@@ -198,7 +203,8 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
         return A->name() < B->name();
       });
   const ApiModel &Model = Reporter.model();
-  if (!issuesIo(FD, Model, 0, IssuesIo))
+  // Without following calls, only functions that issue I/O themselves.
+  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 0 : 2, IssuesIo))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;

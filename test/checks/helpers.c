@@ -1,9 +1,12 @@
 // Requests started in one function and waited for, closed or freed in a
 // helper it calls: iodrain follows calls into the translation unit's own
-// functions, path by path, and reports at the call in the analysed one.
-// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
-// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
-// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
+// functions, path by path, and reports at the call in the analysed one
+// (iodrain.FollowCalls). Without it, helpers are unknown calls, the
+// requests they receive escape, and nothing here is reported.
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c %win32 | count 0
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
 
