@@ -383,6 +383,34 @@ bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
   return Memo[Def] = Found;
 }
 
+/// Whether the callee can reach a pending request: an argument refers to
+/// its OVERLAPPED, handle, buffer or something that holds them, or the
+/// request lives in a global.
+static bool reachesPendingRequest(const CallExpr *CE, const State &S,
+                                  const AccessPaths &Paths) {
+  if (S.Requests.empty())
+    return false;
+  llvm::SmallVector<AccessPath, 4> Reached;
+  for (const Expr *Arg : CE->arguments()) {
+    ObjectRef O = Paths.objectOf(S, Arg);
+    if (O.isKnown())
+      Reached.push_back(O.Path);
+    if (auto L = Paths.lvalueOf(S, Arg))
+      Reached.push_back(*L);
+  }
+  for (const auto &[P, R] : S.Requests) {
+    if (R.Overlapped.rootKind() == AccessPath::RootKind::Global ||
+        R.Handle.rootKind() == AccessPath::RootKind::Global)
+      return true;
+    for (const AccessPath &A : Reached)
+      if (R.Overlapped.isUnder(A) || R.Handle.isUnder(A) ||
+          (R.Buffer && R.Buffer->isUnder(A)) ||
+          (R.EventObject && R.EventObject->isUnder(A)))
+        return true;
+  }
+  return false;
+}
+
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
@@ -402,8 +430,10 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                                   Role::AlertableSleep, Role::Close,
                                   Role::Free};
   unsigned Depth = Sh.Functions.size() - 1;
-  if (!calls(Def, Modelled, Sh.Relevant, Depth) ||
-      (!S.hasPending() && !calls(Def, {Role::Issue}, Sh.Issues, Depth)))
+  if (!calls(Def, Modelled, Sh.Relevant, Depth))
+    return false;
+  if (!calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
+      !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
 
   // The callee starts from the caller's state, its parameters bound to
