@@ -88,6 +88,27 @@ void overlapped_handle_bug(const wchar_t *path) {
   CloseHandle(h);
 }
 
+// CancelSynchronousIo cancels a thread's synchronous I/O, never an
+// overlapped request: the read is still pending at the close.
+void cancel_synchronous_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  // CHECK: sync-and-failed.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  CancelSynchronousIo(GetCurrentThread());
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void cancel_synchronous_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  CancelIoEx(h, &ov);
+  GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds. Files are disk files, whose overlapped reads
@@ -100,6 +121,12 @@ static void twin_run(void (*fn)(HANDLE)) {
   fn(twin_server);
 }
 static void twin_failure_branch_bug(void) { twin_run(failure_branch_bug); }
+static void twin_cancel_synchronous_bug(void) {
+  twin_run(cancel_synchronous_bug);
+}
+static void twin_cancel_synchronous_fixed(void) {
+  twin_run(cancel_synchronous_fixed);
+}
 static void twin_failure_branch_fixed(void) { twin_run(failure_branch_fixed); }
 static void twin_saved_error_fixed(void) { twin_run(saved_error_fixed); }
 static void twin_saved_error_bug(void) { twin_run(saved_error_bug); }
@@ -114,5 +141,6 @@ static void twin_overlapped_handle_bug(void) {
 TWIN_MAIN(TWIN(failure_branch_bug), TWIN(failure_branch_fixed),
           TWIN(saved_error_fixed), TWIN(saved_error_bug),
           TWIN(null_overlapped_fixed), TWIN(sync_handle_fixed),
-          TWIN(overlapped_handle_bug))
+          TWIN(overlapped_handle_bug), TWIN(cancel_synchronous_bug),
+          TWIN(cancel_synchronous_fixed))
 #endif

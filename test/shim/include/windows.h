@@ -227,6 +227,7 @@ WINBASEAPI BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
                                                   LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
 WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CancelSynchronousIo(HANDLE hThread);
 WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED ov,
                                            LPDWORD lpNumberOfBytesTransferred,
                                            BOOL bWait);

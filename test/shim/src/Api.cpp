@@ -371,6 +371,14 @@ BOOL WINAPI CancelIo(HANDLE H) {
   return TRUE;
 }
 
+// Synchronous I/O never blocks a thread in the shim, so no thread ever has
+// any to cancel; overlapped requests are not CancelSynchronousIo's (spec
+// 2.3): they are left alone.
+BOOL WINAPI CancelSynchronousIo(HANDLE Thread) {
+  (void)Thread;
+  return fail(ERROR_NOT_FOUND);
+}
+
 HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T,
                            LPTHREAD_START_ROUTINE Proc, LPVOID Param, DWORD,
                            LPDWORD Tid) {
