@@ -147,25 +147,32 @@ bool operator==(const State &A, const State &B) {
 }
 
 size_t State::hash(size_t Seed) const {
-  llvm::hash_code H = llvm::hash_combine(Seed, LastError.hash());
-  for (const auto &[P, V] : Vars)
-    H = llvm::hash_combine(H, P.hash(), V.hash());
-  for (const auto &[P, R] : Requests)
-    H = llvm::hash_combine(H, P.hash(), R.Handle.hash(), int(R.View.State),
-                           int(R.View.Mode), R.View.PortBound,
-                           R.View.IssueCall,
-                           R.EventObject ? R.EventObject->hash() : 0,
-                           R.Buffer ? R.Buffer->hash() : 0);
-  for (const auto &Entry : SyncHandles)
-    H = llvm::hash_combine(H, Entry.first.hash());
-  H = llvm::hash_combine(H, 0x5eed);
-  for (const auto &Entry : PortBound)
-    H = llvm::hash_combine(H, Entry.first.hash());
+  // Each map's hash is cached in the map, shared by the states that share
+  // it; the two fingerprint halves use independent map hashes.
+  unsigned Which = Seed != 0;
+  size_t VarsHash = Vars.contentHash(
+      Which, [](size_t H, const AccessPath &P, const AbsValue &V) {
+        return size_t(llvm::hash_combine(H, P.hash(), V.hash()));
+      });
+  size_t RequestsHash = Requests.contentHash(
+      Which, [](size_t H, const AccessPath &P, const Request &R) {
+        return size_t(llvm::hash_combine(
+            H, P.hash(), R.Handle.hash(), int(R.View.State), int(R.View.Mode),
+            R.View.PortBound, R.View.IssueCall,
+            R.EventObject ? R.EventObject->hash() : 0,
+            R.Buffer ? R.Buffer->hash() : 0));
+      });
+  auto KeyOnly = [](size_t H, const AccessPath &P, const bool &) {
+    return size_t(llvm::hash_combine(H, P.hash()));
+  };
+  size_t SyncHash = SyncHandles.contentHash(Which, KeyOnly);
+  size_t PortHash = PortBound.contentHash(Which, KeyOnly);
   // Exprs is unordered: combine its entries order-independently.
   size_t ExprSum = 0;
   for (const auto &[E, V] : Exprs)
     ExprSum += llvm::hash_combine(Seed, E, V.hash());
-  return llvm::hash_combine(H, ExprSum);
+  return llvm::hash_combine(Seed, LastError.hash(), VarsHash, RequestsHash,
+                            SyncHash, PortHash, ExprSum);
 }
 
 StateFingerprint State::fingerprint() const {

@@ -16,6 +16,13 @@ namespace iodrain {
 
 template <typename K, typename V> class CowMap {
   using Map = std::map<K, V>;
+  /// The entries, and their hashes once computed: a map shared by many
+  /// states is hashed once, not once per state.
+  struct Node {
+    Map M;
+    mutable size_t Hash[2] = {0, 0};
+    mutable bool Hashed[2] = {false, false};
+  };
 
 public:
   using const_iterator = typename Map::const_iterator;
@@ -23,8 +30,8 @@ public:
   const V *find(const K &Key) const {
     if (!Entries)
       return nullptr;
-    auto It = Entries->find(Key);
-    return It == Entries->end() ? nullptr : &It->second;
+    auto It = Entries->M.find(Key);
+    return It == Entries->M.end() ? nullptr : &It->second;
   }
   bool contains(const K &Key) const { return find(Key) != nullptr; }
   void set(const K &Key, V Value) { mut()[Key] = std::move(Value); }
@@ -36,7 +43,7 @@ public:
   }
   /// Erases the entries for which Pred(key, value) holds.
   template <typename Pred> void eraseIf(Pred P) {
-    if (!Entries || !std::any_of(Entries->begin(), Entries->end(),
+    if (!Entries || !std::any_of(Entries->M.begin(), Entries->M.end(),
                                  [&](const auto &E) {
                                    return P(E.first, E.second);
                                  }))
@@ -48,15 +55,36 @@ public:
   /// The map itself, for writes; unshared first.
   Map &mut() {
     if (!Entries)
-      Entries = std::make_shared<Map>();
+      Entries = std::make_shared<Node>();
     else if (Entries.use_count() > 1)
-      Entries = std::make_shared<Map>(*Entries);
-    return *Entries;
+      Entries = std::make_shared<Node>(Node{Entries->M});
+    Entries->Hashed[0] = Entries->Hashed[1] = false;
+    return Entries->M;
   }
 
-  const_iterator begin() const { return Entries ? Entries->cbegin() : none().cbegin(); }
-  const_iterator end() const { return Entries ? Entries->cend() : none().cend(); }
-  size_t size() const { return Entries ? Entries->size() : 0; }
+  /// A hash of the entries, one of two independent ones (`Which` 0 or 1),
+  /// with `Entry(Seed, key, value)` combining one entry into the seed.
+  template <typename EntryHash>
+  size_t contentHash(unsigned Which, EntryHash Entry) const {
+    if (!Entries)
+      return 0;
+    if (!Entries->Hashed[Which]) {
+      size_t H = Which ? 0x9e3779b97f4a7c15ull : 0x2545f4914f6cdd1dull;
+      for (const auto &[Key, Value] : Entries->M)
+        H = Entry(H, Key, Value);
+      Entries->Hash[Which] = H;
+      Entries->Hashed[Which] = true;
+    }
+    return Entries->Hash[Which];
+  }
+
+  const_iterator begin() const {
+    return Entries ? Entries->M.cbegin() : none().cbegin();
+  }
+  const_iterator end() const {
+    return Entries ? Entries->M.cend() : none().cend();
+  }
+  size_t size() const { return Entries ? Entries->M.size() : 0; }
   bool empty() const { return size() == 0; }
 
   friend bool operator==(const CowMap &A, const CowMap &B) {
@@ -64,7 +92,7 @@ public:
       return true;
     if (A.size() != B.size())
       return false;
-    return *A.Entries == *B.Entries;
+    return A.Entries->M == B.Entries->M;
   }
 
 private:
@@ -72,7 +100,7 @@ private:
     static const Map Empty;
     return Empty;
   }
-  std::shared_ptr<Map> Entries;
+  std::shared_ptr<Node> Entries;
 };
 
 } // namespace iodrain
