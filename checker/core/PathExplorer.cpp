@@ -237,6 +237,10 @@ bool Explorer::runBlock(const CFGBlock &B, State Start) {
     if (Current.empty())
       return true;
   }
+  // A call that does not return (exit, abort) ends the path: in a called
+  // function too, where it must not come back to the caller.
+  if (B.hasNoReturnElement())
+    return true;
   if (&B == &Graph->getExit()) {
     for (State &S : Current) {
       if (Exits)

@@ -1,0 +1,45 @@
+// Following calls (iodrain.FollowCalls): parameters are bound to what the
+// arguments refer to, each path of the callee comes back with its result,
+// and a call that does not return ends the path, in the callee too.
+// RUN: %iodrain_tidy --checks=-*,iodrain-close-pending-io --config="{CheckOptions: {iodrain.FollowCalls: true, iodrain.RulesFiles: '%S/Inputs/dump-state.yaml'}}" %s -- -x c %win32 2>&1 | FileCheck %s --implicit-check-not=remark: --implicit-check-not=warning:
+#include <windows.h>
+#include <stdlib.h>
+
+void iodrain_dump_state(void);
+static char buffer[16];
+
+static int cancel_then(HANDLE h, OVERLAPPED *ov, int how) {
+  CancelIoEx(h, ov);
+  if (how == 1)
+    exit(1);
+  return how * 10;
+}
+
+void exits_in_callee(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  cancel_then(h, &ov, 1);
+  // The path with the read pending follows the call and ends in exit(). The
+  // paths without a request do not follow it (nothing it does matters to
+  // iodrain there): the call is unknown to them, and they go on.
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{} lasterror=?
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=!{997}
+  iodrain_dump_state();
+}
+
+void returns_from_callee(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int r;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  r = cancel_then(h, &ov, 2);
+  // The callee's result comes back as r; its cancel found the request, or
+  // found it complete (ERROR_NOT_FOUND).
+  // CHECK: follow.c:[[@LINE+5]]:3: remark: iodrain state: vars{h=!{-1,0}, ov.hEvent=null, r=20} requests{ov: on h* cancelled} lasterror=?
+  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{h=!{-1,0}, ov.hEvent=null, r=20} requests{} lasterror=1168
+  // Without a request, the call is not followed.
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{} lasterror=?
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=!{997}
+  iodrain_dump_state();
+  GetOverlappedResult(h, &ov, &n, TRUE);
+}
