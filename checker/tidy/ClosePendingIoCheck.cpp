@@ -48,7 +48,8 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
            emitPathNotes(*this, Pending, maxNotes(), Ctx, Root);
            if (Close && Pending.size() == 1)
              if (auto Fix = suggestDrainBeforeClose(*Close, Pending.front(),
-                                                    model(), astContext()))
+                                                    model(), astContext(),
+                                                    *Root))
                diag(Loc, "cancel the I/O and wait for it here",
                     DiagnosticIDs::Note)
                    << *Fix;

@@ -4,7 +4,7 @@
 #include "../core/AccessPath.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -57,7 +57,8 @@ std::string text(const Expr *E, const ASTContext &Ctx) {
 
 std::optional<FixItHint>
 suggestDrainBeforeClose(const CallExpr &Close, const RequestView &Pending,
-                        const ApiModel &Model, ASTContext &Ctx) {
+                        const ApiModel &Model, ASTContext &Ctx,
+                        const FunctionDecl &Function) {
   const SourceManager &SM = Ctx.getSourceManager();
   if (Pending.Mode != CompletionMode::Event || Pending.PortBound ||
       !Pending.HandleArg || !Pending.OverlappedArg || !Pending.IssueRule)
@@ -71,14 +72,11 @@ suggestDrainBeforeClose(const CallExpr &Close, const RequestView &Pending,
   if (!OvType->isPointerType() ||
       !AccessPaths::isOverlappedType(OvType->getPointeeType()))
     return std::nullopt;
-  const FunctionDecl *Function = nullptr;
-  for (auto Parents = Ctx.getParents(Close); !Parents.empty();
-       Parents = Ctx.getParents(Parents[0])) {
-    if ((Function = Parents[0].get<FunctionDecl>()))
-      break;
-  }
-  if (!Function)
+  // The function's own parent map: clang's whole-TU one costs a walk of
+  // every header.
+  if (!Function.getBody())
     return std::nullopt;
+  ParentMap Parents(const_cast<Stmt *>(Function.getBody()));
   if (Close.getBeginLoc().isMacroID() ||
       Pending.HandleArg->getBeginLoc().isMacroID() ||
       Pending.OverlappedArg->getBeginLoc().isMacroID())
@@ -86,13 +84,13 @@ suggestDrainBeforeClose(const CallExpr &Close, const RequestView &Pending,
   // GetOverlappedResult takes a HANDLE; a SOCKET would need a cast.
   if (!Pending.HandleArg->IgnoreParenImpCasts()->getType()->isPointerType())
     return std::nullopt;
-  if (!isPlainInFunction(Pending.HandleArg, *Function) ||
-      !isPlainInFunction(Pending.OverlappedArg, *Function) ||
-      Model.bodyCalls(Function->getBody(), {Role::Dequeue}))
+  if (!isPlainInFunction(Pending.HandleArg, Function) ||
+      !isPlainInFunction(Pending.OverlappedArg, Function) ||
+      Model.bodyCalls(Function.getBody(), {Role::Dequeue}))
     return std::nullopt;
   // The close must be a statement of its own, to insert before it.
-  auto Parents = Ctx.getParents(Close);
-  if (Parents.size() != 1 || !Parents[0].get<CompoundStmt>())
+  if (!isa_and_nonnull<CompoundStmt>(
+          Parents.getParent(const_cast<CallExpr *>(&Close))))
     return std::nullopt;
 
   SourceLocation Start = Close.getBeginLoc();

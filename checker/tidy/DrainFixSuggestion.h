@@ -25,10 +25,12 @@ class FunctionDecl;
 
 namespace iodrain {
 
+/// `Function` is the analysed function, which contains `Close`.
 std::optional<clang::FixItHint>
 suggestDrainBeforeClose(const clang::CallExpr &Close,
                         const RequestView &Pending, const ApiModel &Model,
-                        clang::ASTContext &Ctx);
+                        clang::ASTContext &Ctx,
+                        const clang::FunctionDecl &Function);
 
 } // namespace iodrain
 
