@@ -185,20 +185,26 @@ void Transfer::emit(Event E) const {
   llvm::SmallVector<AffectedRequest, 2> Kept;
   if (!CallStack.empty()) {
     // In a followed call, report at the call in the analysed function. A
-    // request the called function issued itself is that function's own
-    // business: its own analysis reports it.
-    const FunctionDecl *Outer = CallStack.front()->getDirectCallee();
-    const FunctionDecl *Def = nullptr;
-    SourceRange Body;
-    if (Outer && Outer->hasBody(Def) && Def)
-      Body = Def->getBody()->getSourceRange();
+    // request a followed function issued itself is that function's own
+    // business: its own analysis reports it, once, not at every caller.
     const SourceManager &SM = Ctx.getSourceManager();
+    llvm::SmallVector<SourceRange, 4> Bodies;
+    for (const CallExpr *Call : CallStack) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      const FunctionDecl *Def = nullptr;
+      if (Callee && Callee->hasBody(Def) && Def)
+        Bodies.push_back(Def->getBody()->getSourceRange());
+    }
+    auto IssuedInCallee = [&](const CallExpr *Issue) {
+      SourceLocation L = SM.getExpansionLoc(Issue->getBeginLoc());
+      return llvm::any_of(Bodies, [&](SourceRange B) {
+        return SM.isPointWithin(L, SM.getExpansionLoc(B.getBegin()),
+                                SM.getExpansionLoc(B.getEnd()));
+      });
+    };
     for (const AffectedRequest &A : E.Requests) {
       const CallExpr *Issue = A.Request->IssueCall;
-      if (Issue && Body.isValid() &&
-          SM.isPointWithin(SM.getExpansionLoc(Issue->getBeginLoc()),
-                           SM.getExpansionLoc(Body.getBegin()),
-                           SM.getExpansionLoc(Body.getEnd())))
+      if (Issue && IssuedInCallee(Issue))
         continue;
       Kept.push_back(A);
     }

@@ -2,10 +2,11 @@
 // helper it calls: iodrain follows calls into the translation unit's own
 // functions, path by path, and reports at the call in the analysed one
 // (iodrain.FollowCalls). Without it, helpers are unknown calls, the
-// requests they receive escape, and nothing here is reported.
+// requests they receive escape, and only the helper with its own bug is
+// reported.
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
-// RUN: %check_iodrain %s -- -x c %win32 | count 0
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefix=UNFOLLOWED
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
@@ -126,6 +127,24 @@ void start_then_close_fixed(struct device *d) {
   CloseHandle(d->handle);
 }
 
+// A helper with a bug of its own is reported once, in the helper, and not
+// again at each of its callers.
+static void read_then_close_bug(struct device *d) {
+  // CHECK: helpers.c:[[@LINE+2]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  // UNFOLLOWED: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
+  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helpers.c:[[@LINE+3]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(d->handle);
+}
+
+// RUNTIME-TWIN: none, it runs read_then_close_bug, whose twin shows the bug
+static void pass_on(struct device *d) { read_then_close_bug(d); }
+// RUNTIME-TWIN: none, it runs read_then_close_bug, whose twin shows the bug
+void calls_buggy_helper(struct device *d) { pass_on(d); }
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds.
@@ -176,7 +195,15 @@ static void twin_start_then_close_fixed(void) {
   free(d);
 }
 
+static void twin_read_then_close_bug(void) {
+  struct device *d = twin_device();
+  read_then_close_bug(d);
+  free(d->buf);
+  free(d);
+}
+
 TWIN_MAIN(TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
+          TWIN(read_then_close_bug),
           TWIN(device_read_then_free_bug), TWIN(device_read_then_free_fixed),
           TWIN(device_open_fixed), TWIN(start_then_close_bug),
           TWIN(start_then_close_fixed))
