@@ -330,6 +330,33 @@ bool ApiModel::bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) co
   return false;
 }
 
+bool ApiModel::callsThrough(
+    const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles, unsigned Levels,
+    llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo) const {
+  if (auto It = Memo.find(&FD); It != Memo.end())
+    return It->second;
+  Memo[&FD] = false; // Recursion adds nothing.
+  bool Found = bodyCalls(FD.getBody(), Roles);
+  llvm::SmallVector<const clang::Stmt *, 32> Work;
+  if (!Found && Levels > 0)
+    Work.push_back(FD.getBody());
+  while (!Work.empty() && !Found) {
+    const clang::Stmt *S = Work.pop_back_val();
+    if (!S || isa<clang::LambdaExpr>(S))
+      continue;
+    if (const auto *CE = dyn_cast<clang::CallExpr>(S))
+      if (const clang::FunctionDecl *Callee = CE->getDirectCallee()) {
+        const clang::FunctionDecl *Def = nullptr;
+        if (Callee->hasBody(Def) && Def && !isa<clang::CXXMethodDecl>(Def) &&
+            !lookupCall(CE))
+          Found = callsThrough(*Def, Roles, Levels - 1, Memo);
+      }
+    for (const clang::Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return Memo[&FD] = Found;
+}
+
 std::vector<const FunctionRule *> ApiModel::all() const {
   std::vector<const FunctionRule *> Sorted;
   for (const auto &Entry : Rules)

@@ -11,6 +11,7 @@
 #ifndef IODRAIN_CORE_APIMODEL_H
 #define IODRAIN_CORE_APIMODEL_H
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -107,6 +108,13 @@ public:
   /// Whether `Body` calls a function with one of `Roles`, outside the
   /// bodies of lambdas it defines (functions of their own).
   bool bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) const;
+  /// Whether `FD` calls a function with one of `Roles`, itself or through
+  /// functions of the translation unit it calls (not methods), at most
+  /// `Levels` calls below it. `Memo` keeps the answers per function.
+  bool callsThrough(const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles,
+                    unsigned Levels,
+                    llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo)
+      const;
 
   /// Names of all functions with the given role (for cheap pre-filters).
   std::vector<std::string> namesWithRole(Role R) const;

@@ -363,28 +363,7 @@ void Explorer::explorePaths(State Entry) {
 bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
                      llvm::DenseMap<const FunctionDecl *, bool> &Memo,
                      unsigned Depth) {
-  if (auto It = Memo.find(Def); It != Memo.end())
-    return It->second;
-  Memo[Def] = false; // Recursion adds nothing.
-  bool Found = Sh.Model.bodyCalls(Def->getBody(), Roles);
-  if (!Found && Depth + 1 < MaxInlineDepth) {
-    llvm::SmallVector<const Stmt *, 32> Work{Def->getBody()};
-    while (!Work.empty() && !Found) {
-      const Stmt *St = Work.pop_back_val();
-      if (!St || isa<LambdaExpr>(St))
-        continue;
-      if (const auto *CE = dyn_cast<CallExpr>(St))
-        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
-          const FunctionDecl *CalleeDef = nullptr;
-          if (Callee->hasBody(CalleeDef) && CalleeDef &&
-              !isa<CXXMethodDecl>(CalleeDef) && !Sh.Model.lookupCall(CE))
-            Found = calls(CalleeDef, Roles, Memo, Depth + 1);
-        }
-      for (const Stmt *Child : St->children())
-        Work.push_back(Child);
-    }
-  }
-  return Memo[Def] = Found;
+  return Sh.Model.callsThrough(*Def, Roles, MaxInlineDepth - 1 - Depth, Memo);
 }
 
 /// Whether the callee can reach a pending request: an argument refers to

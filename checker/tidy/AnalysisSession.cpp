@@ -63,34 +63,12 @@ struct StateDumps : AnalysisObserver {
   void onFunctionEnd(const FunctionDecl &, const AnalysisResult &) override {}
 };
 
-/// Whether the function issues overlapped I/O, itself or through functions
-/// of the translation unit the analysis follows (others cannot report), or
-/// asks for a state dump.
-bool issuesIo(const FunctionDecl &FD, const ApiModel &Model, unsigned Depth,
+/// Whether the function issues overlapped I/O (others cannot report) or
+/// asks for a state dump, itself or through the `Levels` calls below it
+/// that the explorer follows.
+bool issuesIo(const FunctionDecl &FD, const ApiModel &Model, unsigned Levels,
               llvm::DenseMap<const FunctionDecl *, bool> &Memo) {
-  if (auto It = Memo.find(&FD); It != Memo.end())
-    return It->second;
-  Memo[&FD] = false; // Recursion adds nothing.
-  bool Issues = Model.bodyCalls(FD.getBody(), {Role::Issue, Role::DumpState});
-  // As deep as the explorer follows calls (PathExplorer.cpp).
-  if (!Issues && Depth < 2) {
-    llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
-    while (!Work.empty() && !Issues) {
-      const Stmt *S = Work.pop_back_val();
-      if (!S || isa<LambdaExpr>(S))
-        continue;
-      if (const auto *CE = dyn_cast<CallExpr>(S))
-        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
-          const FunctionDecl *Def = nullptr;
-          if (Callee->hasBody(Def) && Def && !isa<CXXMethodDecl>(Def) &&
-              !Model.lookupCall(CE))
-            Issues = issuesIo(*Def, Model, Depth + 1, Memo);
-        }
-      for (const Stmt *Child : S->children())
-        Work.push_back(Child);
-    }
-  }
-  return Memo[&FD] = Issues;
+  return Model.callsThrough(FD, {Role::Issue, Role::DumpState}, Levels, Memo);
 }
 
 } // namespace
@@ -203,8 +181,9 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
         return A->name() < B->name();
       });
   const ApiModel &Model = Reporter.model();
-  // Without following calls, only functions that issue I/O themselves.
-  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 0 : 2, IssuesIo))
+  // As deep as the explorer follows calls (PathExplorer.cpp); without
+  // following calls, only functions that issue I/O themselves.
+  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 2 : 0, IssuesIo))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;
