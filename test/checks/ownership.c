@@ -1,0 +1,56 @@
+// Ownership of a heap request passes to the completion handler: the issuer
+// returns with the receive pending, the worker finds the context back with
+// CONTAINING_RECORD once its packet is dequeued, and frees it. This is how
+// most IOCP servers work; it must stay silent, with calls followed or not.
+// RUN: %check_iodrain %s -- -x c %win32 | count 0
+// RUN: %check_iodrain %s -- -x c++ %win32 | count 0
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | count 0
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | count 0
+#include <winsock2.h>
+#include <windows.h>
+#include <stdlib.h>
+
+struct io_ctx {
+  WSAOVERLAPPED ov;
+  WSABUF buf;
+  char data[512];
+  SOCKET s;
+};
+
+static BOOL post_recv_fixed(SOCKET s) {
+  struct io_ctx *ctx = (struct io_ctx *)calloc(1, sizeof *ctx);
+  DWORD flags = 0;
+  if (!ctx)
+    return FALSE;
+  ctx->s = s;
+  ctx->buf.buf = ctx->data;
+  ctx->buf.len = sizeof ctx->data;
+  if (WSARecv(s, &ctx->buf, 1, NULL, &flags, &ctx->ov, NULL) == SOCKET_ERROR &&
+      WSAGetLastError() != WSA_IO_PENDING) {
+    free(ctx);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void worker_fixed(HANDLE port) {
+  DWORD n;
+  ULONG_PTR key;
+  OVERLAPPED *ov;
+  for (;;) {
+    BOOL ok = GetQueuedCompletionStatus(port, &n, &key, &ov, INFINITE);
+    if (!ov)
+      break;
+    struct io_ctx *ctx = CONTAINING_RECORD(ov, struct io_ctx, ov);
+    SOCKET s = ctx->s;
+    free(ctx);
+    if (ok && n > 0)
+      post_recv_fixed(s);
+  }
+}
+
+void accept_one_fixed(SOCKET s, HANDLE port) {
+  CreateIoCompletionPort((HANDLE)s, port, 0, 0);
+  if (!post_recv_fixed(s))
+    closesocket(s);
+}
