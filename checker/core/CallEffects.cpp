@@ -181,6 +181,15 @@ std::vector<AccessPath> Transfer::routinesRunBy(const State &S,
   });
 }
 
+Event Event::atCall(EventKind Kind, const CallExpr *Call,
+                    const FunctionRule *Rule) {
+  Event E(Kind);
+  E.Site = Call;
+  E.Loc = Call->getBeginLoc();
+  E.Rule = Rule;
+  return E;
+}
+
 void Transfer::emit(Event E) const {
   llvm::SmallVector<AffectedRequest, 2> Kept;
   if (!CallStack.empty()) {
@@ -355,9 +364,7 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   case Role::NotifyModes:
     return associate(CE, *R, std::move(S), Out);
   case Role::DumpState: {
-    Event E(EventKind::DumpState);
-    E.Site = CE;
-    E.Loc = CE->getBeginLoc();
+    Event E = Event::atCall(EventKind::DumpState, CE, R);
     E.Detail = S.str();
     emit(E);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
@@ -397,10 +404,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   });
   if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};
-    Event E(EventKind::Reissue);
-    E.Site = CE;
-    E.Loc = CE->getBeginLoc();
-    E.Rule = &R;
+    Event E = Event::atCall(EventKind::Reissue, CE, &R);
     E.SubjectExpr = argExpr(CE, R.Overlapped);
     E.Requests = A;
     emit(E);
@@ -464,10 +468,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   {
     const Request &Issued = *Pending.Requests.find(Ov.Path);
     AffectedRequest A{&Issued.View, RequestPart::Overlapped};
-    Event E(EventKind::Issue);
-    E.Site = CE;
-    E.Loc = CE->getBeginLoc();
-    E.Rule = &R;
+    Event E = Event::atCall(EventKind::Issue, CE, &R);
     E.Requests = A;
     emit(E);
   }
@@ -545,10 +546,7 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   }
   for (const AccessPath &K : Targets)
     Affected.push_back({&Cancelled.Requests.find(K)->View, RequestPart::Handle});
-  Event E(EventKind::Cancel);
-  E.Site = CE;
-  E.Loc = CE->getBeginLoc();
-  E.Rule = &R;
+  Event E = Event::atCall(EventKind::Cancel, CE, &R);
   E.Requests = Affected;
   emit(E);
   O.add(std::move(Cancelled), AbsValue::notIntegers({0}));

@@ -133,6 +133,10 @@ struct Event {
         SubjectName(std::move(SubjectName)),
         DestroyedObject(std::move(DestroyedObject)) {}
 
+  /// An event at a modelled call.
+  static Event atCall(EventKind Kind, const clang::CallExpr *Call,
+                      const FunctionRule *Rule);
+
   EventKind Kind;
   /// The statement that caused it: a call, a `delete`, a `return`, the
   /// compound statement whose scope ends. May be null for the exit.

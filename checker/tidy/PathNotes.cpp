@@ -169,17 +169,14 @@ std::optional<CallSiteNote> callSiteNote(const Event &E,
   std::string What;
   switch (E.Kind) {
   case EventKind::Close:
-    What = E.DestroyedObject.empty()
-               ? "'" + Actor + "' closes '" + Subject + "'"
-               : "the destructor of '" + E.DestroyedObject + "' closes '" +
-                     Subject + "'";
+  case EventKind::Free: {
+    std::string Who = E.DestroyedObject.empty()
+                          ? "'" + Actor + "'"
+                          : "the destructor of '" + E.DestroyedObject + "'";
+    What = Who + (E.Kind == EventKind::Close ? " closes '" : " frees '") +
+           Subject + "'";
     break;
-  case EventKind::Free:
-    What = E.DestroyedObject.empty()
-               ? "'" + Actor + "' frees '" + Subject + "'"
-               : "the destructor of '" + E.DestroyedObject + "' frees '" +
-                     Subject + "'";
-    break;
+  }
   case EventKind::StorageEnd:
     What = "'" + Subject + "' goes out of scope";
     break;
