@@ -95,6 +95,15 @@ bool AccessPath::isUnder(const AccessPath &Prefix) const {
          Path[Prefix.Path.size()].K != PathComponent::Retired;
 }
 
+std::optional<AccessPath> AccessPath::rebased(const AccessPath &From,
+                                              const AccessPath &To) const {
+  if (!isUnder(From))
+    return std::nullopt;
+  AccessPath P = To;
+  P.Path.append(Path.begin() + From.Path.size(), Path.end());
+  return P;
+}
+
 bool AccessPath::isStoredIn(const AccessPath &Object) const {
   if (!isUnder(Object))
     return false;

@@ -77,6 +77,10 @@ public:
   /// Whether this path equals `Prefix` or extends it (not through a
   /// Retired marker right after the prefix).
   bool isUnder(const AccessPath &Prefix) const;
+  /// This path with its prefix `From` replaced by `To`; none if it is not
+  /// under `From` (a summary's paths move from one object to another).
+  std::optional<AccessPath> rebased(const AccessPath &From,
+                                    const AccessPath &To) const;
   /// Whether this storage lies inside `Object`'s own storage: under it,
   /// with no pointer followed after it.
   bool isStoredIn(const AccessPath &Object) const;

@@ -36,7 +36,9 @@ const KeyInfo Keys[] = {
     {"CompletionRoutine", &FunctionRule::CompletionRoutine},
     {"Pointer", &FunctionRule::Pointer},
     {"Flags", &FunctionRule::Flags},
+    {"Procedure", &FunctionRule::Procedure},
     {"Result", nullptr},
+    {"Scope", nullptr},
     {"Failure", nullptr},
 };
 
@@ -67,7 +69,7 @@ const std::vector<RoleInfo> &roleTable() {
   static const std::vector<RoleInfo> Table = {
       {"issue", Role::Issue, {"Handle", "Overlapped"},
        {"Buffer", "Result", "CompletionRoutine"}},
-      {"cancel", Role::Cancel, {"Handle"}, {"Overlapped"}},
+      {"cancel", Role::Cancel, {"Handle"}, {"Overlapped", "Scope"}},
       {"wait-overlapped", Role::WaitOverlapped, {"Overlapped"},
        {"Handle", "Wait", "Timeout", "Alertable"}},
       {"wait-object", Role::WaitObject, {"Object", "Timeout"}, {"Alertable"}},
@@ -83,6 +85,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"associate", Role::Associate, {"Handle"}, {"Port"}},
       {"notification-modes", Role::NotifyModes, {"Handle", "Flags"}, {}},
       {"dump-state", Role::DumpState, {}, {}},
+      {"thread-start", Role::ThreadStart, {"Procedure"}, {}},
   };
   return Table;
 }
@@ -108,6 +111,7 @@ struct WordKey {
 const WordKey WordKeys[] = {
     {"Result", {"bool", "wsa", "queued"}},
     {"Failure", {"null", "invalid-handle"}},
+    {"Scope", {"process", "calling-thread"}},
 };
 
 std::string validateRule(RawRule &R) {
@@ -179,6 +183,8 @@ FunctionRule toRule(RawRule &R) {
                    .Case("wsa", ResultConvention::Wsa)
                    .Case("queued", ResultConvention::Queued)
                    .Default(ResultConvention::Bool);
+  if (const auto &V = R.value("Scope"))
+    F.CallingThreadOnly = *V == "calling-thread";
   if (const auto &V = R.value("Failure"))
     F.Failure = *V == "null" ? FailureValue::Null : FailureValue::InvalidHandle;
   return F;

@@ -43,6 +43,7 @@ enum class Role {
   Associate,      ///< Binds a handle to a completion port.
   NotifyModes,    ///< Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and such.
   DumpState,      ///< Engine tests: shows what the path knows here.
+  ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
 };
 
 /// How an issuing call reports that its I/O is still pending.
@@ -74,7 +75,9 @@ struct FunctionRule {
   std::string Name;
   Role FunctionRole = Role::Issue;
   ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
-      Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags;
+      Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags, Procedure;
+  /// For cancels: only requests the calling thread issued (CancelIo).
+  bool CallingThreadOnly = false;
   ResultConvention Result = ResultConvention::Bool;
   FailureValue Failure = FailureValue::Unknown;
 };

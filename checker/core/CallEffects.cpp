@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transfer.h"
+#include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -363,6 +364,10 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   case Role::Associate:
   case Role::NotifyModes:
     return associate(CE, *R, std::move(S), Out);
+  case Role::ThreadStart:
+    // What the new thread receives is out of this path's sight.
+    unknownCall(CE, S);
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::DumpState: {
     Event E = Event::atCall(EventKind::DumpState, CE, R);
     E.Detail = S.str();
@@ -402,6 +407,11 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   bool KnownElement = llvm::none_of(Ov.Path.components(), [](const PathComponent &C) {
     return C.K == PathComponent::Element && C.Index < 0;
   });
+  // A request received with the object is forgotten without a word: the
+  // caller's protocol, not this function, made sure it had completed.
+  if (const Request *Old = S.Requests.find(Ov.Path);
+      Old && KnownElement && !Old->View.ReceivedWith.empty())
+    S.Requests.erase(Ov.Path);
   if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};
     Event E = Event::atCall(EventKind::Reissue, CE, &R);
@@ -515,6 +525,19 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
 void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
                       StateList &Out) {
   Outcomes O(CE, Out);
+  if (R.CallingThreadOnly && Facts) {
+    std::vector<IssueSite> Others =
+        Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
+    if (!Others.empty()) {
+      Event E = Event::atCall(EventKind::CancelOtherThread, CE, &R);
+      E.SubjectExpr = argExpr(CE, R.Handle);
+      E.OtherThreadIssues = Others;
+      const ThreadSet &Mine = Facts->threadsOf(Function);
+      if (!Mine.Procedures.empty())
+        E.CancellingThread = Mine.Procedures.front();
+      emit(E);
+    }
+  }
   ObjectRef Handle = objectArg(S, CE, R.Handle);
   ObjectRef Ov = R.Overlapped.isSet() ? overlappedArg(S, CE, R.Overlapped)
                                       : ObjectRef::null();

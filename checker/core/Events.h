@@ -61,6 +61,9 @@ struct PathStep {
     WaitObjectSignaled, ///< At: a wait-all whose objects do not include it.
     DequeuedOther,   ///< At: a dequeue that may deliver another packet.
     RoutineTimedOut, ///< At: an alertable sleep that may time out first.
+    /// At: the body of an entry point that may be called with the request
+    /// still pending (RequestView::ReceivedWith names the object).
+    Received,
   };
   Kind K;
   const clang::Stmt *At;
@@ -100,7 +103,19 @@ struct RequestView {
   const clang::Expr *HandleArg = nullptr;
   const clang::Expr *OverlappedArg = nullptr;
   const clang::Expr *BufferArg = nullptr;
+  /// For a request another function of the unit left pending on an object
+  /// the analysed function receives: how this function names the object
+  /// (`d`, `this`, `g_dev`). Empty for requests issued on this path.
+  std::string ReceivedWith;
   PathSteps Steps;
+};
+
+/// An issuing call somewhere in the translation unit.
+struct IssueSite {
+  const clang::CallExpr *Call = nullptr;
+  const clang::FunctionDecl *In = nullptr;
+  /// A thread procedure that runs `In`, if it runs on one.
+  const clang::FunctionDecl *Thread = nullptr;
 };
 
 enum class EventKind : uint8_t {
@@ -113,6 +128,9 @@ enum class EventKind : uint8_t {
   StorageEnd,   ///< Automatic storage ended (Requests: those using it).
   Escape,       ///< Requests were handed to code iodrain does not see.
   FunctionExit, ///< The function returns (Requests: all still pending).
+  /// A cancel of the calling thread's requests on a handle that another
+  /// thread issues I/O on (OtherThreadIssues).
+  CancelOtherThread,
   DumpState,    ///< A `dump-state` call: Detail is the path's state.
 };
 
@@ -154,6 +172,10 @@ struct Event {
   /// For waits: whether the wait blocks until completion.
   bool Blocking = false;
   llvm::ArrayRef<AffectedRequest> Requests;
+  /// For CancelOtherThread: the requests the cancel cannot reach, and the
+  /// thread procedure that runs the cancelling function, if any.
+  llvm::ArrayRef<IssueSite> OtherThreadIssues;
+  const clang::FunctionDecl *CancellingThread = nullptr;
   /// For DumpState: what the path knows, as text.
   std::string Detail;
   /// When the event happens in a called function that iodrain followed:

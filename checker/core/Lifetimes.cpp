@@ -174,6 +174,19 @@ void Transfer::deleteObject(const CXXDeleteExpr *DE, State &S) const {
 void Transfer::functionExit(const Stmt *Return, State &S) {
   if (S.Requests.empty())
     return;
+  // A destructor ends the storage of its object: an OVERLAPPED or buffer
+  // member still in use is freed under the kernel.
+  if (const auto *Dtor = dyn_cast_or_null<CXXDestructorDecl>(Function);
+      Dtor && CallStack.empty() && Dtor->getBody()) {
+    const Stmt *Body = Dtor->getBody();
+    SourceLocation End = Body->getEndLoc().isValid() ? Body->getEndLoc()
+                                                     : Dtor->getLocation();
+    endStorage(S, AccessPath::thisObject(), EventKind::Free, Body, End,
+               nullptr, nullptr, "*this",
+               Dtor->getParent()->getNameAsString());
+  }
+  if (S.Requests.empty())
+    return;
   llvm::SmallVector<AffectedRequest, 2> All;
   for (const auto &[P, R] : S.Requests)
     All.push_back({&R.View, RequestPart::None});

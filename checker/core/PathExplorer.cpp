@@ -72,7 +72,8 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
             R->FunctionRole != Role::Free && R->FunctionRole != Role::Open &&
             R->FunctionRole != Role::Create &&
             R->FunctionRole != Role::LastError &&
-            R->FunctionRole != Role::DumpState)
+            R->FunctionRole != Role::DumpState &&
+            R->FunctionRole != Role::ThreadStart)
           return true;
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       if (ME->getMemberDecl()->getName() == "Internal")
@@ -89,13 +90,15 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
 /// What the analysed function and the calls it follows share.
 struct Shared {
   Shared(ASTContext &Ctx, const ApiModel &Model, const AnalysisBudget &Budget,
-         llvm::ArrayRef<AnalysisObserver *> Observers)
-      : Ctx(Ctx), Model(Model), Budget(Budget), Observers(Observers) {}
+         llvm::ArrayRef<AnalysisObserver *> Observers, const UnitContext &Unit)
+      : Ctx(Ctx), Model(Model), Budget(Budget), Observers(Observers),
+        Unit(Unit) {}
 
   ASTContext &Ctx;
   const ApiModel &Model;
   const AnalysisBudget &Budget;
   llvm::ArrayRef<AnalysisObserver *> Observers;
+  const UnitContext &Unit;
   AnalysisResult Result;
   bool RootHandlesPending = true;
   /// The functions being run, the analysed one first, and the calls into
@@ -126,7 +129,7 @@ public:
 
 private:
   bool prepare(unsigned MaxBlocks);
-  void explorePaths(State Entry);
+  void explorePaths(std::vector<State> Entries);
   bool runBlock(const CFGBlock &B, State S);
   void apply(const CFGElement &E, State S, DistinctStates &Out);
   void branch(const CFGBlock &B, State S);
@@ -243,10 +246,13 @@ bool Explorer::runBlock(const CFGBlock &B, State Start) {
     return true;
   if (&B == &Graph->getExit()) {
     for (State &S : Current) {
-      if (Exits)
+      if (Exits) {
         Exits->push_back(std::move(S));
-      else
-        T->functionExit(nullptr, S);
+        continue;
+      }
+      if (Sh.Unit.OnExit)
+        Sh.Unit.OnExit(S);
+      T->functionExit(nullptr, S);
     }
     if (Exits)
       return true;
@@ -331,6 +337,7 @@ bool Explorer::prepare(unsigned MaxBlocks) {
   T->setHandlesPending(Sh.RootHandlesPending ||
                        handlesPending(*Body, Sh.Model, Ctx));
   T->setCallStack(Sh.Calls);
+  T->setUnit(Sh.Unit.Facts, &FD);
   T->setInliner([this](const CallExpr *CE, const State &S,
                        const Transfer &Caller, StateList &Out) {
     return inlineCall(CE, S, Caller, Out);
@@ -342,8 +349,9 @@ bool Explorer::prepare(unsigned MaxBlocks) {
   return true;
 }
 
-void Explorer::explorePaths(State Entry) {
-  push(&Graph->getEntry(), std::move(Entry));
+void Explorer::explorePaths(std::vector<State> Entries) {
+  for (State &Entry : Entries)
+    push(&Graph->getEntry(), std::move(Entry));
   while (!Work.empty()) {
     auto [B, S] = std::move(Work.front());
     Work.pop_front();
@@ -492,7 +500,9 @@ bool Explorer::runCall(const CallExpr *CallSite, State Entry,
     Sh.Result.Reason = SavedReason;
     return false;
   }
-  explorePaths(std::move(Entry));
+  std::vector<State> Entries;
+  Entries.push_back(std::move(Entry));
+  explorePaths(std::move(Entries));
   // A run cut short by the budget for calls leaves the call unknown.
   return !Sh.Result.StoppedFollowingCalls;
 }
@@ -514,7 +524,10 @@ AnalysisResult Explorer::run() {
     Sh.RootHandlesPending = handlesPending(*Body, Sh.Model, Ctx);
     T->setHandlesPending(Sh.RootHandlesPending);
     Sh.Functions.push_back(&FD);
-    explorePaths(State());
+    std::vector<State> Entries{State()};
+    Entries.insert(Entries.end(), Sh.Unit.EntryStates.begin(),
+                   Sh.Unit.EntryStates.end());
+    explorePaths(std::move(Entries));
     Sh.Functions.pop_back();
   }
   // The transfer functions and the CFG die with the explorer; observers
@@ -528,8 +541,10 @@ AnalysisResult Explorer::run() {
 
 AnalysisResult explore(const FunctionDecl &FD, ASTContext &Ctx,
                        const ApiModel &Model, const AnalysisBudget &Budget,
-                       llvm::ArrayRef<AnalysisObserver *> Observers) {
-  Shared Sh(Ctx, Model, Budget, Observers);
+                       llvm::ArrayRef<AnalysisObserver *> Observers,
+                       const UnitContext *Unit) {
+  static const UnitContext None;
+  Shared Sh(Ctx, Model, Budget, Observers, Unit ? *Unit : None);
   return Explorer(FD, Sh).run();
 }
 

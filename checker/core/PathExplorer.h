@@ -16,9 +16,12 @@
 #ifndef IODRAIN_CORE_PATHEXPLORER_H
 #define IODRAIN_CORE_PATHEXPLORER_H
 
+#include "AbstractState.h"
 #include "ApiModel.h"
 #include "Events.h"
 #include "llvm/ADT/ArrayRef.h"
+#include <functional>
+#include <vector>
 
 namespace clang {
 class ASTContext;
@@ -37,12 +40,25 @@ struct AnalysisBudget {
   bool FollowCalls = false;
 };
 
+class TranslationUnitFacts;
+
+/// What the first pass over the translation unit tells one exploration.
+struct UnitContext {
+  const TranslationUnitFacts *Facts = nullptr;
+  /// States the function may start in besides the empty one (requests its
+  /// objects' protocols may have left pending).
+  std::vector<State> EntryStates;
+  /// Hears every state that reaches the function's exit.
+  std::function<void(const State &)> OnExit;
+};
+
 /// Explores `FD` once for all observers. Each observer hears
 /// onFunctionBegin, the events, then onFunctionEnd with the outcome; an
 /// observer reports its findings only if the outcome is Completed.
 AnalysisResult explore(const clang::FunctionDecl &FD, clang::ASTContext &Ctx,
                        const ApiModel &Model, const AnalysisBudget &Budget,
-                       llvm::ArrayRef<AnalysisObserver *> Observers);
+                       llvm::ArrayRef<AnalysisObserver *> Observers,
+                       const UnitContext *Unit = nullptr);
 
 } // namespace iodrain
 

@@ -30,6 +30,7 @@ class CXXRecordDecl;
 class DeclStmt;
 class Expr;
 class FieldDecl;
+class FunctionDecl;
 class ParentMap;
 class Stmt;
 class VarDecl;
@@ -37,6 +38,7 @@ class VarDecl;
 
 namespace iodrain {
 
+class TranslationUnitFacts;
 using StateList = llvm::SmallVectorImpl<State>;
 
 class Transfer {
@@ -84,6 +86,11 @@ public:
   /// function this Transfer runs; events carry them.
   void setCallStack(std::vector<const clang::CallExpr *> Stack) {
     CallStack = std::move(Stack);
+  }
+  /// The unit's facts (threads, issue sites), and the function run.
+  void setUnit(const TranslationUnitFacts *F, const clang::FunctionDecl *Fn) {
+    Facts = F;
+    Function = Fn;
   }
   /// Whether the function shows it expects I/O to stay pending.
   void setHandlesPending(bool V) { HandlesPending = V; }
@@ -198,6 +205,8 @@ private:
   bool HandlesPending = true;
   Inliner Inline;
   std::vector<const clang::CallExpr *> CallStack;
+  const TranslationUnitFacts *Facts = nullptr;
+  const clang::FunctionDecl *Function = nullptr;
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::vector<DestructorEffect>>
       DestructorCache;

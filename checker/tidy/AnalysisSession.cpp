@@ -6,6 +6,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
 #include <map>
 #include <mutex>
@@ -20,9 +21,14 @@ const char *const CheckNames[] = {"iodrain-close-pending-io",
                                   "iodrain-overlapped-lifetime",
                                   "iodrain-cancel-without-drain"};
 
-const char *const OptionNames[] = {"RulesFiles", "MaxBlockVisits",
-                                   "MaxCfgBlocks", "MaxPathNotes",
-                                   "ReportSkippedFunctions", "FollowCalls"};
+const char *const OptionNames[] = {
+    "RulesFiles",  "MaxBlockVisits",         "MaxCfgBlocks",
+    "MaxPathNotes", "ReportSkippedFunctions", "FollowCalls",
+    "ObjectProtocols"};
+
+/// Requests received with objects: an entry point starts in at most this
+/// many states besides the empty one.
+constexpr unsigned MaxEntryStates = 16;
 
 bool isTrue(StringRef S) {
   S = S.trim();
@@ -96,6 +102,8 @@ EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Options) {
     E.ReportSkippedFunctions = isTrue(*V);
   if (auto V = lookupOption(Options, "FollowCalls"))
     E.Budget.FollowCalls = isTrue(*V);
+  if (auto V = lookupOption(Options, "ObjectProtocols"))
+    E.ObjectProtocols = isTrue(*V);
   return E;
 }
 
@@ -110,6 +118,7 @@ void EngineOptions::store(tidy::ClangTidyOptions::OptionMap &Opts) const {
   Put("MaxPathNotes", std::to_string(Budget.MaxNotes));
   Put("ReportSkippedFunctions", ReportSkippedFunctions ? "true" : "false");
   Put("FollowCalls", Budget.FollowCalls ? "true" : "false");
+  Put("ObjectProtocols", ObjectProtocols ? "true" : "false");
 }
 
 namespace {
@@ -171,6 +180,25 @@ AnalysisSession::model(StringRef RulesFiles,
   return It->second.first;
 }
 
+void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model) {
+  Facts = std::make_unique<TranslationUnitFacts>(Ctx, Model);
+  if (!Options.ObjectProtocols)
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
+  for (const FunctionDecl *FD : Facts->functions()) {
+    if (SM.isInSystemHeader(FD->getLocation()) ||
+        !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo))
+      continue;
+    UnitContext Unit;
+    Unit.Facts = Facts.get();
+    Unit.OnExit = [&](const State &Exit) { Protocols.learnExit(*FD, Exit); };
+    explore(*FD, Ctx, Model, Options.Budget, {}, &Unit);
+  }
+  // The memo above answered for Role::Issue alone.
+  IssuesIo.clear();
+}
+
 void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   if (!Analysed.insert(&FD).second || Checks.empty())
     return;
@@ -181,14 +209,24 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
         return A->name() < B->name();
       });
   const ApiModel &Model = Reporter.model();
+  if (!Facts)
+    prepareUnit(Ctx, Model);
+  UnitContext Unit;
+  Unit.Facts = Facts.get();
+  bool Truncated = false;
+  Unit.EntryStates =
+      Protocols.entryStates(FD, *Facts, MaxEntryStates, Truncated);
   // As deep as the explorer follows calls (PathExplorer.cpp); without
-  // following calls, only functions that issue I/O themselves.
-  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 2 : 0, IssuesIo))
+  // following calls, only functions that issue I/O themselves, receive
+  // requests with their objects, or cancel on a handle other threads use.
+  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 2 : 0, IssuesIo) &&
+      Unit.EntryStates.empty() &&
+      !(Facts->threadsIssue() && Model.bodyCalls(FD.getBody(), {Role::Cancel})))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;
   Observers.push_back(&Dumps);
-  AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers);
+  AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers, &Unit);
   for (const auto &[Loc, Text] : Dumps.Dumps)
     Reporter.remarkState(Loc, Text);
   bool Reportable = R.Outcome == AnalysisResult::Skipped ||
@@ -197,6 +235,8 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
     Reporter.remarkSkipped(FD, R.Reason);
   else if (R.StoppedFollowingCalls && Options.ReportSkippedFunctions)
     Reporter.remarkPartial(FD, Options.Budget.MaxBlockVisits / 4);
+  if (Truncated && Options.ReportSkippedFunctions)
+    Reporter.remarkEntryStates(FD, MaxEntryStates);
 }
 
 } // namespace iodrain

@@ -12,7 +12,9 @@
 #define IODRAIN_TIDY_ANALYSISSESSION_H
 
 #include "../core/ApiModel.h"
+#include "../core/ObjectProtocols.h"
 #include "../core/PathExplorer.h"
+#include "../core/TranslationUnitFacts.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -30,6 +32,9 @@ struct EngineOptions {
   std::string RulesFiles;
   AnalysisBudget Budget;
   bool ReportSkippedFunctions = true;
+  /// Entry points start with the requests their objects' protocols may
+  /// have left pending (ObjectProtocols.h).
+  bool ObjectProtocols = true;
 
   static EngineOptions read(const clang::tidy::ClangTidyOptions &Options);
   /// Makes the option names known to clang-tidy's --verify-config.
@@ -47,6 +52,8 @@ public:
   void startTranslationUnit() {
     Analysed.clear();
     IssuesIo.clear();
+    Facts.reset();
+    Protocols = ObjectProtocols();
   }
 
   /// Explores `FD` unless it was already, for every registered check. The
@@ -61,12 +68,18 @@ public:
   void setOptions(EngineOptions O) { Options = std::move(O); }
 
 private:
+  /// The first pass over the unit: its facts, and the requests its
+  /// functions leave pending on the objects they receive.
+  void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model);
+
   clang::tidy::ClangTidyContext *Context = nullptr;
   std::vector<IodrainCheck *> Checks;
   llvm::DenseSet<const clang::FunctionDecl *> Analysed;
   /// Per translation unit: whether a function issues I/O (directly or
   /// through calls iodrain follows).
   llvm::DenseMap<const clang::FunctionDecl *, bool> IssuesIo;
+  std::unique_ptr<TranslationUnitFacts> Facts;
+  ObjectProtocols Protocols;
   EngineOptions Options;
 };
 

@@ -46,7 +46,10 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
                  << Destroyed << Handle;
            emitCallSiteNote(*this, InCall, Ctx);
            emitPathNotes(*this, Pending, maxNotes(), Ctx, Root);
-           if (Close && Pending.size() == 1)
+           // A request received with the object is named as its issuer
+           // wrote it: no words for a fix here.
+           if (Close && Pending.size() == 1 &&
+               Pending.front().ReceivedWith.empty())
              if (auto Fix = suggestDrainBeforeClose(*Close, Pending.front(),
                                                     model(), astContext(),
                                                     *Root))

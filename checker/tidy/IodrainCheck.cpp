@@ -78,6 +78,14 @@ void IodrainCheck::remarkPartial(const FunctionDecl &FD, unsigned CallVisits) {
       << FD.getQualifiedNameAsString() << CallVisits;
 }
 
+void IodrainCheck::remarkEntryStates(const FunctionDecl &FD, unsigned Max) {
+  diag(FD.getLocation(),
+       "iodrain started '%0' with only the first %1 requests that its "
+       "objects may hold pending when it is called",
+       DiagnosticIDs::Remark)
+      << FD.getQualifiedNameAsString() << Max;
+}
+
 void IodrainCheck::remarkSkipped(const FunctionDecl &FD, StringRef Why) {
   diag(FD.getLocation(), "iodrain did not analyse '%0': %1",
        DiagnosticIDs::Remark)

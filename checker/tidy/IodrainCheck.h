@@ -38,6 +38,9 @@ public:
                      const AnalysisResult &Result) override;
 
   const ApiModel &model() const { return *Model; }
+  /// An entry point could have received more pending requests than the
+  /// analysis starts it with.
+  void remarkEntryStates(const clang::FunctionDecl &FD, unsigned Max);
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
   void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
   llvm::StringRef name() const { return getID(); }

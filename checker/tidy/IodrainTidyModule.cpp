@@ -1,5 +1,6 @@
 //===- IodrainTidyModule.cpp - Registers the iodrain checks ---------------===//
 
+#include "CancelIoThreadCheck.h"
 #include "CancelWithoutDrainCheck.h"
 #include "ClosePendingIoCheck.h"
 #include "OverlappedLifetimeCheck.h"
@@ -17,6 +18,7 @@ public:
         "iodrain-overlapped-lifetime");
     Factories.registerCheck<CancelWithoutDrainCheck>(
         "iodrain-cancel-without-drain");
+    Factories.registerCheck<CancelIoThreadCheck>("iodrain-cancelio-thread");
   }
 };
 

@@ -17,11 +17,20 @@ namespace {
 constexpr unsigned MaxExplainedRequests = 3;
 
 std::string wordStep(const PathStep &Step, const RequestView &R,
-                     const ASTContext &Ctx) {
+                     const ASTContext &Ctx, const FunctionDecl *Root) {
   const auto *Call = dyn_cast_or_null<CallExpr>(Step.At);
   std::string Name = Call ? calleeName(Call, Ctx) : "";
+  std::string Handle =
+      R.HandleArg ? quoteSource(R.HandleArg, Ctx) : std::string("this");
   switch (Step.K) {
   case PathStep::Issue:
+    if (!R.ReceivedWith.empty()) {
+      const FunctionDecl *Issuer = enclosingFunction(Step.At, Ctx);
+      return "'" + Name + "' in '" +
+             (Issuer ? Issuer->getQualifiedNameAsString() : "?") +
+             "' starts overlapped I/O on '" + Handle +
+             "' and may return with it pending";
+    }
     return "'" + Name + "' starts overlapped I/O on '" +
            (R.HandleArg ? quoteSource(R.HandleArg, Ctx) : std::string("this")) +
            "' that may still be pending";
@@ -55,6 +64,10 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
   case PathStep::RoutineTimedOut:
     return "'" + Name +
            "' may time out here before the completion routine runs";
+  case PathStep::Received:
+    return "'" + (Root ? Root->getQualifiedNameAsString() : std::string()) +
+           "' may be called with that I/O on '" + R.ReceivedWith +
+           "' still pending";
   }
   return "";
 }
@@ -121,7 +134,6 @@ SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {
   return Ctx.getSourceManager().getExpansionLoc(Loc);
 }
 
-/// The function whose body holds `S`.
 const FunctionDecl *enclosingFunction(const Stmt *S, const ASTContext &Ctx) {
   auto &Mutable = const_cast<ASTContext &>(Ctx);
   DynTypedNodeList Parents = Mutable.getParents(*S);
@@ -149,13 +161,13 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
     for (const PathStep &Step : R.Steps.collect(MaxSteps)) {
       SourceLocation Loc = reportLocation(Step.At->getBeginLoc(), Ctx);
       std::string Prefix;
-      if (RootBody.isValid() &&
+      if (RootBody.isValid() && R.ReceivedWith.empty() &&
           !SM.isPointWithin(Loc, SM.getExpansionLoc(RootBody.getBegin()),
                             SM.getExpansionLoc(RootBody.getEnd())))
         if (const FunctionDecl *In = enclosingFunction(Step.At, Ctx))
           Prefix = "in call to '" + In->getQualifiedNameAsString() + "': ";
       Check.diag(Loc, "%0%1", DiagnosticIDs::Note)
-          << Prefix << wordStep(Step, R, Ctx);
+          << Prefix << wordStep(Step, R, Ctx, Root);
     }
 }
 

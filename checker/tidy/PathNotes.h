@@ -18,6 +18,7 @@ class ASTContext;
 class CallExpr;
 class Expr;
 class FunctionDecl;
+class Stmt;
 } // namespace clang
 
 namespace iodrain {
@@ -33,6 +34,10 @@ std::string calleeName(const clang::CallExpr *CE, const clang::ASTContext &Ctx);
 /// Where to put a diagnostic about `Loc`: outside macros.
 clang::SourceLocation reportLocation(clang::SourceLocation Loc,
                                      const clang::ASTContext &Ctx);
+
+/// The function whose body holds `S`.
+const clang::FunctionDecl *enclosingFunction(const clang::Stmt *S,
+                                             const clang::ASTContext &Ctx);
 
 /// Emits one note per step of each request's path (at most three requests,
 /// `MaxSteps` steps each). Steps in functions the analysis of `Root`

@@ -1,0 +1,223 @@
+//===- ObjectProtocols.cpp ------------------------------------------------===//
+
+#include "ObjectProtocols.h"
+#include "TranslationUnitFacts.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+/// The object a pointer or reference parameter, or `this`, names, when the
+/// path goes through a field of it: `d->ov` is in `*d`, `this->ov_` in
+/// `*this`.
+bool objectHolding(const AccessPath &P, AccessPath &Object,
+                   const RecordDecl *&Record) {
+  llvm::ArrayRef<PathComponent> C = P.components();
+  size_t Skip;
+  if (P.rootKind() == AccessPath::RootKind::This)
+    Skip = 0;
+  else if (P.rootKind() == AccessPath::RootKind::Param && !C.empty() &&
+           C.front().K == PathComponent::Deref)
+    Skip = 1;
+  else
+    return false;
+  if (C.size() <= Skip || C[Skip].K != PathComponent::Field)
+    return false;
+  Record = static_cast<const FieldDecl *>(C[Skip].Ptr)->getParent();
+  Object = P.rootKind() == AccessPath::RootKind::This
+               ? AccessPath::thisObject()
+               : AccessPath::variable(static_cast<const VarDecl *>(P.root()))
+                     .deref();
+  return true;
+}
+
+/// Whether a path names the same storage in every function: a global, or
+/// an object one call created (its result).
+bool isAbsolute(const AccessPath &P) {
+  return P.rootKind() == AccessPath::RootKind::Global ||
+         P.rootKind() == AccessPath::RootKind::CallResult;
+}
+
+bool sameRecord(const RecordDecl *Have, const RecordDecl *Want) {
+  if (Have->getCanonicalDecl() == Want->getCanonicalDecl())
+    return true;
+  const auto *HaveCxx = dyn_cast<CXXRecordDecl>(Have);
+  const auto *WantCxx = dyn_cast<CXXRecordDecl>(Want);
+  return HaveCxx && WantCxx && HaveCxx->hasDefinition() &&
+         HaveCxx->isDerivedFrom(WantCxx);
+}
+
+/// The globals `Body` names.
+llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
+  llvm::DenseSet<const void *> Globals;
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasGlobalStorage())
+        Globals.insert(VD);
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return Globals;
+}
+
+bool sameFields(const std::vector<std::pair<AccessPath, AbsValue>> &A,
+                const std::vector<std::pair<AccessPath, AbsValue>> &B) {
+  return A.size() == B.size() &&
+         std::equal(A.begin(), A.end(), B.begin(), [](auto &X, auto &Y) {
+           return X.first == Y.first && X.second == Y.second;
+         });
+}
+
+} // namespace
+
+void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
+  for (const auto &[Key, R] : Exit.Requests) {
+    if (R.View.State == Typestate::Drained || R.View.TreatedAsSynchronous ||
+        !R.View.ReceivedWith.empty())
+      continue;
+    AccessPath Object;
+    const RecordDecl *Record = nullptr;
+    bool Global = R.Overlapped.rootKind() == AccessPath::RootKind::Global;
+    if (!Global && !objectHolding(R.Overlapped, Object, Record))
+      continue;
+    // Paths in the object become paths under `this`; globals and created
+    // objects keep their names.
+    auto Relative = [&](const AccessPath &P) -> std::optional<AccessPath> {
+      if (isAbsolute(P))
+        return P;
+      if (Global)
+        return std::nullopt;
+      return P.rebased(Object, AccessPath::thisObject());
+    };
+    Entry E;
+    E.Record = Record;
+    E.Issuer = &Issuer;
+    E.Shape = R;
+    auto Ov = Relative(R.Overlapped);
+    auto Handle = Relative(R.Handle);
+    if (!Ov || !Handle)
+      continue;
+    E.Shape.Overlapped = *Ov;
+    E.Shape.Handle = *Handle;
+    E.Shape.Buffer = R.Buffer ? Relative(*R.Buffer) : std::nullopt;
+    E.Shape.EventObject =
+        R.EventObject ? Relative(*R.EventObject) : std::nullopt;
+    E.Shape.View.Steps = PathSteps();
+    for (const auto &[P, V] : Exit.Vars) {
+      if (V.K == AbsValue::Unknown || (Global ? !isAbsolute(P) : isAbsolute(P)))
+        continue;
+      auto Field = Relative(P);
+      if (!Field)
+        continue;
+      AbsValue Value = V;
+      if (V.K == AbsValue::Object) {
+        auto Referent = Relative(V.Referent);
+        if (!Referent)
+          continue;
+        Value.Referent = *Referent;
+      }
+      E.Fields.emplace_back(*Field, Value);
+    }
+    bool Known = llvm::any_of(Entries, [&](const Entry &Old) {
+      return Old.Record == E.Record && Old.Shape == E.Shape &&
+             sameFields(Old.Fields, E.Fields);
+    });
+    if (!Known)
+      Entries.push_back(std::move(E));
+  }
+}
+
+std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
+                                                const TranslationUnitFacts &Facts,
+                                                unsigned Max,
+                                                bool &Truncated) const {
+  std::vector<State> States;
+  Truncated = false;
+  if (Entries.empty() || !FD.getBody() || FD.isMain() ||
+      isa<CXXConstructorDecl>(FD) || !Facts.isEntryPoint(&FD))
+    return States;
+
+  struct Holder {
+    AccessPath Object;
+    const RecordDecl *Record;
+    std::string Name;
+  };
+  std::vector<Holder> Holders;
+  for (const ParmVarDecl *P : FD.parameters()) {
+    QualType T = P->getType();
+    if (!T->isPointerType() && !T->isReferenceType())
+      continue;
+    if (const RecordDecl *RD = T->getPointeeType()->getAsRecordDecl())
+      Holders.push_back({AccessPath::variable(P).deref(), RD,
+                         P->getName().str()});
+  }
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
+      MD && MD->isInstance() && !MD->getParent()->isLambda())
+    Holders.push_back({AccessPath::thisObject(), MD->getParent(), "this"});
+  llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
+
+  auto Place = [](const AccessPath &P, const AccessPath &Object) {
+    return P.rootKind() == AccessPath::RootKind::This
+               ? *P.rebased(AccessPath::thisObject(), Object)
+               : P;
+  };
+  auto Instantiate = [&](const Entry &E, const AccessPath &Object,
+                         const std::string &Name) {
+    if (States.size() == Max) {
+      Truncated = true;
+      return;
+    }
+    Request Q = E.Shape;
+    Q.Overlapped = Place(Q.Overlapped, Object);
+    Q.Handle = Place(Q.Handle, Object);
+    if (Q.Buffer)
+      Q.Buffer = Place(*Q.Buffer, Object);
+    if (Q.EventObject)
+      Q.EventObject = Place(*Q.EventObject, Object);
+    Q.View.ReceivedWith = Name;
+    Q.View.Steps.append({PathStep::Issue, Q.View.IssueCall});
+    Q.View.Steps.append({PathStep::Received, FD.getBody()});
+    State S;
+    for (const auto &[Field, Value] : E.Fields) {
+      AbsValue V = Value;
+      if (V.K == AbsValue::Object)
+        V.Referent = Place(V.Referent, Object);
+      S.Vars.set(Place(Field, Object), V);
+    }
+    if (Q.View.PortBound)
+      S.PortBound.set(Q.Handle, true);
+    AccessPath Key = Q.Overlapped;
+    S.Requests.set(Key, std::move(Q));
+    States.push_back(std::move(S));
+  };
+
+  for (const Entry &E : Entries) {
+    // The issuer itself re-enters knowing its own protocol.
+    if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl())
+      continue;
+    if (!E.Record) {
+      if (Globals.contains(E.Shape.Overlapped.root()))
+        Instantiate(E, AccessPath::thisObject(), static_cast<const VarDecl *>(
+                                                     E.Shape.Overlapped.root())
+                                                     ->getName()
+                                                     .str());
+      continue;
+    }
+    for (const Holder &H : Holders)
+      if (sameRecord(H.Record, E.Record))
+        Instantiate(E, H.Object, H.Name);
+  }
+  return States;
+}
+
+} // namespace iodrain

@@ -1,0 +1,241 @@
+//===- TranslationUnitFacts.cpp -------------------------------------------===//
+
+#include "TranslationUnitFacts.h"
+#include "AccessPath.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+const FunctionDecl *canon(const FunctionDecl *FD) {
+  return FD ? FD->getCanonicalDecl() : nullptr;
+}
+
+/// Every function body of the unit, template instances included.
+struct BodyFinder : RecursiveASTVisitor<BodyFinder> {
+  std::vector<const FunctionDecl *> Found;
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext())
+      Found.push_back(FD);
+    return true;
+  }
+};
+
+const Expr *argAt(const CallExpr *CE, ArgRef A) {
+  if (A.K != ArgRef::Index || A.Position > CE->getNumArgs())
+    return nullptr;
+  return CE->getArg(A.Position - 1);
+}
+
+} // namespace
+
+bool ThreadSet::intersects(const ThreadSet &O) const {
+  if (Others && O.Others)
+    return true;
+  return llvm::any_of(Procedures, [&](const FunctionDecl *P) {
+    return llvm::is_contained(O.Procedures, P);
+  });
+}
+
+const void *TranslationUnitFacts::handleKey(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = stripIdentityCasts(E)->IgnoreParens();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        VD && VD->hasGlobalStorage())
+      return VD->getCanonicalDecl();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      return FD->getCanonicalDecl();
+  return nullptr;
+}
+
+TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
+                                           const ApiModel &Model)
+    : Model(Model) {
+  BodyFinder Finder;
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (const FunctionDecl *FD : Finder.Found)
+    walk(FD, FD->getBody());
+  computeThreads();
+}
+
+void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
+  for (unsigned Depth = 0; Arg && Depth < 8; ++Depth) {
+    Arg = Arg->IgnoreImplicit()->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(Arg);
+        UO && UO->getOpcode() == UO_AddrOf) {
+      Arg = UO->getSubExpr();
+      continue;
+    }
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Arg)) {
+      Arg = MTE->getSubExpr();
+      continue;
+    }
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg);
+        Construct && Construct->getNumArgs() == 1) {
+      Arg = Construct->getArg(0);
+      continue;
+    }
+    break;
+  }
+  if (!Arg)
+    return;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg))
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      Procedures.insert(canon(FD));
+  if (const auto *LE = dyn_cast<LambdaExpr>(Arg))
+    Procedures.insert(canon(LE->getCallOperator()));
+}
+
+void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
+  if (!Body)
+    return;
+  const FunctionDecl *Self = canon(FD);
+  if (!Walked.insert(Self).second)
+    return;
+  Functions.push_back(FD);
+  llvm::DenseSet<const DeclRefExpr *> DirectCallees;
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+      // A lambda body is a function of its own, run whenever its closure
+      // is called: from here, a thread, or a callback.
+      const CXXMethodDecl *Op = LE->getCallOperator();
+      AddressTaken.insert(canon(Op));
+      if (!Op->isDependentContext())
+        walk(Op, LE->getBody());
+      continue;
+    }
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      const FunctionRule *R = Model.lookupCall(CE);
+      if (R && R->FunctionRole == Role::ThreadStart)
+        noteProcedure(argAt(CE, R->Procedure));
+      if (R && R->FunctionRole == Role::Issue)
+        if (const void *Key = handleKey(argAt(CE, R->Handle)))
+          IssuesOnHandle[Key].push_back({CE, FD, nullptr});
+      if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(
+                CE->getCallee()->IgnoreParenImpCasts()))
+          DirectCallees.insert(DRE);
+        Callees[Self].push_back(canon(Callee));
+        if (canon(Callee) != Self)
+          Called.insert(canon(Callee));
+      }
+    }
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+      if (const FunctionRule *R = Model.lookup(Construct->getConstructor());
+          R && R->FunctionRole == Role::ThreadStart &&
+          R->Procedure.K == ArgRef::Index &&
+          R->Procedure.Position <= Construct->getNumArgs())
+        noteProcedure(Construct->getArg(R->Procedure.Position - 1));
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl());
+          Fn && !DirectCallees.contains(DRE))
+        AddressTaken.insert(canon(Fn));
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+}
+
+void TranslationUnitFacts::computeThreads() {
+  llvm::SmallVector<const FunctionDecl *, 32> Work;
+  for (const FunctionDecl *FD : Functions) {
+    const FunctionDecl *C = canon(FD);
+    ThreadSet &T = Threads[C];
+    if (Procedures.contains(C))
+      T.Procedures.push_back(C);
+    else if (AddressTaken.contains(C))
+      T.Unknown = true;
+    else if (!Called.contains(C))
+      T.Others = true;
+    Work.push_back(C);
+  }
+  // Callers' threads flow to their callees, until nothing changes.
+  while (!Work.empty()) {
+    const FunctionDecl *Caller = Work.pop_back_val();
+    ThreadSet From = Threads[Caller];
+    for (const FunctionDecl *Callee : Callees.lookup(Caller)) {
+      auto It = Threads.find(Callee);
+      if (It == Threads.end() || Callee == Caller)
+        continue;
+      ThreadSet &To = It->second;
+      bool Changed = (From.Others && !To.Others) ||
+                     (From.Unknown && !To.Unknown);
+      To.Others |= From.Others;
+      To.Unknown |= From.Unknown;
+      for (const FunctionDecl *P : From.Procedures)
+        if (!llvm::is_contained(To.Procedures, P)) {
+          To.Procedures.push_back(P);
+          Changed = true;
+        }
+      if (Changed)
+        Work.push_back(Callee);
+    }
+  }
+  for (auto &[Key, Sites] : IssuesOnHandle)
+    for (const IssueSite &Site : Sites)
+      ThreadsIssue |= !threadsOf(Site.In).Procedures.empty();
+}
+
+bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
+  const FunctionDecl *C = canon(FD);
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isVirtual())
+    return true;
+  return !Called.contains(C) || AddressTaken.contains(C) ||
+         Procedures.contains(C);
+}
+
+bool TranslationUnitFacts::isThreadProcedure(const FunctionDecl *FD) const {
+  return Procedures.contains(canon(FD));
+}
+
+const ThreadSet &TranslationUnitFacts::threadsOf(const FunctionDecl *FD) const {
+  static const ThreadSet Unplaced = [] {
+    ThreadSet T;
+    T.Unknown = true;
+    return T;
+  }();
+  auto It = Threads.find(canon(FD));
+  return It == Threads.end() ? Unplaced : It->second;
+}
+
+std::vector<IssueSite>
+TranslationUnitFacts::issuedByOtherThreads(const Expr *HandleArg,
+                                           const FunctionDecl *Canceller) const {
+  constexpr size_t MaxSites = 3;
+  std::vector<IssueSite> Sites;
+  const void *Key = handleKey(HandleArg);
+  auto It = IssuesOnHandle.find(Key);
+  if (!Key || It == IssuesOnHandle.end())
+    return Sites;
+  const ThreadSet &Mine = threadsOf(Canceller);
+  if (!Mine.known())
+    return Sites;
+  for (const IssueSite &Site : It->second) {
+    const ThreadSet &Theirs = threadsOf(Site.In);
+    if (!Theirs.known() || Theirs.intersects(Mine))
+      continue;
+    // Only a thread procedure on one side makes them different threads.
+    if (Theirs.Procedures.empty() && Mine.Procedures.empty())
+      continue;
+    Sites.push_back(Site);
+    if (!Theirs.Procedures.empty())
+      Sites.back().Thread = Theirs.Procedures.front();
+    if (Sites.size() == MaxSites)
+      break;
+  }
+  return Sites;
+}
+
+} // namespace iodrain

@@ -1,0 +1,92 @@
+//===- TranslationUnitFacts.h - What the whole translation unit shows -----===//
+//
+// One walk over the translation unit before any function is analysed: who
+// calls whom, which functions are entry points (nothing in the unit calls
+// them, or their address is taken), which threads may run each function
+// (thread procedures are found through the model's `thread-start` calls),
+// and on which handles each function issues overlapped I/O.
+//
+// Handles are matched across functions by what names them: a global
+// variable, or a field of a record (`d->handle` in one function and
+// `dev->handle` in another are the same field of the same kind of object).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_CORE_TRANSLATIONUNITFACTS_H
+#define IODRAIN_CORE_TRANSLATIONUNITFACTS_H
+
+#include "ApiModel.h"
+#include "Events.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class Expr;
+class FunctionDecl;
+class Stmt;
+} // namespace clang
+
+namespace iodrain {
+
+/// The threads that may run a function: thread procedures of the unit,
+/// and `Others`, the threads that call the unit's entry points.
+struct ThreadSet {
+  llvm::SmallVector<const clang::FunctionDecl *, 2> Procedures;
+  bool Others = false;
+  /// Run from somewhere iodrain cannot place (a callback, a cycle).
+  bool Unknown = false;
+
+  bool known() const { return !Unknown && (Others || !Procedures.empty()); }
+  bool intersects(const ThreadSet &O) const;
+};
+
+class TranslationUnitFacts {
+public:
+  TranslationUnitFacts(clang::ASTContext &Ctx, const ApiModel &Model);
+
+  /// Functions with bodies (lambda call operators included), in unit order.
+  llvm::ArrayRef<const clang::FunctionDecl *> functions() const {
+    return Functions;
+  }
+  /// Whether code outside the unit, or a thread, may call `FD` with an
+  /// object in any state: no function of the unit calls it, or its address
+  /// is taken, or it is virtual.
+  bool isEntryPoint(const clang::FunctionDecl *FD) const;
+  bool isThreadProcedure(const clang::FunctionDecl *FD) const;
+  const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
+  /// Whether some thread procedure of the unit issues overlapped I/O.
+  bool threadsIssue() const { return ThreadsIssue; }
+
+  /// Requests issued on the handle `HandleArg` names by functions that no
+  /// thread running `Canceller` also runs (at most a few).
+  std::vector<IssueSite> issuedByOtherThreads(
+      const clang::Expr *HandleArg, const clang::FunctionDecl *Canceller) const;
+
+  /// What names a handle across functions: a global variable or a field.
+  static const void *handleKey(const clang::Expr *E);
+
+private:
+  void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
+  void noteProcedure(const clang::Expr *Arg);
+  void computeThreads();
+
+  const ApiModel &Model;
+  std::vector<const clang::FunctionDecl *> Functions;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallVector<const clang::FunctionDecl *, 4>>
+      Callees;
+  llvm::DenseSet<const clang::FunctionDecl *> Walked, Called, AddressTaken,
+      Procedures;
+  llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
+  llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
+  bool ThreadsIssue = false;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_CORE_TRANSLATIONUNITFACTS_H
