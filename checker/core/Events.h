@@ -61,9 +61,6 @@ struct PathStep {
     WaitObjectSignaled, ///< At: a wait-all whose objects do not include it.
     DequeuedOther,   ///< At: a dequeue that may deliver another packet.
     RoutineTimedOut, ///< At: an alertable sleep that may time out first.
-    /// At: the body of an entry point that may be called with the request
-    /// still pending (RequestView::ReceivedWith names the object).
-    Received,
   };
   Kind K;
   const clang::Stmt *At;

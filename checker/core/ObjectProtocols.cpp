@@ -186,7 +186,6 @@ std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
       Q.EventObject = Place(*Q.EventObject, Object);
     Q.View.ReceivedWith = Name;
     Q.View.Steps.append({PathStep::Issue, Q.View.IssueCall});
-    Q.View.Steps.append({PathStep::Received, FD.getBody()});
     State S;
     for (const auto &[Field, Value] : E.Fields) {
       AbsValue V = Value;
@@ -202,15 +201,23 @@ std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
   };
 
   for (const Entry &E : Entries) {
-    // The issuer itself re-enters knowing its own protocol.
-    if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl())
+    // A function that starts the request itself, or through the calls it
+    // makes, re-enters knowing its own protocol: were the request still
+    // pending, its own issue would be the bug.
+    if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl() ||
+        Facts.reaches(&FD, Facts.issuerOf(E.Shape.View.IssueCall)))
       continue;
     if (!E.Record) {
-      if (Globals.contains(E.Shape.Overlapped.root()))
-        Instantiate(E, AccessPath::thisObject(), static_cast<const VarDecl *>(
-                                                     E.Shape.Overlapped.root())
-                                                     ->getName()
-                                                     .str());
+      // A function that names the OVERLAPPED, the handle or the buffer.
+      const Request &R = E.Shape;
+      for (const AccessPath *P : {&R.Overlapped, &R.Handle,
+                                  R.Buffer ? &*R.Buffer : nullptr})
+        if (P && P->rootKind() == AccessPath::RootKind::Global &&
+            Globals.contains(P->root())) {
+          Instantiate(E, AccessPath::thisObject(),
+                      static_cast<const VarDecl *>(P->root())->getName().str());
+          break;
+        }
       continue;
     }
     for (const Holder &H : Holders)

@@ -266,6 +266,8 @@ void Explorer::branch(const CFGBlock &B, State S) {
   const Expr *Cond = branchCondition(B);
   if (B.succ_size() == 2 && Cond) {
     std::optional<bool> Known = T->valueOf(S, Cond).truth();
+    if (!Known)
+      T->forgetUndeterminedReceived(S, Cond);
     for (unsigned I = 0; I < 2; ++I) {
       const CFGBlock *Succ = *(B.succ_begin() + I);
       if (!Succ)

@@ -321,6 +321,43 @@ void Transfer::countConditionReads(const Expr *Cond) {
   }
 }
 
+void Transfer::forgetUndeterminedReceived(State &S, const Expr *Cond) const {
+  bool AnyReceived = llvm::any_of(S.Requests, [](const auto &Entry) {
+    return !Entry.second.View.ReceivedWith.empty();
+  });
+  if (!AnyReceived)
+    return;
+  llvm::SmallVector<AccessPath, 4> Undetermined;
+  llvm::SmallVector<const Stmt *, 8> Work{Cond};
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (!St)
+      continue;
+    const auto *E = dyn_cast<Expr>(St);
+    if (E && E->isGLValue() && E->getType()->isIntegralOrEnumerationType() &&
+        !AccessPaths::isHandleLike(E->getType()) &&
+        (isa<MemberExpr>(E) || isa<DeclRefExpr>(E)))
+      if (auto Path = Paths.lvalueOf(S, E);
+          Path && (Path->throughPointer() ||
+                   Path->rootKind() == AccessPath::RootKind::This ||
+                   Path->rootKind() == AccessPath::RootKind::Global) &&
+          !S.Vars.contains(*Path))
+        Undetermined.push_back(*Path);
+    for (const Stmt *Child : St->children())
+      Work.push_back(Child);
+  }
+  if (Undetermined.empty())
+    return;
+  S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+    if (R.View.ReceivedWith.empty())
+      return false;
+    return llvm::any_of(Undetermined, [&](const AccessPath &P) {
+      return P.rootKind() == R.Overlapped.rootKind() &&
+             P.root() == R.Overlapped.root();
+    });
+  });
+}
+
 bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
   const Expr *E = Cond->IgnoreParenImpCasts();
   if (auto Known = valueOf(S, E).truth())

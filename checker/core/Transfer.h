@@ -72,6 +72,12 @@ public:
   /// remembering values nobody tests again would only keep paths apart.
   void countConditionReads(const clang::Expr *Cond);
 
+  /// A branch on state of a received object that the protocol does not
+  /// determine (an integer field nobody set on the issuer's path) may
+  /// exclude the received requests for all iodrain knows: they are
+  /// forgotten rather than reported on a path that may not exist.
+  void forgetUndeterminedReceived(State &S, const clang::Expr *Cond) const;
+
   /// Restricts the path to `Cond == Truth`; false if that is impossible.
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
 

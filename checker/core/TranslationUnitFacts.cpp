@@ -88,6 +88,12 @@ void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
   }
   if (!Arg)
     return;
+  // `fixed ? worker_a : worker_b`: either may run.
+  if (const auto *CO = dyn_cast<AbstractConditionalOperator>(Arg)) {
+    noteProcedure(CO->getTrueExpr());
+    noteProcedure(CO->getFalseExpr());
+    return;
+  }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg))
     if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
       Procedures.insert(canon(FD));
@@ -121,6 +127,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       const FunctionRule *R = Model.lookupCall(CE);
       if (R && R->FunctionRole == Role::ThreadStart)
         noteProcedure(argAt(CE, R->Procedure));
+      if (R && R->FunctionRole == Role::Issue)
+        IssuingFunction[CE] = FD;
       if (R && R->FunctionRole == Role::Issue)
         if (const void *Key = handleKey(argAt(CE, R->Handle)))
           IssuesOnHandle[Key].push_back({CE, FD, nullptr});
@@ -183,9 +191,7 @@ void TranslationUnitFacts::computeThreads() {
         Work.push_back(Callee);
     }
   }
-  for (auto &[Key, Sites] : IssuesOnHandle)
-    for (const IssueSite &Site : Sites)
-      ThreadsIssue |= !threadsOf(Site.In).Procedures.empty();
+  ThreadsAndIssues = !Procedures.empty() && !IssuesOnHandle.empty();
 }
 
 bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
@@ -194,6 +200,26 @@ bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
     return true;
   return !Called.contains(C) || AddressTaken.contains(C) ||
          Procedures.contains(C);
+}
+
+bool TranslationUnitFacts::reaches(const FunctionDecl *From,
+                                   const FunctionDecl *To) const {
+  if (!From || !To)
+    return false;
+  const FunctionDecl *Target = canon(To);
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  llvm::SmallVector<const FunctionDecl *, 16> Work{canon(From)};
+  while (!Work.empty()) {
+    const FunctionDecl *F = Work.pop_back_val();
+    if (F == Target)
+      return true;
+    if (!Seen.insert(F).second)
+      continue;
+    auto It = Callees.find(F);
+    if (It != Callees.end())
+      Work.append(It->second.begin(), It->second.end());
+  }
+  return false;
 }
 
 bool TranslationUnitFacts::isThreadProcedure(const FunctionDecl *FD) const {

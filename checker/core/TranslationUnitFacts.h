@@ -59,8 +59,17 @@ public:
   bool isEntryPoint(const clang::FunctionDecl *FD) const;
   bool isThreadProcedure(const clang::FunctionDecl *FD) const;
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
-  /// Whether some thread procedure of the unit issues overlapped I/O.
-  bool threadsIssue() const { return ThreadsIssue; }
+  /// Whether the unit starts threads and issues overlapped I/O: only then
+  /// can a cancel miss another thread's requests.
+  bool threadsAndIssues() const { return ThreadsAndIssues; }
+
+  /// Whether `From` calls `To`, directly or through functions of the unit.
+  bool reaches(const clang::FunctionDecl *From,
+               const clang::FunctionDecl *To) const;
+  /// The function whose body holds an issuing call.
+  const clang::FunctionDecl *issuerOf(const clang::CallExpr *Issue) const {
+    return IssuingFunction.lookup(Issue);
+  }
 
   /// Requests issued on the handle `HandleArg` names by functions that no
   /// thread running `Canceller` also runs (at most a few).
@@ -84,7 +93,9 @@ private:
       Procedures;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
-  bool ThreadsIssue = false;
+  llvm::DenseMap<const clang::CallExpr *, const clang::FunctionDecl *>
+      IssuingFunction;
+  bool ThreadsAndIssues = false;
 };
 
 } // namespace iodrain

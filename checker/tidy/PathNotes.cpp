@@ -17,7 +17,7 @@ namespace {
 constexpr unsigned MaxExplainedRequests = 3;
 
 std::string wordStep(const PathStep &Step, const RequestView &R,
-                     const ASTContext &Ctx, const FunctionDecl *Root) {
+                     const ASTContext &Ctx) {
   const auto *Call = dyn_cast_or_null<CallExpr>(Step.At);
   std::string Name = Call ? calleeName(Call, Ctx) : "";
   std::string Handle =
@@ -64,10 +64,6 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
   case PathStep::RoutineTimedOut:
     return "'" + Name +
            "' may time out here before the completion routine runs";
-  case PathStep::Received:
-    return "'" + (Root ? Root->getQualifiedNameAsString() : std::string()) +
-           "' may be called with that I/O on '" + R.ReceivedWith +
-           "' still pending";
   }
   return "";
 }
@@ -167,7 +163,15 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
         if (const FunctionDecl *In = enclosingFunction(Step.At, Ctx))
           Prefix = "in call to '" + In->getQualifiedNameAsString() + "': ";
       Check.diag(Loc, "%0%1", DiagnosticIDs::Note)
-          << Prefix << wordStep(Step, R, Ctx, Root);
+          << Prefix << wordStep(Step, R, Ctx);
+      // Why a request another function issued matters here: always said,
+      // right after its issue, however many steps are shown.
+      if (Step.K == PathStep::Issue && !R.ReceivedWith.empty() &&
+          RootBody.isValid())
+        Check.diag(reportLocation(RootBody.getBegin(), Ctx),
+                   "'%0' may be called with that I/O on '%1' still pending",
+                   DiagnosticIDs::Note)
+            << Root->getQualifiedNameAsString() << R.ReceivedWith;
     }
 }
 

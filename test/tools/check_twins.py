@@ -16,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 
-FUNC = re.compile(r"^(?:static\s+)?(?:[\w:<>]+\s+)+\**(\w+(?:::\w+)?)\s*\(")
+# A definition at the start of a line: `type name(`, `type Class::method(`,
+# or a constructor or destructor `Class::~Class(`.
+FUNC = re.compile(r"^(?:static\s+)?(?:(?:[\w:<>]+\s+)+\**(\w+(?:::\w+)?)|(\w+::~?\w+))\s*\(")
 
 
 def functions(path):
@@ -30,9 +32,10 @@ def functions(path):
             break
         m = FUNC.match(text)
         if m and not text.rstrip().endswith(";") and current is None:
-            current = (m.group(1), number)
+            name = m.group(1) or m.group(2)
+            current = (name, number)
             if number > 1 and lines[number - 2].startswith("// RUNTIME-TWIN: none"):
-                exempt.add(m.group(1))
+                exempt.add(name)
             if text.count("{") and text.count("{") == text.count("}"):
                 found.append((current[0], number, number))  # one line
                 current = None

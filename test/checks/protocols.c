@@ -1,0 +1,184 @@
+// Object protocols: one function starts a read on a device object and
+// returns with it pending (setting a flag that says so); the functions that
+// receive the object later (close, release) start with that read possibly
+// pending, and must cancel and wait for it before they close or free.
+// A helper that the unit itself calls is not an entry point: called on a
+// fresh object from the open function's error path, it stays silent.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOWED
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.ObjectProtocols: false}}" %s -- -x c %win32 | %filecheck %s --check-prefix=OFF --allow-empty
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
+// OFF-NOT: warning:
+#include <windows.h>
+#include <stdlib.h>
+
+struct device {
+  HANDLE handle;
+  OVERLAPPED ov;
+  char *buf;
+  BOOL read_pending;
+};
+
+// The issuer: it returns with the read pending and says so in the flag.
+// RUNTIME-TWIN: none, the issuer: the twins of the functions after it run it
+BOOL device_start_read(struct device *d) {
+  // CHECK: protocols.c:[[#ISSUE:@LINE+1]]:8: note: 'ReadFile' in 'device_start_read' starts overlapped I/O on 'd->handle' and may return with it pending
+  if (!ReadFile(d->handle, d->buf, 64, NULL, &d->ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    d->read_pending = TRUE;
+  }
+  return TRUE;
+}
+
+// Cancelled, never waited for: the cancelled read still completes later.
+// CHECK-NEXT: protocols.c:[[@LINE+1]]:41: note: 'device_close_bug' may be called with that I/O on 'd' still pending
+void device_close_bug(struct device *d) {
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+  CancelIo(d->handle);
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+  CloseHandle(d->handle);
+  free(d->buf);
+  free(d);
+}
+
+// No cancel at all, the flag ignored.
+void device_release_bug(struct device *d) {
+  // CHECK: protocols.c:[[#ISSUE]]:8: note: 'ReadFile' in 'device_start_read' starts overlapped I/O on 'd->handle' and may return with it pending
+  // CHECK-NEXT: protocols.c:[[@LINE-2]]:43: note: 'device_release_bug' may be called with that I/O on 'd' still pending
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'free' frees 'd' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  free(d);
+}
+
+// Called on live devices and on the error path of a fresh one.
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void device_free(struct device *d) {
+  CloseHandle(d->handle);
+  free(d->buf);
+  free(d);
+}
+
+// Through the helper: seen when iodrain follows calls.
+void device_close_through_helper_bug(struct device *d) {
+  // FOLLOWED: protocols.c:[[@LINE-7]]:3: note: in call to 'device_free': 'CloseHandle' closes 'd->handle' here
+  // FOLLOWED-NEXT: protocols.c:[[#ISSUE]]:8: note: 'ReadFile' in 'device_start_read' starts overlapped I/O on 'd->handle' and may return with it pending
+  // FOLLOWED-NEXT: protocols.c:[[@LINE-3]]:56: note: 'device_close_through_helper_bug' may be called with that I/O on 'd' still pending
+  // FOLLOWED-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  device_free(d);
+}
+
+// The flag says whether a read is pending: cancel, wait, then free.
+void device_close_fixed(struct device *d) {
+  DWORD n;
+  if (d->read_pending) {
+    CancelIoEx(d->handle, &d->ov);
+    GetOverlappedResult(d->handle, &d->ov, &n, TRUE);
+    d->read_pending = FALSE;
+  }
+  device_free(d);
+}
+
+// The helper on a fresh device, before any I/O: nothing to report.
+struct device *device_open_fixed(const wchar_t *path) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  if (!d)
+    return NULL;
+  d->handle = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+                          FILE_FLAG_OVERLAPPED, NULL);
+  d->buf = (char *)malloc(64);
+  if (!d->buf) {
+    device_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+// The same protocol on globals: a function that names them starts with
+// the read possibly pending.
+static HANDLE g_pipe;
+static OVERLAPPED g_ov;
+static char g_buf[64];
+static BOOL g_pending;
+
+// RUNTIME-TWIN: none, the issuer: the twins of the functions after it run it
+BOOL pipe_start_read(void) {
+  // CHECK: protocols.c:[[@LINE+1]]:8: note: 'ReadFile' in 'pipe_start_read' starts overlapped I/O on 'g_pipe' and may return with it pending
+  if (!ReadFile(g_pipe, g_buf, sizeof g_buf, NULL, &g_ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    g_pending = TRUE;
+  }
+  return TRUE;
+}
+
+// CHECK-NEXT: protocols.c:[[@LINE+1]]:26: note: 'pipe_stop_bug' may be called with that I/O on 'g_pipe' still pending
+void pipe_stop_bug(void) {
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'g_pipe' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(g_pipe);
+}
+
+void pipe_stop_fixed(void) {
+  DWORD n;
+  if (g_pending) {
+    CancelIoEx(g_pipe, &g_ov);
+    GetOverlappedResult(g_pipe, &g_ov, &n, TRUE);
+    g_pending = FALSE;
+  }
+  CloseHandle(g_pipe);
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds, so the read is pending when the next entry
+// point runs.
+#include "shim_twins.h"
+
+static struct device *twin_device(void) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  d->handle = twin_server;
+  d->buf = (char *)malloc(64);
+  // The cancel completes a moment later, not inside CancelIo.
+  ShimDeferCancellation(twin_server);
+  device_start_read(d);
+  return d;
+}
+static void twin_device_close_bug(void) { device_close_bug(twin_device()); }
+static void twin_device_release_bug(void) {
+  struct device *d = twin_device();
+  char *buf = d->buf;
+  device_release_bug(d);
+  CloseHandle(twin_server);
+  free(buf);
+}
+static void twin_device_close_through_helper_bug(void) {
+  device_close_through_helper_bug(twin_device());
+}
+static void twin_device_close_fixed(void) { device_close_fixed(twin_device()); }
+static void twin_device_open_fixed(void) {
+  struct device *d = device_open_fixed(L"device.bin");
+  if (d) {
+    CloseHandle(d->handle);
+    free(d->buf);
+    free(d);
+  }
+}
+// Both twins end alike: the program waits for the read's event, which
+// only a completed read sets. The peer never answers.
+static void twin_pipe(void (*stop)(void)) {
+  twin_shared_pipe();
+  g_pipe = twin_server;
+  g_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  pipe_start_read();
+  stop();
+  WaitForSingleObject(g_ov.hEvent, INFINITE);
+}
+static void twin_pipe_stop_bug(void) { twin_pipe(pipe_stop_bug); }
+static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
+
+TWIN_MAIN(TWIN(device_close_bug), TWIN(device_release_bug),
+          TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
+          TWIN(device_open_fixed), TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed))
+#endif

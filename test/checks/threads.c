@@ -1,0 +1,146 @@
+// CancelIo cancels only the calling thread's requests. A request issued by
+// a thread procedure (or a function it calls) is out of reach of a CancelIo
+// on any other thread, and so is a request issued by another entry point
+// when the cancelling function is itself a thread procedure: the wait that
+// follows never returns. CancelIoEx reaches every thread's requests.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
+#include <windows.h>
+
+static HANDLE pipe_handle;
+static OVERLAPPED pipe_ov;
+static char pipe_buf[64];
+
+// The reader thread: it waits for its own read until it completes or is
+// cancelled.
+// RUNTIME-TWIN: none, a thread procedure: the stop functions' twins run it
+static DWORD WINAPI reader_thread(LPVOID arg) {
+  DWORD n;
+  // CHECK: threads.c:[[@LINE+1]]:3: note: 'ReadFile' in 'reader_thread' issues it, on the thread that runs 'reader_thread'
+  ReadFile(pipe_handle, pipe_buf, sizeof pipe_buf, NULL, &pipe_ov);
+  GetOverlappedResult(pipe_handle, &pipe_ov, &n, TRUE);
+  return 0;
+}
+
+// RUNTIME-TWIN: none, it starts the thread: the stop functions' twins run it
+HANDLE start_reader(void) {
+  return CreateThread(NULL, 0, reader_thread, NULL, 0, NULL);
+}
+
+void stop_reader_bug(HANDLE thread) {
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pipe_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(pipe_handle);
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
+void stop_reader_fixed(HANDLE thread) {
+  CancelIoEx(pipe_handle, NULL);
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
+// A thread that cancels its own read: CancelIo is right there.
+// RUNTIME-TWIN: none, a thread procedure: own_cancel_fixed's twin runs it
+static DWORD WINAPI self_cancelling_thread(LPVOID arg) {
+  DWORD n;
+  HANDLE h = (HANDLE)arg;
+  OVERLAPPED ov = {0};
+  char buf[16];
+  if (!ReadFile(h, buf, sizeof buf, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING) {
+    CancelIo(h);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  return 0;
+}
+
+void own_cancel_fixed(HANDLE h) {
+  HANDLE thread = CreateThread(NULL, 0, self_cancelling_thread, h, 0, NULL);
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
+// A connection read by its owner; a watchdog thread gives up on it.
+struct connection {
+  HANDLE handle;
+  OVERLAPPED ov;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, the issuer: the watchdogs' twins run it
+BOOL connection_read(struct connection *c) {
+  // CHECK: threads.c:[[@LINE+1]]:10: note: 'ReadFile' in 'connection_read' issues it, on a thread other than the one that runs 'watchdog_bug'
+  return ReadFile(c->handle, c->buf, sizeof c->buf, NULL, &c->ov) ||
+         GetLastError() == ERROR_IO_PENDING;
+}
+
+// CancelIo on the watchdog's thread reaches none of the owner's requests.
+// RUNTIME-TWIN: none, a thread procedure: watchdog_bug's twin runs it
+static DWORD WINAPI watchdog_bug(LPVOID arg) {
+  struct connection *c = (struct connection *)arg;
+  Sleep(1000);
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'c->handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(c->handle);
+  return 0;
+}
+
+// RUNTIME-TWIN: none, a thread procedure: watchdog_fixed's twin runs it
+static DWORD WINAPI watchdog_fixed(LPVOID arg) {
+  struct connection *c = (struct connection *)arg;
+  Sleep(1000);
+  CancelIoEx(c->handle, &c->ov);
+  return 0;
+}
+
+// RUNTIME-TWIN: none, it starts the watchdogs: their twins run it
+HANDLE start_watchdog(struct connection *c, BOOL fixed) {
+  return CreateThread(NULL, 0, fixed ? watchdog_fixed : watchdog_bug, c, 0,
+                      NULL);
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose peer never answers; only a cancel that
+// reaches the read ends it.
+#include "shim_twins.h"
+
+static void twin_stop_reader(void (*stop)(HANDLE)) {
+  HANDLE thread;
+  twin_shared_pipe();
+  pipe_handle = twin_server;
+  pipe_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  thread = start_reader();
+  Sleep(100); // The reader's read is pending.
+  stop(thread);
+}
+static void twin_stop_reader_bug(void) { twin_stop_reader(stop_reader_bug); }
+static void twin_stop_reader_fixed(void) {
+  twin_stop_reader(stop_reader_fixed);
+}
+static void twin_own_cancel_fixed(void) {
+  twin_shared_pipe();
+  own_cancel_fixed(twin_server);
+}
+// The owner waits for its read; the watchdog is meant to end the wait.
+static void twin_watchdog(BOOL fixed) {
+  static struct connection c;
+  DWORD n;
+  HANDLE thread;
+  twin_shared_pipe();
+  c.handle = twin_server;
+  c.ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  connection_read(&c);
+  thread = start_watchdog(&c, fixed);
+  GetOverlappedResult(c.handle, &c.ov, &n, TRUE);
+  WaitForSingleObject(thread, INFINITE);
+}
+static void twin_watchdog_bug(void) { twin_watchdog(FALSE); }
+static void twin_watchdog_fixed(void) { twin_watchdog(TRUE); }
+
+TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
+          TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed))
+#endif
