@@ -611,6 +611,13 @@ void Transfer::assign(const Expr *E, State &S) const {
   auto Path = Paths.lvalueOf(S, LHS);
   if (!Path)
     return;
+  // A new handle stored where a received request's handle was starts the
+  // object's life anew (an open function): nothing of the old one is this
+  // function's to drain.
+  if (AccessPaths::isHandleLike(LHS->getType()))
+    S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+      return !R.View.ReceivedWith.empty() && R.Handle == Path->deref();
+    });
   if (LHS->getType()->isRecordType())
     retire(S, *Path, E);
   else
