@@ -477,12 +477,11 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   for (State &X : Exits) {
     const AbsValue *Returned = X.Vars.find(Result);
     AbsValue V = Returned ? *Returned : AbsValue::unknown();
-    // What the callee stored in the objects the caller passed (a flag such
-    // as `watch->is_active`) comes back with the path; what it did to
-    // globals is forgotten, as for an unknown call, and so are its locals.
+    // What the callee did to globals and memory behind pointers is
+    // forgotten, as for an unknown call: only its effect on requests, the
+    // last error and its result come back, so that its paths merge.
     X.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-      return OwnedByCallee(P) ||
-             P.rootKind() == AccessPath::RootKind::Global;
+      return OwnedByCallee(P) || P.isShared();
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

@@ -94,6 +94,20 @@ struct device *device_open_fixed(const wchar_t *path) {
   return d;
 }
 
+// An open function stores a new handle: the object starts a new life, and
+// what it frees belongs to that life (a pending read on the old handle
+// would have been its caller's bug).
+int device_reopen_fixed(struct device *d, const wchar_t *path) {
+  d->handle = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+                          FILE_FLAG_OVERLAPPED, NULL);
+  if (d->handle == INVALID_HANDLE_VALUE) {
+    free(d->buf);
+    d->buf = NULL;
+    return -1;
+  }
+  return 0;
+}
+
 // The same protocol on globals: a function that names them starts with
 // the read possibly pending.
 static HANDLE g_pipe;
@@ -167,6 +181,15 @@ static void twin_device_open_fixed(void) {
 }
 // Both twins end alike: the program waits for the read's event, which
 // only a completed read sets. The peer never answers.
+static void twin_device_reopen_fixed(void) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  d->buf = (char *)malloc(64);
+  if (device_reopen_fixed(d, L"missing.bin") == 0) {
+    CloseHandle(d->handle);
+    free(d->buf);
+  }
+  free(d);
+}
 static void twin_pipe(void (*stop)(void)) {
   twin_shared_pipe();
   g_pipe = twin_server;
@@ -180,5 +203,6 @@ static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
 
 TWIN_MAIN(TWIN(device_close_bug), TWIN(device_release_bug),
           TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
-          TWIN(device_open_fixed), TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed))
+          TWIN(device_open_fixed), TWIN(device_reopen_fixed),
+          TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed))
 #endif
