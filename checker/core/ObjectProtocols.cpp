@@ -165,6 +165,7 @@ std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
       MD && MD->isInstance() && !MD->getParent()->isLambda())
     Holders.push_back({AccessPath::thisObject(), MD->getParent(), "this"});
   llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
+  llvm::DenseSet<const FunctionDecl *> Reachable = Facts.reachableFrom(&FD);
 
   auto Place = [](const AccessPath &P, const AccessPath &Object) {
     return P.rootKind() == AccessPath::RootKind::This
@@ -204,8 +205,9 @@ std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
     // A function that starts the request itself, or through the calls it
     // makes, re-enters knowing its own protocol: were the request still
     // pending, its own issue would be the bug.
+    const FunctionDecl *Starter = Facts.issuerOf(E.Shape.View.IssueCall);
     if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl() ||
-        Facts.reaches(&FD, Facts.issuerOf(E.Shape.View.IssueCall)))
+        (Starter && Reachable.contains(Starter->getCanonicalDecl())))
       continue;
     if (!E.Record) {
       // A function that names the OVERLAPPED, the handle or the buffer.

@@ -202,24 +202,19 @@ bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
          Procedures.contains(C);
 }
 
-bool TranslationUnitFacts::reaches(const FunctionDecl *From,
-                                   const FunctionDecl *To) const {
-  if (!From || !To)
-    return false;
-  const FunctionDecl *Target = canon(To);
+llvm::DenseSet<const FunctionDecl *>
+TranslationUnitFacts::reachableFrom(const FunctionDecl *From) const {
   llvm::DenseSet<const FunctionDecl *> Seen;
   llvm::SmallVector<const FunctionDecl *, 16> Work{canon(From)};
   while (!Work.empty()) {
     const FunctionDecl *F = Work.pop_back_val();
-    if (F == Target)
-      return true;
-    if (!Seen.insert(F).second)
+    if (!F || !Seen.insert(F).second)
       continue;
     auto It = Callees.find(F);
     if (It != Callees.end())
       Work.append(It->second.begin(), It->second.end());
   }
-  return false;
+  return Seen;
 }
 
 bool TranslationUnitFacts::isThreadProcedure(const FunctionDecl *FD) const {

@@ -63,9 +63,10 @@ public:
   /// can a cancel miss another thread's requests.
   bool threadsAndIssues() const { return ThreadsAndIssues; }
 
-  /// Whether `From` calls `To`, directly or through functions of the unit.
-  bool reaches(const clang::FunctionDecl *From,
-               const clang::FunctionDecl *To) const;
+  /// The functions `From` calls, directly or through functions of the
+  /// unit, and `From` itself (canonical declarations).
+  llvm::DenseSet<const clang::FunctionDecl *>
+  reachableFrom(const clang::FunctionDecl *From) const;
   /// The function whose body holds an issuing call.
   const clang::FunctionDecl *issuerOf(const clang::CallExpr *Issue) const {
     return IssuingFunction.lookup(Issue);

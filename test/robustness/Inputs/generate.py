@@ -6,6 +6,8 @@
   generate.py condition N   a condition of N terms (`a == a + a + ...`)
   generate.py nesting N     N nested ifs, each starting and draining a read
   generate.py functions N   N functions, each with one pending-close bug
+  generate.py protocol N    N functions, each leaving a read pending on its
+                            own OVERLAPPED of one object, and a close
 
 Each shape ends with one read left pending before a close, so a complete
 analysis reports exactly one warning per function.
@@ -27,6 +29,20 @@ if kind == "blocks":
     print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
     print("  CloseHandle(h);")
     print("}")
+elif kind == "protocol":
+    # The close may be called with any of the N reads pending: N entry
+    # states, past the cap of 16 a remark, and still one warning.
+    print("struct device {")
+    print("  HANDLE h;")
+    for i in range(count):
+        print("  OVERLAPPED ov%d;" % i)
+    print("};")
+    for i in range(count):
+        print("BOOL start%d(struct device *d) {" % i)
+        print("  return ReadFile(d->h, buffer, sizeof buffer, NULL, &d->ov%d) ||" % i)
+        print("         GetLastError() == ERROR_IO_PENDING;")
+        print("}")
+    print("void device_close(struct device *d) { CloseHandle(d->h); }")
 elif kind == "flags":
     print("void explosive(HANDLE h, int *c) {")
     print("  static OVERLAPPED ov;")
