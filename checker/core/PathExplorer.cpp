@@ -2,6 +2,7 @@
 
 #include "PathExplorer.h"
 #include "Transfer.h"
+#include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
@@ -404,6 +405,13 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
   return false;
 }
 
+/// Whether the path ends in a field some condition of the unit tests.
+static bool isTestedField(const AccessPath &P, const TranslationUnitFacts &F) {
+  llvm::ArrayRef<PathComponent> C = P.components();
+  return !C.empty() && C.back().K == PathComponent::Field &&
+         F.isTestedField(static_cast<const FieldDecl *>(C.back().Ptr));
+}
+
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
@@ -478,10 +486,17 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
     const AbsValue *Returned = X.Vars.find(Result);
     AbsValue V = Returned ? *Returned : AbsValue::unknown();
     // What the callee did to globals and memory behind pointers is
-    // forgotten, as for an unknown call: only its effect on requests, the
-    // last error and its result come back, so that its paths merge.
+    // forgotten, as for an unknown call, so that its paths merge; only its
+    // effect on requests, the last error, its result and the fields some
+    // condition of the unit tests (flags such as `watch->is_active`) come
+    // back.
     X.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-      return OwnedByCallee(P) || P.isShared();
+      if (OwnedByCallee(P))
+        return true;
+      if (!P.isShared())
+        return false;
+      return !(Sh.Unit.Facts && P.rootKind() != AccessPath::RootKind::Global &&
+               isTestedField(P, *Sh.Unit.Facts));
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

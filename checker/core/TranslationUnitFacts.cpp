@@ -33,7 +33,38 @@ const Expr *argAt(const CallExpr *CE, ArgRef A) {
   return CE->getArg(A.Position - 1);
 }
 
+/// The condition a statement branches on, if it branches.
+const Expr *conditionOf(const Stmt *S) {
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    return If->getCond();
+  if (const auto *While = dyn_cast<WhileStmt>(S))
+    return While->getCond();
+  if (const auto *Do = dyn_cast<DoStmt>(S))
+    return Do->getCond();
+  if (const auto *For = dyn_cast<ForStmt>(S))
+    return For->getCond();
+  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+    return CO->getCond();
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
+    return BO->getLHS();
+  return nullptr;
+}
+
 } // namespace
+
+void TranslationUnitFacts::noteTestedFields(const Expr *Cond) {
+  llvm::SmallVector<const Stmt *, 8> Work{Cond};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<CallExpr>(S))
+      continue;
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        TestedFields.insert(FD);
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+}
 
 bool ThreadSet::intersects(const ThreadSet &O) const {
   if (Others && O.Others)
@@ -123,6 +154,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         walk(Op, LE->getBody());
       continue;
     }
+    if (const Expr *Cond = conditionOf(S))
+      noteTestedFields(Cond);
     if (const auto *CE = dyn_cast<CallExpr>(S)) {
       const FunctionRule *R = Model.lookupCall(CE);
       if (R && R->FunctionRole == Role::ThreadStart)

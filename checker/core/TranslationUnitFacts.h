@@ -27,6 +27,7 @@ namespace clang {
 class ASTContext;
 class CallExpr;
 class Expr;
+class FieldDecl;
 class FunctionDecl;
 class Stmt;
 } // namespace clang
@@ -77,12 +78,19 @@ public:
   std::vector<IssueSite> issuedByOtherThreads(
       const clang::Expr *HandleArg, const clang::FunctionDecl *Canceller) const;
 
+  /// Whether some condition of the unit tests this field (a flag such as
+  /// `watch->is_active`), directly or compared with a constant.
+  bool isTestedField(const clang::FieldDecl *FD) const {
+    return TestedFields.contains(FD);
+  }
+
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);
 
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void noteProcedure(const clang::Expr *Arg);
+  void noteTestedFields(const clang::Expr *Cond);
   void computeThreads();
 
   const ApiModel &Model;
@@ -92,6 +100,7 @@ private:
       Callees;
   llvm::DenseSet<const clang::FunctionDecl *> Walked, Called, AddressTaken,
       Procedures;
+  llvm::DenseSet<const clang::FieldDecl *> TestedFields;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
   llvm::DenseMap<const clang::CallExpr *, const clang::FunctionDecl *>

@@ -108,6 +108,49 @@ int device_reopen_fixed(struct device *d, const wchar_t *path) {
   return 0;
 }
 
+// A watch started and cancelled through helpers; `active` says whether a
+// read is queued. With calls followed, the flag the helper stored comes
+// back to the loop (a field some condition tests), so the loop's cancel is
+// not skipped on a path where the read is queued, and the destructor of
+// the state is not called with it pending.
+struct watch {
+  HANDLE h;
+  OVERLAPPED ov;
+  char buf[64];
+  BOOL active;
+};
+struct watcher {
+  struct watch *w;
+  HANDLE stop;
+};
+
+// RUNTIME-TWIN: none, a helper: watch_loop's twin runs it
+static void watch_start(struct watch *w) {
+  w->active = ReadFile(w->h, w->buf, sizeof w->buf, NULL, &w->ov) ||
+              GetLastError() == ERROR_IO_PENDING;
+}
+
+// RUNTIME-TWIN: none, a helper: watch_loop's twin runs it
+static void watch_cancel(struct watch *w) {
+  DWORD n;
+  if (!w->active)
+    return;
+  CancelIoEx(w->h, &w->ov);
+  GetOverlappedResult(w->h, &w->ov, &n, TRUE);
+  w->active = FALSE;
+}
+
+void watch_loop(struct watcher *s) {
+  watch_start(s->w);
+  WaitForSingleObject(s->stop, INFINITE);
+  watch_cancel(s->w);
+}
+
+void watcher_destroy_fixed(struct watcher *s) {
+  CloseHandle(s->w->h);
+  free(s->w);
+}
+
 // The same protocol on globals: a function that names them starts with
 // the read possibly pending.
 static HANDLE g_pipe;
@@ -190,6 +233,18 @@ static void twin_device_reopen_fixed(void) {
   }
   free(d);
 }
+static void twin_watch(BOOL destroy) {
+  struct watcher s;
+  twin_shared_pipe();
+  s.w = (struct watch *)calloc(1, sizeof *s.w);
+  s.w->h = twin_server;
+  s.stop = CreateEventW(NULL, TRUE, TRUE, NULL); // already asked to stop
+  watch_loop(&s);
+  if (destroy)
+    watcher_destroy_fixed(&s);
+}
+static void twin_watch_loop(void) { twin_watch(FALSE); }
+static void twin_watcher_destroy_fixed(void) { twin_watch(TRUE); }
 static void twin_pipe(void (*stop)(void)) {
   twin_shared_pipe();
   g_pipe = twin_server;
@@ -204,5 +259,6 @@ static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
 TWIN_MAIN(TWIN(device_close_bug), TWIN(device_release_bug),
           TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
           TWIN(device_open_fixed), TWIN(device_reopen_fixed),
+          TWIN(watch_loop), TWIN(watcher_destroy_fixed),
           TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed))
 #endif
