@@ -104,6 +104,13 @@ std::optional<AccessPath> AccessPath::rebased(const AccessPath &From,
   return P;
 }
 
+AccessPath AccessPath::enclosingObject() const {
+  AccessPath P = *this;
+  while (!P.Path.empty() && P.Path.back().K == PathComponent::Field)
+    P.Path.pop_back();
+  return P;
+}
+
 bool AccessPath::isStoredIn(const AccessPath &Object) const {
   if (!isUnder(Object))
     return false;

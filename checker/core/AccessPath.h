@@ -81,6 +81,10 @@ public:
   /// under `From` (a summary's paths move from one object to another).
   std::optional<AccessPath> rebased(const AccessPath &From,
                                     const AccessPath &To) const;
+  /// The whole object this storage is a member of: the path without its
+  /// trailing fields (`req->list` is in `*req`). Code that gets a member's
+  /// address can reach the whole (CONTAINING_RECORD).
+  AccessPath enclosingObject() const;
   /// Whether this storage lies inside `Object`'s own storage: under it,
   /// with no pointer followed after it.
   bool isStoredIn(const AccessPath &Object) const;

@@ -267,6 +267,14 @@ void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,
 void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // The callee may wait for, cancel or store any request it can reach.
   const FunctionDecl *FD = CE->getDirectCallee();
+  // A call that gets a global structure (a list head) and a member of an
+  // object (`&req->link`) may link the object into it: whoever walks the
+  // structure later owns the whole object (CONTAINING_RECORD).
+  bool GetsGlobal = llvm::any_of(CE->arguments(), [&](const Expr *Arg) {
+    ObjectRef O = Paths.objectOf(S, Arg);
+    return O.isKnown() && O.Path.rootKind() == AccessPath::RootKind::Global &&
+           Arg->getType()->isPointerType();
+  });
   auto Visit = [&](const Expr *Arg, QualType ParamType) {
     ObjectRef O;
     if (ParamType->isReferenceType()) {
@@ -280,7 +288,7 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       O = Paths.objectOf(S, Arg);
     }
     if (O.isKnown())
-      escape(S, O.Path, CE);
+      escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);

@@ -605,8 +605,14 @@ void Transfer::assign(const Expr *E, State &S) const {
   const auto *LocalTarget = dyn_cast<DeclRefExpr>(LHS->IgnoreParenImpCasts());
   bool IsLocal = LocalTarget && isa<VarDecl>(LocalTarget->getDecl()) &&
                  cast<VarDecl>(LocalTarget->getDecl())->hasLocalStorage();
-  if (!IsLocal && V.K == AbsValue::Object)
-    escape(S, V.Referent, E);
+  if (!IsLocal && V.K == AbsValue::Object) {
+    // Into a global structure, a member's address hands over its whole
+    // object (`g_list.next = &req->link`).
+    auto Target = Paths.lvalueOf(S, LHS);
+    bool IntoGlobal =
+        Target && Target->rootKind() == AccessPath::RootKind::Global;
+    escape(S, IntoGlobal ? V.Referent.enclosingObject() : V.Referent, E);
+  }
 
   auto Path = Paths.lvalueOf(S, LHS);
   if (!Path)

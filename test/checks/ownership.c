@@ -54,3 +54,51 @@ void accept_one_fixed(SOCKET s, HANDLE port) {
   if (!post_recv_fixed(s))
     closesocket(s);
 }
+
+// A request whose cancel has not completed in time is parked on a global
+// list (libusb's orphaned requests); a reaper frees it once it completes.
+// Linking a member (`&req->link`) into a global structure hands the whole
+// request over: the caller's close afterwards is not this code's bug.
+struct link {
+  struct link *next;
+};
+struct request {
+  OVERLAPPED ov;
+  struct link link;
+  char data[64];
+};
+static struct link orphans;
+
+static void link_push(struct link *head, struct link *item) {
+  item->next = head->next;
+  head->next = item;
+}
+
+static BOOL ioctl_with_timeout_fixed(HANDLE h) {
+  struct request *req = (struct request *)calloc(1, sizeof *req);
+  if (!req)
+    return FALSE;
+  req->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!DeviceIoControl(h, 1, NULL, 0, req->data, sizeof req->data, NULL,
+                       &req->ov) &&
+      GetLastError() != ERROR_IO_PENDING) {
+    CloseHandle(req->ov.hEvent);
+    free(req);
+    return FALSE;
+  }
+  if (WaitForSingleObject(req->ov.hEvent, 5000) == WAIT_TIMEOUT) {
+    CancelIoEx(h, &req->ov);
+    if (WaitForSingleObject(req->ov.hEvent, 250) == WAIT_TIMEOUT) {
+      link_push(&orphans, &req->link);
+      return FALSE;
+    }
+  }
+  CloseHandle(req->ov.hEvent);
+  free(req);
+  return TRUE;
+}
+
+void query_then_close_fixed(HANDLE h) {
+  ioctl_with_timeout_fixed(h);
+  CloseHandle(h);
+}
