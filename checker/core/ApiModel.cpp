@@ -86,6 +86,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"notification-modes", Role::NotifyModes, {"Handle", "Flags"}, {}},
       {"dump-state", Role::DumpState, {}, {}},
       {"thread-start", Role::ThreadStart, {"Procedure"}, {}},
+      {"transfer", Role::Transfer, {"Pointer"}, {}},
   };
   return Table;
 }

@@ -44,6 +44,7 @@ enum class Role {
   NotifyModes,    ///< Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS and such.
   DumpState,      ///< Engine tests: shows what the path knows here.
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
+  Transfer,       ///< Takes over the requests of an object (a work queue).
 };
 
 /// How an issuing call reports that its I/O is still pending.

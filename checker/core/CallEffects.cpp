@@ -387,6 +387,15 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   case Role::Associate:
   case Role::NotifyModes:
     return associate(CE, *R, std::move(S), Out);
+  case Role::Transfer: {
+    // The object the argument points into, whole, now belongs to the
+    // callee: its requests are someone else's to drain.
+    ObjectRef Given = objectArg(S, CE, R->Pointer);
+    if (Given.isKnown())
+      escape(S, Given.Path.enclosingObject(), CE);
+    unknownCall(CE, S);
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+  }
   case Role::ThreadStart:
     // What the new thread receives is out of this path's sight.
     unknownCall(CE, S);

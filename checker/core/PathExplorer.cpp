@@ -429,7 +429,7 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                                   Role::WaitOverlapped, Role::WaitObject,
                                   Role::WaitObjects,    Role::Dequeue,
                                   Role::AlertableSleep, Role::Close,
-                                  Role::Free};
+                                  Role::Free,           Role::Transfer};
   unsigned Depth = Sh.Functions.size() - 1;
   if (!calls(Def, Modelled, Sh.Relevant, Depth))
     return false;

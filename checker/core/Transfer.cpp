@@ -239,6 +239,14 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   AbsValue Cur = valueOf(S, Sub);
   if (Equal && !Cur.mayEqual(C))
     return false;
+  // Storage that holds a live request was not reached through a null
+  // pointer: `if (!watch) return;` after issuing into `*watch`.
+  if (Equal && C == 0 && Sub->getType()->isPointerType())
+    if (ObjectRef O = Paths.objectOf(S, Sub); O.isKnown())
+      for (const auto &[Key, R] : S.Requests)
+        if (R.Overlapped.isUnder(O.Path) ||
+            (R.Buffer && R.Buffer->isUnder(O.Path)))
+          return false;
   if (!Equal && Cur.K == AbsValue::Int && Cur.Value == C)
     return false;
   if (!Equal && Cur.K == AbsValue::Null && C == 0)

@@ -110,9 +110,10 @@ int device_reopen_fixed(struct device *d, const wchar_t *path) {
 
 // A watch started and cancelled through helpers; `active` says whether a
 // read is queued. With calls followed, the flag the helper stored comes
-// back to the loop (a field some condition tests), so the loop's cancel is
-// not skipped on a path where the read is queued, and the destructor of
-// the state is not called with it pending.
+// back to the loop (a field some condition tests), and `w` cannot be null
+// once a read lives in `*w`: the loop's cancel is not skipped on a path
+// where the read is queued, and the state's destructor is not called with
+// it pending.
 struct watch {
   HANDLE h;
   OVERLAPPED ov;
@@ -133,7 +134,7 @@ static void watch_start(struct watch *w) {
 // RUNTIME-TWIN: none, a helper: watch_loop's twin runs it
 static void watch_cancel(struct watch *w) {
   DWORD n;
-  if (!w->active)
+  if (!w || !w->active)
     return;
   CancelIoEx(w->h, &w->ov);
   GetOverlappedResult(w->h, &w->ov, &n, TRUE);

@@ -100,3 +100,38 @@ void unknown_call_reach(struct flags *seen, struct flags *unseen) {
   // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{unseen*.a=3} requests{} lasterror=?
   iodrain_dump_state();
 }
+
+// A `transfer` rule hands the whole object over, even through a member's
+// address; an unknown call that gets the same address only forgets the
+// member.
+struct job {
+  OVERLAPPED ov;
+  struct job *next;
+};
+void iodrain_hand_over(struct job **link);
+void remember(struct job **link);
+void transfer_hands_over(HANDLE h, struct job *a, struct job *b) {
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &a->ov) ||
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &b->ov) ||
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  iodrain_hand_over(&a->next);
+  remember(&b->next);
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{b*.ov: on h* pending} lasterror=997
+  iodrain_dump_state();
+}
+
+// Storage that holds a live request was not reached through a null
+// pointer: after issuing into `*w`, `if (!w)` is false.
+void not_null_once_issued(HANDLE h, struct job *w) {
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &w->ov) ||
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  if (!w)
+    // No path reaches here: no remark.
+    iodrain_dump_state();
+  CancelIoEx(h, &w->ov);
+  GetOverlappedResult(h, &w->ov, (DWORD *)buffer, TRUE);
+}
