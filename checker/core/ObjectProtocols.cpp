@@ -5,6 +5,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
@@ -78,7 +79,63 @@ bool sameFields(const std::vector<std::pair<AccessPath, AbsValue>> &A,
          });
 }
 
+/// Whether an OVERLAPPED argument names a local variable's own storage
+/// (`&ov`, `&ctx.ov`, `&ovs[i]`), which dies with the function.
+bool isLocalStorage(const Expr *E) {
+  E = E->IgnoreParenCasts();
+  const auto *UO = dyn_cast<UnaryOperator>(E);
+  if (!UO || UO->getOpcode() != UO_AddrOf)
+    return false;
+  const Expr *Base = UO->getSubExpr()->IgnoreParenCasts();
+  for (;;) {
+    if (const auto *ME = dyn_cast<MemberExpr>(Base); ME && !ME->isArrow()) {
+      Base = ME->getBase()->IgnoreParenCasts();
+      continue;
+    }
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(Base);
+        AS && AS->getBase()->IgnoreParenImpCasts()->getType()->isArrayType()) {
+      Base = AS->getBase()->IgnoreParenImpCasts();
+      continue;
+    }
+    break;
+  }
+  const auto *DRE = dyn_cast<DeclRefExpr>(Base);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
+}
+
 } // namespace
+
+bool ObjectProtocols::mayIssueOnCallerStorage(
+    const FunctionDecl &FD, const ApiModel &Model, unsigned Levels,
+    llvm::DenseMap<const FunctionDecl *, bool> &IssuesMemo) {
+  llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      const FunctionRule *R = Model.lookupCall(CE);
+      if (R && R->FunctionRole == Role::Issue) {
+        const Expr *Ov = R->Overlapped.K == ArgRef::Index &&
+                                 R->Overlapped.Position <= CE->getNumArgs()
+                             ? CE->getArg(R->Overlapped.Position - 1)
+                             : nullptr;
+        if (!Ov || !isLocalStorage(Ov))
+          return true;
+      }
+      // A followed callee may issue on what it is given.
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      const FunctionDecl *Def = nullptr;
+      if (!R && Levels > 0 && Callee && Callee->hasBody(Def) && Def &&
+          Model.callsThrough(*Def, {Role::Issue}, Levels - 1, IssuesMemo))
+        return true;
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
+}
 
 void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
   for (const auto &[Key, R] : Exit.Requests) {

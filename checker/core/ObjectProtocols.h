@@ -19,6 +19,8 @@
 #define IODRAIN_CORE_OBJECTPROTOCOLS_H
 
 #include "AbstractState.h"
+#include "ApiModel.h"
+#include "llvm/ADT/DenseMap.h"
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,14 @@ public:
                                  unsigned Max, bool &Truncated) const;
 
   bool empty() const { return Entries.empty(); }
+
+  /// Whether `FD` may start I/O on storage other than its own locals
+  /// (itself, or through the calls iodrain follows `Levels` deep): only
+  /// such a function can set up a protocol, so only such a function is
+  /// explored in the first pass.
+  static bool mayIssueOnCallerStorage(
+      const clang::FunctionDecl &FD, const ApiModel &Model, unsigned Levels,
+      llvm::DenseMap<const clang::FunctionDecl *, bool> &IssuesMemo);
 
 private:
   struct Entry {

@@ -188,7 +188,9 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model) {
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   for (const FunctionDecl *FD : Facts->functions()) {
     if (SM.isInSystemHeader(FD->getLocation()) ||
-        !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo))
+        !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo) ||
+        !ObjectProtocols::mayIssueOnCallerStorage(*FD, Model, Levels,
+                                                  IssuesIo))
       continue;
     UnitContext Unit;
     Unit.Facts = Facts.get();

@@ -5,8 +5,6 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
-#include "clang/Basic/SourceManager.h"
-#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 
@@ -15,9 +13,7 @@ namespace {
 
 /// `CancelIo(h)` becomes `CancelIoEx(h, NULL)`, which cancels the requests
 /// of every thread on `h`; none when the call is not written plainly.
-std::vector<FixItHint> cancelEveryThread(const CallExpr &Call,
-                                         const ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
+std::vector<FixItHint> cancelEveryThread(const CallExpr &Call) {
   const Expr *Callee = Call.getCallee()->IgnoreParenImpCasts();
   const auto *Ref = dyn_cast<DeclRefExpr>(Callee);
   if (!Ref || Call.getNumArgs() != 1 || Call.getBeginLoc().isMacroID() ||
@@ -74,7 +70,7 @@ void CancelIoThreadCheck::onEvent(const Event &E) {
                                   : std::string("?"));
            }
            if (Call) {
-             std::vector<FixItHint> Fix = cancelEveryThread(*Call, Ctx);
+             std::vector<FixItHint> Fix = cancelEveryThread(*Call);
              if (!Fix.empty())
                diag(Loc, "'CancelIoEx(h, NULL)' cancels the I/O of every "
                          "thread on the handle",
