@@ -6,6 +6,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
@@ -16,10 +17,20 @@ const FunctionDecl *canon(const FunctionDecl *FD) {
   return FD ? FD->getCanonicalDecl() : nullptr;
 }
 
-/// Every function body of the unit, template instances included.
+/// Every function body of the unit outside system headers, template
+/// instances included (system headers start no thread and issue nothing
+/// the unit's functions share).
 struct BodyFinder : RecursiveASTVisitor<BodyFinder> {
+  explicit BodyFinder(const SourceManager &SM) : SM(SM) {}
+  const SourceManager &SM;
   std::vector<const FunctionDecl *> Found;
   bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        SM.isInSystemHeader(D->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext())
       Found.push_back(FD);
@@ -91,7 +102,7 @@ const void *TranslationUnitFacts::handleKey(const Expr *E) {
 TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
                                            const ApiModel &Model)
     : Model(Model) {
-  BodyFinder Finder;
+  BodyFinder Finder(Ctx.getSourceManager());
   Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : Finder.Found)
     walk(FD, FD->getBody());

@@ -59,6 +59,25 @@ void readNumber(const tidy::ClangTidyOptions &Options, StringRef Name,
   }
 }
 
+/// Roles that can end a request's handle or storage, or restart it.
+const Role EndingRoles[] = {Role::Close, Role::Free, Role::Cancel,
+                            Role::Issue};
+
+/// Whether the body deletes an object.
+bool deletes(const Stmt *Body) {
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (isa<CXXDeleteExpr>(S))
+      return true;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return false;
+}
+
 /// Collects the states `dump-state` calls show, for engine tests.
 struct StateDumps : AnalysisObserver {
   std::vector<std::pair<SourceLocation, std::string>> Dumps;
@@ -216,12 +235,18 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   UnitContext Unit;
   Unit.Facts = Facts.get();
   bool Truncated = false;
-  Unit.EntryStates =
-      Protocols.entryStates(FD, *Facts, MaxEntryStates, Truncated);
+  unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
+  // A received request matters only where something can end its storage
+  // or handle: a close, a free, a cancel, a new issue, a delete, the end
+  // of a destructor.
+  if (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
+      Model.callsThrough(FD, EndingRoles, Levels, MayEnd))
+    Unit.EntryStates =
+        Protocols.entryStates(FD, *Facts, MaxEntryStates, Truncated);
   // As deep as the explorer follows calls (PathExplorer.cpp); without
   // following calls, only functions that issue I/O themselves, receive
   // requests with their objects, or cancel on a handle other threads use.
-  if (!issuesIo(FD, Model, Options.Budget.FollowCalls ? 2 : 0, IssuesIo) &&
+  if (!issuesIo(FD, Model, Levels, IssuesIo) &&
       Unit.EntryStates.empty() &&
       !(Facts->threadsAndIssues() && Model.bodyCalls(FD.getBody(), {Role::Cancel})))
     return;

@@ -54,6 +54,7 @@ public:
     IssuesIo.clear();
     Facts.reset();
     Protocols = ObjectProtocols();
+    MayEnd.clear();
   }
 
   /// Explores `FD` unless it was already, for every registered check. The
@@ -78,6 +79,9 @@ private:
   /// Per translation unit: whether a function issues I/O (directly or
   /// through calls iodrain follows).
   llvm::DenseMap<const clang::FunctionDecl *, bool> IssuesIo;
+  /// Per translation unit: whether a function may close, free, cancel or
+  /// issue (where a request it receives with an object can matter).
+  llvm::DenseMap<const clang::FunctionDecl *, bool> MayEnd;
   std::unique_ptr<TranslationUnitFacts> Facts;
   ObjectProtocols Protocols;
   EngineOptions Options;
