@@ -82,25 +82,6 @@ void dequeue_drains_one(HANDLE h, HANDLE port) {
     ;
 }
 
-// An unknown call forgets globals and what its arguments reach (the whole
-// object a member's address belongs to), not a flag of an object it never
-// saw.
-struct flags {
-  int a;
-  int b;
-};
-void touch(int *p);
-int global_flag;
-void unknown_call_reach(struct flags *seen, struct flags *unseen) {
-  seen->a = 1;
-  seen->b = 2;
-  unseen->a = 3;
-  global_flag = 4;
-  touch(&seen->b);
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{unseen*.a=3} requests{} lasterror=?
-  iodrain_dump_state();
-}
-
 // A `transfer` rule hands the whole object over, even through a member's
 // address; an unknown call that gets the same address only forgets the
 // member.
