@@ -126,6 +126,12 @@ void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
       Arg = Construct->getArg(0);
       continue;
     }
+    // A captureless lambda converted to a function pointer.
+    if (const auto *Convert = dyn_cast<CXXMemberCallExpr>(Arg);
+        Convert && isa<CXXConversionDecl>(Convert->getMethodDecl())) {
+      Arg = Convert->getImplicitObjectArgument();
+      continue;
+    }
     break;
   }
   if (!Arg)

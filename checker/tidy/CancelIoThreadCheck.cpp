@@ -4,6 +4,7 @@
 #include "PathNotes.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 
 using namespace clang;
@@ -21,6 +22,23 @@ std::vector<FixItHint> cancelEveryThread(const CallExpr &Call) {
     return {};
   return {FixItHint::CreateReplacement(Ref->getSourceRange(), "CancelIoEx"),
           FixItHint::CreateInsertion(Call.getRParenLoc(), ", NULL")};
+}
+
+/// A function as a note names it: `'reader'`, or `a lambda in 'start'`.
+std::string nameOf(const FunctionDecl *FD) {
+  if (!FD)
+    return "'?'";
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      MD && MD->getParent()->isLambda()) {
+    const DeclContext *Outer = MD->getParent()->getParent();
+    while (Outer && !isa<FunctionDecl>(Outer))
+      Outer = Outer->getParent();
+    return Outer ? "a lambda in '" +
+                       cast<FunctionDecl>(Outer)->getQualifiedNameAsString() +
+                       "'"
+                 : std::string("a lambda");
+  }
+  return "'" + FD->getQualifiedNameAsString() + "'";
 }
 
 } // namespace
@@ -54,20 +72,16 @@ void CancelIoThreadCheck::onEvent(const Event &E) {
            emitCallSiteNote(*this, InCall, Ctx);
            for (const IssueSite &Site : Sites) {
              std::string Issuer = calleeName(Site.Call, Ctx);
-             std::string In = Site.In->getQualifiedNameAsString();
              SourceLocation At = reportLocation(Site.Call->getBeginLoc(), Ctx);
              if (Site.Thread)
-               diag(At, "'%0' in '%1' issues it, on the thread that runs "
-                        "'%2'",
+               diag(At, "'%0' in %1 issues it, on the thread that runs %2",
                     DiagnosticIDs::Note)
-                   << Issuer << In << Site.Thread->getQualifiedNameAsString();
+                   << Issuer << nameOf(Site.In) << nameOf(Site.Thread);
              else
-               diag(At, "'%0' in '%1' issues it, on a thread other than the "
-                        "one that runs '%2'",
+               diag(At, "'%0' in %1 issues it, on a thread other than the "
+                        "one that runs %2",
                     DiagnosticIDs::Note)
-                   << Issuer << In
-                   << (Cancelling ? Cancelling->getQualifiedNameAsString()
-                                  : std::string("?"));
+                   << Issuer << nameOf(Site.In) << nameOf(Cancelling);
            }
            if (Call) {
              std::vector<FixItHint> Fix = cancelEveryThread(*Call);
