@@ -2,6 +2,7 @@
 
 #include "ApiModel.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -337,6 +338,21 @@ bool ApiModel::bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) co
   return false;
 }
 
+bool ApiModel::isFollowable(const clang::CallExpr *Call,
+                            const clang::FunctionDecl *Def) {
+  const auto *MD = dyn_cast<clang::CXXMethodDecl>(Def);
+  if (!MD)
+    return true;
+  if (MD->isStatic())
+    return !isa<clang::CXXMemberCallExpr>(Call);
+  const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call);
+  if (!MCE || MD->isVirtual() || isa<clang::CXXConstructorDecl>(MD) ||
+      isa<clang::CXXDestructorDecl>(MD) || MD->getParent()->isLambda())
+    return false;
+  const clang::Expr *Object = MCE->getImplicitObjectArgument();
+  return Object && isa<clang::CXXThisExpr>(Object->IgnoreParenImpCasts());
+}
+
 bool ApiModel::callsThrough(
     const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles, unsigned Levels,
     llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo) const {
@@ -354,7 +370,7 @@ bool ApiModel::callsThrough(
     if (const auto *CE = dyn_cast<clang::CallExpr>(S))
       if (const clang::FunctionDecl *Callee = CE->getDirectCallee()) {
         const clang::FunctionDecl *Def = nullptr;
-        if (Callee->hasBody(Def) && Def && !isa<clang::CXXMethodDecl>(Def) &&
+        if (Callee->hasBody(Def) && Def && isFollowable(CE, Def) &&
             !lookupCall(CE))
           Found = callsThrough(*Def, Roles, Levels - 1, Memo);
       }

@@ -112,8 +112,12 @@ public:
   /// Whether `Body` calls a function with one of `Roles`, outside the
   /// bodies of lambdas it defines (functions of their own).
   bool bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) const;
+  /// Whether iodrain follows `Call` into `Def`: a function, or a non-virtual
+  /// method called on `this` (its `this` is the caller's).
+  static bool isFollowable(const clang::CallExpr *Call,
+                           const clang::FunctionDecl *Def);
   /// Whether `FD` calls a function with one of `Roles`, itself or through
-  /// functions of the translation unit it calls (not methods), at most
+  /// functions of the translation unit it calls (see isFollowable), at most
   /// `Levels` calls below it. `Memo` keeps the answers per function.
   bool callsThrough(const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles,
                     unsigned Levels,

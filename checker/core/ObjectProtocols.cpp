@@ -128,6 +128,7 @@ bool ObjectProtocols::mayIssueOnCallerStorage(
       const FunctionDecl *Callee = CE->getDirectCallee();
       const FunctionDecl *Def = nullptr;
       if (!R && Levels > 0 && Callee && Callee->hasBody(Def) && Def &&
+          ApiModel::isFollowable(CE, Def) &&
           Model.callsThrough(*Def, {Role::Issue}, Levels - 1, IssuesMemo))
         return true;
     }

@@ -392,6 +392,11 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
     if (auto L = Paths.lvalueOf(S, Arg))
       Reached.push_back(*L);
   }
+  // A method called on `this` reaches all of `*this`.
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
+    if (const Expr *Object = MCE->getImplicitObjectArgument();
+        Object && isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+      Reached.push_back(AccessPath::thisObject());
   for (const auto &[P, R] : S.Requests) {
     if (R.Overlapped.rootKind() == AccessPath::RootKind::Global ||
         R.Handle.rootKind() == AccessPath::RootKind::Global)
@@ -417,7 +422,7 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   const FunctionDecl *Callee = CE->getDirectCallee();
   const FunctionDecl *Def = nullptr;
   if (!Sh.Budget.FollowCalls || Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
-      Def->isDependentContext() || isa<CXXMethodDecl>(Def) ||
+      Def->isDependentContext() || !ApiModel::isFollowable(CE, Def) ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
       CE->getNumArgs() != Def->getNumParams())

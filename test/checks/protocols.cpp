@@ -4,8 +4,8 @@
 // while it may still be pending. A `pending_` flag set on the pending path
 // makes the correct versions correct.
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
-// RUN: %if shim %{ %check_twins %s -- -x c++ %win32 %}
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOWED
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 %}
 #include <windows.h>
 
 class Reader {
@@ -152,6 +152,58 @@ SafeSession::~SafeSession() {
   }
 }
 
+// A close through a private helper method: seen when iodrain follows calls,
+// the helper running with the caller's `this`. The helper itself is not an
+// entry point (the class calls it), so it is not reported on its own.
+class Channel {
+public:
+  explicit Channel(HANDLE h) : h_(h) {}
+  bool Start();
+  void CloseBug();
+  void CloseFixed();
+
+private:
+  void Release();
+  HANDLE h_;
+  OVERLAPPED ov_ = {};
+  char buf_[64];
+  bool pending_ = false;
+};
+
+// RUNTIME-TWIN: none, the issuer: the twins of the methods after it run it
+bool Channel::Start() {
+  if (!ReadFile(h_, buf_, sizeof buf_, nullptr, &ov_)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return false;
+    pending_ = true;
+  }
+  return true;
+}
+
+// RUNTIME-TWIN: none, a helper: the Close methods' twins run it
+void Channel::Release() {
+  CloseHandle(h_);
+  h_ = nullptr;
+}
+
+void Channel::CloseBug() {
+  // FOLLOWED: protocols.cpp:[[@LINE-5]]:3: note: in call to 'Channel::Release': 'CloseHandle' closes 'h_' here
+  // FOLLOWED-NEXT: protocols.cpp:[[@LINE-16]]:8: note: 'ReadFile' in 'Channel::Start' starts overlapped I/O on 'h_' and may return with it pending
+  // FOLLOWED-NEXT: protocols.cpp:[[@LINE-3]]:26: note: 'Channel::CloseBug' may be called with that I/O on 'this' still pending
+  // FOLLOWED-NEXT: protocols.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h_' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  Release();
+}
+
+void Channel::CloseFixed() {
+  if (pending_) {
+    DWORD n;
+    CancelIoEx(h_, &ov_);
+    GetOverlappedResult(h_, &ov_, &n, TRUE);
+    pending_ = false;
+  }
+  Release();
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds, into whatever the read was given.
@@ -201,7 +253,24 @@ static void twin_safe_session_destructor(void) {
   delete s;
 }
 
+static void twin_channel_close_bug(void) {
+  twin_pipe();
+  Channel *c = new Channel(twin_server);
+  c->Start();
+  c->CloseBug();
+  delete c;
+}
+static void twin_channel_close_fixed(void) {
+  twin_pipe();
+  Channel *c = new Channel(twin_server);
+  c->Start();
+  c->CloseFixed();
+  delete c;
+}
+
 TWIN_MAIN({"Reader::CloseBug", twin_reader_close_bug},
+          {"Channel::CloseBug", twin_channel_close_bug},
+          {"Channel::CloseFixed", twin_channel_close_fixed},
           {"Reader::CloseFixed", twin_reader_close_fixed},
           {"Reader::~Reader", twin_reader_destructor},
           {"Watcher::~Watcher", twin_watcher_destructor},
