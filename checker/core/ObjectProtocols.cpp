@@ -195,10 +195,10 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
   }
 }
 
-std::vector<State> ObjectProtocols::entryStates(const FunctionDecl &FD,
-                                                const TranslationUnitFacts &Facts,
-                                                unsigned Max,
-                                                bool &Truncated) const {
+std::vector<State>
+ObjectProtocols::entryStates(const FunctionDecl &FD,
+                             const TranslationUnitFacts &Facts, unsigned Max,
+                             bool &Truncated) const {
   std::vector<State> States;
   Truncated = false;
   if (Entries.empty() || !FD.getBody() || FD.isMain() ||

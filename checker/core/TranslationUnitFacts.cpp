@@ -267,10 +267,6 @@ TranslationUnitFacts::reachableFrom(const FunctionDecl *From) const {
   return Seen;
 }
 
-bool TranslationUnitFacts::isThreadProcedure(const FunctionDecl *FD) const {
-  return Procedures.contains(canon(FD));
-}
-
 const ThreadSet &TranslationUnitFacts::threadsOf(const FunctionDecl *FD) const {
   static const ThreadSet Unplaced = [] {
     ThreadSet T;
@@ -281,9 +277,8 @@ const ThreadSet &TranslationUnitFacts::threadsOf(const FunctionDecl *FD) const {
   return It == Threads.end() ? Unplaced : It->second;
 }
 
-std::vector<IssueSite>
-TranslationUnitFacts::issuedByOtherThreads(const Expr *HandleArg,
-                                           const FunctionDecl *Canceller) const {
+std::vector<IssueSite> TranslationUnitFacts::issuedByOtherThreads(
+    const Expr *HandleArg, const FunctionDecl *Canceller) const {
   constexpr size_t MaxSites = 3;
   std::vector<IssueSite> Sites;
   const void *Key = handleKey(HandleArg);

@@ -58,7 +58,6 @@ public:
   /// object in any state: no function of the unit calls it, or its address
   /// is taken, or it is virtual.
   bool isEntryPoint(const clang::FunctionDecl *FD) const;
-  bool isThreadProcedure(const clang::FunctionDecl *FD) const;
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
   /// Whether the unit starts threads and issues overlapped I/O: only then
   /// can a cancel miss another thread's requests.

@@ -248,7 +248,8 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   // requests with their objects, or cancel on a handle other threads use.
   if (!issuesIo(FD, Model, Levels, IssuesIo) &&
       Unit.EntryStates.empty() &&
-      !(Facts->threadsAndIssues() && Model.bodyCalls(FD.getBody(), {Role::Cancel})))
+      !(Facts->threadsAndIssues() &&
+        Model.bodyCalls(FD.getBody(), {Role::Cancel})))
     return;
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;

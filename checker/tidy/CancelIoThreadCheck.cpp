@@ -18,7 +18,8 @@ std::vector<FixItHint> cancelEveryThread(const CallExpr &Call) {
   const Expr *Callee = Call.getCallee()->IgnoreParenImpCasts();
   const auto *Ref = dyn_cast<DeclRefExpr>(Callee);
   if (!Ref || Call.getNumArgs() != 1 || Call.getBeginLoc().isMacroID() ||
-      Call.getRParenLoc().isMacroID() || Ref->getNameInfo().getAsString() != "CancelIo")
+      Call.getRParenLoc().isMacroID() ||
+      Ref->getNameInfo().getAsString() != "CancelIo")
     return {};
   return {FixItHint::CreateReplacement(Ref->getSourceRange(), "CancelIoEx"),
           FixItHint::CreateInsertion(Call.getRParenLoc(), ", NULL")};
@@ -60,7 +61,8 @@ void CancelIoThreadCheck::onEvent(const Event &E) {
   std::optional<CallSiteNote> InCall;
   if (!E.CallStack.empty() && E.InnerLoc.isValid())
     InCall = CallSiteNote{E.InnerLoc, E.InnerFunction,
-                          "'" + Canceller + "' cancels I/O on '" + Handle + "'"};
+                          "'" + Canceller + "' cancels I/O on '" + Handle +
+                              "'"};
   report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
