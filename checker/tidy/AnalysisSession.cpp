@@ -8,6 +8,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -59,9 +60,10 @@ void readNumber(const tidy::ClangTidyOptions &Options, StringRef Name,
   }
 }
 
-/// Roles that can end a request's handle or storage, or restart it.
-const Role EndingRoles[] = {Role::Close, Role::Free, Role::Cancel,
-                            Role::Issue};
+/// Roles that can end a request's handle or storage. (A new issue on a
+/// received request's OVERLAPPED forgets it without a word, so issuing
+/// alone gives a received request nothing to report.)
+const Role EndingRoles[] = {Role::Close, Role::Free, Role::Cancel};
 
 /// Whether the body deletes an object.
 bool deletes(const Stmt *Body) {
@@ -199,7 +201,8 @@ AnalysisSession::model(StringRef RulesFiles,
   return It->second.first;
 }
 
-void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model) {
+void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
+                                  IodrainCheck &Reporter) {
   Facts = std::make_unique<TranslationUnitFacts>(Ctx, Model);
   if (!Options.ObjectProtocols)
     return;
@@ -214,7 +217,14 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model) {
     UnitContext Unit;
     Unit.Facts = Facts.get();
     Unit.OnExit = [&](const State &Exit) { Protocols.learnExit(*FD, Exit); };
-    explore(*FD, Ctx, Model, Options.Budget, {}, &Unit);
+    // A quarter of the budget: the exits seen by then are what the
+    // protocol learns, and a function that needs more is said.
+    AnalysisBudget FirstPass = Options.Budget;
+    FirstPass.MaxBlockVisits = std::max(1u, Options.Budget.MaxBlockVisits / 4);
+    AnalysisResult R = explore(*FD, Ctx, Model, FirstPass, {}, &Unit);
+    if (R.Outcome == AnalysisResult::BudgetExhausted &&
+        Options.ReportSkippedFunctions)
+      Reporter.remarkPartialProtocol(*FD, FirstPass.MaxBlockVisits);
   }
   // The memo above answered for Role::Issue alone.
   IssuesIo.clear();
@@ -231,14 +241,14 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
       });
   const ApiModel &Model = Reporter.model();
   if (!Facts)
-    prepareUnit(Ctx, Model);
+    prepareUnit(Ctx, Model, Reporter);
   UnitContext Unit;
   Unit.Facts = Facts.get();
   bool Truncated = false;
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   // A received request matters only where something can end its storage
-  // or handle: a close, a free, a cancel, a new issue, a delete, the end
-  // of a destructor.
+  // or handle: a close, a free, a cancel, a delete, the end of a
+  // destructor.
   if (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
       Model.callsThrough(FD, EndingRoles, Levels, MayEnd))
     Unit.EntryStates =

@@ -71,7 +71,8 @@ public:
 private:
   /// The first pass over the unit: its facts, and the requests its
   /// functions leave pending on the objects they receive.
-  void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model);
+  void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model,
+                   IodrainCheck &Reporter);
 
   clang::tidy::ClangTidyContext *Context = nullptr;
   std::vector<IodrainCheck *> Checks;

@@ -86,6 +86,15 @@ void IodrainCheck::remarkEntryStates(const FunctionDecl &FD, unsigned Max) {
       << FD.getQualifiedNameAsString() << Max;
 }
 
+void IodrainCheck::remarkPartialProtocol(const FunctionDecl &FD,
+                                         unsigned Visits) {
+  diag(FD.getLocation(),
+       "iodrain learned only in part what '%0' may leave pending for later "
+       "calls: its first pass stopped after %1 path states",
+       DiagnosticIDs::Remark)
+      << FD.getQualifiedNameAsString() << Visits;
+}
+
 void IodrainCheck::remarkSkipped(const FunctionDecl &FD, StringRef Why) {
   diag(FD.getLocation(), "iodrain did not analyse '%0': %1",
        DiagnosticIDs::Remark)

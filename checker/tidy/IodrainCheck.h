@@ -41,6 +41,9 @@ public:
   /// An entry point could have received more pending requests than the
   /// analysis starts it with.
   void remarkEntryStates(const clang::FunctionDecl &FD, unsigned Max);
+  /// The first pass stopped exploring `FD` before all its exits were seen:
+  /// what it leaves pending for later calls is known only in part.
+  void remarkPartialProtocol(const clang::FunctionDecl &FD, unsigned Visits);
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
   void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
   llvm::StringRef name() const { return getID(); }
