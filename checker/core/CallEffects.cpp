@@ -275,6 +275,7 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     return O.isKnown() && O.Path.rootKind() == AccessPath::RootKind::Global &&
            Arg->getType()->isPointerType();
   });
+  llvm::SmallVector<AccessPath, 4> Reached;
   auto Visit = [&](const Expr *Arg, QualType ParamType) {
     ObjectRef O;
     if (ParamType->isReferenceType()) {
@@ -287,8 +288,11 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
         return;
       O = Paths.objectOf(S, Arg);
     }
-    if (O.isKnown())
-      escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
+    if (!O.isKnown())
+      return;
+    // A member's address reaches its whole object (CONTAINING_RECORD).
+    Reached.push_back(O.Path.enclosingObject());
+    escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);
@@ -300,18 +304,35 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
     if (const Expr *Obj = MCE->getImplicitObjectArgument()) {
       const auto *MD = MCE->getMethodDecl();
-      if (!MD || !MD->isConst()) {
-        ObjectRef O = Paths.objectOrPointee(S, Obj);
-        if (O.isKnown())
-          escape(S, O.Path, CE);
+      ObjectRef O = Paths.objectOrPointee(S, Obj);
+      if (O.isKnown() && (!MD || !MD->isConst())) {
+        Reached.push_back(O.Path);
+        escape(S, O.Path, CE);
       }
     }
   // Nor do we know what it did to globals or to memory behind pointers.
   // (Forgetting only what its arguments reach, as the Static Analyzer
   // does, keeps paths apart that merge here: it cost usbpcap's read loop a
   // quarter more time and changed no finding on the real-code set.)
-  S.Vars.eraseIf(
-      [](const AccessPath &P, const AbsValue &) { return P.isShared(); });
+  // Flags that conditions test (`watch->is_active`) of an object with a
+  // live request are the exception, when no argument reaches the object:
+  // a flag forgotten by every log call between a start and its cancel
+  // opens paths that never run. (Keeping every such flag, of objects
+  // without requests too, cost rufus's WriteDrive four times its budget.)
+  auto HoldsRequest = [&](const AccessPath &Object) {
+    return llvm::any_of(S.Requests, [&](const auto &Entry) {
+      return Entry.second.Overlapped.isUnder(Object);
+    });
+  };
+  S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+    if (!P.isShared())
+      return false;
+    if (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
+        !Facts->isTestedField(P) || !HoldsRequest(P.enclosingObject()))
+      return true;
+    return llvm::any_of(Reached,
+                        [&](const AccessPath &R) { return P.isUnder(R); });
+  });
   // The last error survives: Win32 functions set it when they fail, and
   // code that reads it after another call (a free, a log line) relies on
   // that call succeeding. Forgetting it would open paths the program never

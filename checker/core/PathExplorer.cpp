@@ -88,6 +88,13 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
   return false;
 }
 
+/// One way a followed call returns: the caller's state after it (what the
+/// callee could see of it) and the value it returns.
+struct SummaryExit {
+  State Exit;
+  AbsValue Result;
+};
+
 /// What the analysed function and the calls it follows share.
 struct Shared {
   Shared(ASTContext &Ctx, const ApiModel &Model, const AnalysisBudget &Budget,
@@ -112,7 +119,18 @@ struct Shared {
   /// Path states spent inside followed calls; past a quarter of the budget
   /// calls are no longer followed (they become unknown calls again).
   unsigned CallVisits = 0;
+  /// The summaries of followed calls: per call site (with the calls that
+  /// led to it) and the part of the caller's state the callee can see,
+  /// the states the callee returns in.
+  std::unordered_map<StateFingerprint, std::vector<SummaryExit>,
+                     FingerprintHash>
+      Summaries;
+  llvm::DenseMap<const FunctionDecl *, bool> CompletesAny;
 };
+
+/// Summaries kept per analysed function; past this many, calls are run
+/// afresh each time (their exits are still right, only slower).
+constexpr size_t MaxSummaries = 4096;
 
 /// Calls into functions defined in the translation unit are followed this
 /// deep, into functions at most this large.
@@ -139,6 +157,10 @@ private:
   const Expr *branchCondition(const CFGBlock &B) const;
   bool inlineCall(const CallExpr *CE, const State &S, const Transfer &Caller,
                   StateList &Out);
+  /// Runs `Def` from `Entry` and keeps how it returns, as the caller sees
+  /// it; false if it cannot.
+  bool summarize(const CallExpr *CE, const FunctionDecl *Def, State Entry,
+                 std::vector<SummaryExit> &Summary);
   bool calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
              llvm::DenseMap<const FunctionDecl *, bool> &Memo, unsigned Depth);
 
@@ -410,11 +432,55 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
   return false;
 }
 
-/// Whether the path ends in a field some condition of the unit tests.
-static bool isTestedField(const AccessPath &P, const TranslationUnitFacts &F) {
-  llvm::ArrayRef<PathComponent> C = P.components();
-  return !C.empty() && C.back().K == PathComponent::Field &&
-         F.isTestedField(static_cast<const FieldDecl *>(C.back().Ptr));
+/// Splits the caller's state into what a call can see and what it cannot:
+/// the requests and values of the caller's own variables that no argument
+/// reaches (directly or through pointers stored in what it reaches) are
+/// moved to `Hidden`. Equal visible parts then share one summary.
+static void splitVisible(const CallExpr *CE, State &Visible, State &Hidden,
+                         const AccessPaths &Paths) {
+  llvm::SmallVector<AccessPath, 8> Reached;
+  for (const Expr *Arg : CE->arguments()) {
+    ObjectRef O = Paths.objectOf(Visible, Arg);
+    if (O.isKnown())
+      Reached.push_back(O.Path);
+    if (auto L = Paths.lvalueOf(Visible, Arg))
+      Reached.push_back(*L);
+  }
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
+    if (const Expr *Object = MCE->getImplicitObjectArgument())
+      if (auto L = Paths.lvalueOf(Visible, Object->IgnoreParenImpCasts()))
+        Reached.push_back(*L);
+  auto IsReached = [&](const AccessPath &P) {
+    if (P.rootKind() != AccessPath::RootKind::Local &&
+        P.rootKind() != AccessPath::RootKind::Param)
+      return true; // Globals, `this`, call results: anyone may see them.
+    return llvm::any_of(Reached,
+                        [&](const AccessPath &R) { return P.isUnder(R); });
+  };
+  // Pointers stored in reached storage reach further (`ctx->ov = &ov`).
+  for (bool Grew = true; Grew && Reached.size() < 64;) {
+    Grew = false;
+    for (const auto &[P, V] : Visible.Vars)
+      if (V.K == AbsValue::Object && IsReached(P) && !IsReached(V.Referent)) {
+        Reached.push_back(V.Referent);
+        Grew = true;
+      }
+  }
+  auto RequestReached = [&](const Request &R) {
+    return IsReached(R.Overlapped) || IsReached(R.Handle) ||
+           (R.Buffer && IsReached(*R.Buffer)) ||
+           (R.EventObject && IsReached(*R.EventObject));
+  };
+  for (const auto &[P, R] : Visible.Requests)
+    if (!RequestReached(R))
+      Hidden.Requests.set(P, R);
+  for (const auto &[P, V] : Visible.Vars)
+    if (!IsReached(P))
+      Hidden.Vars.set(P, V);
+  Visible.Requests.eraseIf(
+      [&](const AccessPath &P, const Request &) { return Hidden.Requests.contains(P); });
+  Visible.Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return Hidden.Vars.contains(P); });
 }
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
@@ -438,16 +504,29 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   unsigned Depth = Sh.Functions.size() - 1;
   if (!calls(Def, Modelled, Sh.Relevant, Depth))
     return false;
-  if (!calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
+  // A dequeue or an alertable wait may complete any request, reached or
+  // not: then the callee sees them all.
+  static const Role CompletesAny[] = {Role::Dequeue, Role::AlertableSleep,
+                                      Role::WaitObjects};
+  bool SeesAll =
+      !S.Requests.empty() && calls(Def, CompletesAny, Sh.CompletesAny, Depth);
+  if (!SeesAll && !calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
       !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
 
-  // The callee starts from the caller's state, its parameters bound to
-  // what the arguments refer to.
+  // The callee starts from the part of the caller's state it can see, its
+  // parameters bound to what the arguments refer to.
   State Entry = S;
   Entry.Exprs.clear();
   Entry.CurrentFullExpr = nullptr;
   const AccessPaths &Paths = Caller.paths();
+  State Hidden;
+  splitVisible(CE, Entry, Hidden, Paths);
+  if (SeesAll)
+    for (const auto &[P, R] : Hidden.Requests) {
+      Entry.Requests.set(P, R);
+      Hidden.Requests.erase(P);
+    }
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     const ParmVarDecl *P = Def->getParamDecl(I);
     const Expr *Arg = CE->getArg(I);
@@ -467,6 +546,42 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       Entry.Vars.set(AccessPath::variable(P), V);
   }
 
+  // The summary key: the call site, the calls that led to it, and what
+  // the callee sees.
+  Sh.Calls.push_back(CE);
+  StateFingerprint Key = Entry.fingerprint();
+  for (const CallExpr *C : Sh.Calls) {
+    Key.A = llvm::hash_combine(Key.A, C);
+    Key.B = llvm::hash_combine(Key.B, C, 1);
+  }
+  Sh.Calls.pop_back();
+  auto Known = Sh.Summaries.find(Key);
+  if (Known == Sh.Summaries.end()) {
+    std::vector<SummaryExit> Summary;
+    if (!summarize(CE, Def, std::move(Entry), Summary))
+      return false;
+    if (Sh.Summaries.size() >= MaxSummaries)
+      Sh.Summaries.clear();
+    Known = Sh.Summaries.emplace(Key, std::move(Summary)).first;
+  }
+  // On a summary made earlier, the callee's events for this visible state
+  // were emitted then, at this same call site.
+  for (const SummaryExit &E : Known->second) {
+    State X = E.Exit;
+    for (const auto &[P, V] : Hidden.Vars)
+      X.Vars.set(P, V);
+    for (const auto &[P, R] : Hidden.Requests)
+      X.Requests.set(P, R);
+    X.Exprs = S.Exprs;
+    X.CurrentFullExpr = S.CurrentFullExpr;
+    X.Exprs[CE] = E.Result;
+    Out.push_back(std::move(X));
+  }
+  return true;
+}
+
+bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
+                         State Entry, std::vector<SummaryExit> &Summary) {
   Explorer Walk(*Def, Sh);
   std::vector<State> Exits;
   Sh.Functions.push_back(Def);
@@ -501,14 +616,13 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       if (!P.isShared())
         return false;
       return !(Sh.Unit.Facts && P.rootKind() != AccessPath::RootKind::Global &&
-               isTestedField(P, *Sh.Unit.Facts));
+               Sh.Unit.Facts->isTestedField(P));
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });
-    X.Exprs = S.Exprs;
-    X.CurrentFullExpr = S.CurrentFullExpr;
-    X.Exprs[CE] = V;
-    Out.push_back(std::move(X));
+    X.Exprs.clear();
+    X.CurrentFullExpr = nullptr;
+    Summary.push_back({std::move(X), std::move(V)});
   }
   return true;
 }

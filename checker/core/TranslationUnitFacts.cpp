@@ -304,4 +304,10 @@ std::vector<IssueSite> TranslationUnitFacts::issuedByOtherThreads(
   return Sites;
 }
 
+bool TranslationUnitFacts::isTestedField(const AccessPath &P) const {
+  llvm::ArrayRef<PathComponent> C = P.components();
+  return !C.empty() && C.back().K == PathComponent::Field &&
+         isTestedField(static_cast<const FieldDecl *>(C.back().Ptr));
+}
+
 } // namespace iodrain

@@ -15,6 +15,7 @@
 #ifndef IODRAIN_CORE_TRANSLATIONUNITFACTS_H
 #define IODRAIN_CORE_TRANSLATIONUNITFACTS_H
 
+#include "AccessPath.h"
 #include "ApiModel.h"
 #include "Events.h"
 #include "llvm/ADT/DenseMap.h"
@@ -82,6 +83,8 @@ public:
   bool isTestedField(const clang::FieldDecl *FD) const {
     return TestedFields.contains(FD);
   }
+  /// Whether the storage is such a field.
+  bool isTestedField(const AccessPath &P) const;
 
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);

@@ -209,6 +209,10 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
   const SourceManager &SM = Ctx.getSourceManager();
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   for (const FunctionDecl *FD : Facts->functions()) {
+    // When calls are followed, what a helper leaves pending goes back to
+    // its callers, and their exits say whether it outlives them.
+    if (Options.Budget.FollowCalls && !Facts->isEntryPoint(FD))
+      continue;
     if (SM.isInSystemHeader(FD->getLocation()) ||
         !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo) ||
         !ObjectProtocols::mayIssueOnCallerStorage(*FD, Model, Levels,

@@ -113,17 +113,23 @@ int device_reopen_fixed(struct device *d, const wchar_t *path) {
 // back to the loop (a field some condition tests), and `w` cannot be null
 // once a read lives in `*w`: the loop's cancel is not skipped on a path
 // where the read is queued, and the state's destructor is not called with
-// it pending.
+// it pending. A call iodrain cannot see in between, which gets another
+// object, keeps the flag. The helper that starts the read is not an issuer
+// of its own when calls are followed: what it leaves pending goes back to
+// the loop, which cancels it.
 struct watch {
   HANDLE h;
   OVERLAPPED ov;
   char buf[64];
   BOOL active;
 };
+struct server;
 struct watcher {
   struct watch *w;
   HANDLE stop;
+  struct server *server;
 };
+void server_start(struct server *server);
 
 // RUNTIME-TWIN: none, a helper: watch_loop's twin runs it
 static void watch_start(struct watch *w) {
@@ -143,6 +149,7 @@ static void watch_cancel(struct watch *w) {
 
 void watch_loop(struct watcher *s) {
   watch_start(s->w);
+  server_start(s->server);
   WaitForSingleObject(s->stop, INFINITE);
   watch_cancel(s->w);
 }
@@ -192,6 +199,8 @@ void pipe_stop_fixed(void) {
 // point runs.
 #include "shim_twins.h"
 
+void server_start(struct server *server) {}
+
 static struct device *twin_device(void) {
   struct device *d = (struct device *)calloc(1, sizeof *d);
   twin_shared_pipe();
@@ -240,6 +249,7 @@ static void twin_watch(BOOL destroy) {
   s.w = (struct watch *)calloc(1, sizeof *s.w);
   s.w->h = twin_server;
   s.stop = CreateEventW(NULL, TRUE, TRUE, NULL); // already asked to stop
+  s.server = NULL;
   watch_loop(&s);
   if (destroy)
     watcher_destroy_fixed(&s);

@@ -7,6 +7,7 @@
 
 void iodrain_dump_state(void);
 static char buffer[16];
+static DWORD n_done;
 
 static int cancel_then(HANDLE h, OVERLAPPED *ov, int how) {
   CancelIoEx(h, ov);
@@ -42,4 +43,27 @@ void returns_from_callee(HANDLE h) {
   // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=!{997}
   iodrain_dump_state();
   GetOverlappedResult(h, &ov, &n, TRUE);
+}
+
+// A callee sees the requests its arguments reach. One that dequeues from a
+// port (or waits alertably) may complete any request: it sees them all.
+static void pump(HANDLE port) {
+  DWORD n;
+  ULONG_PTR key;
+  OVERLAPPED *done;
+  GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+}
+
+void dequeue_in_callee(HANDLE h, HANDLE port) {
+  OVERLAPPED ov = {0};
+  int local = 7;
+  CreateIoCompletionPort(h, port, 0, 0);
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  pump(port);
+  // The packet was the read's (or the read failed at once); the caller's
+  // own variables come back as they were (the callee could not see them).
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}, local=7, ov.hEvent=null} requests{} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{local=7, ov.hEvent=null} requests{} lasterror=!{997} port-bound{h*}
+  iodrain_dump_state();
+  GetOverlappedResult(h, &ov, &n_done, TRUE);
 }
