@@ -125,7 +125,7 @@ struct Shared {
   std::unordered_map<StateFingerprint, std::vector<SummaryExit>,
                      FingerprintHash>
       Summaries;
-  llvm::DenseMap<const FunctionDecl *, bool> CompletesAny;
+  llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
 };
 
 /// Summaries kept per analysed function; past this many, calls are run
@@ -161,6 +161,11 @@ private:
   /// it; false if it cannot.
   bool summarize(const CallExpr *CE, const FunctionDecl *Def, State Entry,
                  std::vector<SummaryExit> &Summary);
+  /// Applies the summary of `Def` for what it can see of `S` (made now if
+  /// new) at `CE`.
+  bool runAndApply(const CallExpr *CE, const FunctionDecl *Def,
+                   const State &S, const Transfer &Caller, bool SeesAll,
+                   StateList &Out);
   bool calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
              llvm::DenseMap<const FunctionDecl *, bool> &Memo, unsigned Depth);
 
@@ -487,8 +492,9 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   const FunctionDecl *Def = nullptr;
-  if (!Sh.Budget.FollowCalls || Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) || !Def || Def->isVariadic() ||
-      Def->isDependentContext() || !ApiModel::isFollowable(CE, Def) ||
+  if (Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) ||
+      !Def || Def->isVariadic() || Def->isDependentContext() ||
+      !ApiModel::isFollowable(CE, Def) ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
       CE->getNumArgs() != Def->getNumParams())
@@ -502,7 +508,15 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                                   Role::AlertableSleep, Role::Close,
                                   Role::Free,           Role::Transfer};
   unsigned Depth = Sh.Functions.size() - 1;
-  if (!calls(Def, Modelled, Sh.Relevant, Depth))
+  // A helper that reads the last error (`return GetLastError() ==
+  // ERROR_IO_PENDING;`) tells its caller which outcome the path is on. It
+  // is followed even when other calls are not: it is small, and without
+  // it the pending path and the failed one mix.
+  if (S.LastError.K != AbsValue::Unknown && !S.Requests.empty() &&
+      calls(Def, {Role::LastError}, Sh.ReadsLastError, Depth) &&
+      !calls(Def, Modelled, Sh.Relevant, Depth))
+    return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
+  if (!Sh.Budget.FollowCalls || !calls(Def, Modelled, Sh.Relevant, Depth))
     return false;
   // A dequeue or an alertable wait may complete any request, reached or
   // not: then the callee sees them all.
@@ -513,7 +527,12 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   if (!SeesAll && !calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
       !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
+  return runAndApply(CE, Def, S, Caller, SeesAll, Out);
+}
 
+bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
+                           const State &S, const Transfer &Caller,
+                           bool SeesAll, StateList &Out) {
   // The callee starts from the part of the caller's state it can see, its
   // parameters bound to what the arguments refer to.
   State Entry = S;

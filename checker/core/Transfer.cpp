@@ -218,6 +218,24 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
     case BO_Shl:
       return B < 64 ? AbsValue::integer(castTo(int64_t(A << B), T))
                     : AbsValue::unknown();
+    // `_countof(a)` is `sizeof(a) / sizeof(a[0])`.
+    case BO_Div:
+    case BO_Rem: {
+      if (B == 0 || (L.Value == INT64_MIN && R.Value == -1))
+        return AbsValue::unknown();
+      bool Signed = T->isSignedIntegerOrEnumerationType();
+      int64_t V = BO->getOpcode() == BO_Div
+                      ? (Signed ? L.Value / R.Value : int64_t(A / B))
+                      : (Signed ? L.Value % R.Value : int64_t(A % B));
+      return AbsValue::integer(castTo(V, T));
+    }
+    case BO_Shr:
+      if (B >= 64)
+        return AbsValue::unknown();
+      return AbsValue::integer(castTo(
+          T->isSignedIntegerOrEnumerationType() ? L.Value >> B
+                                                : int64_t(A >> B),
+          T));
     default: return AbsValue::unknown();
     }
   }

@@ -4,6 +4,7 @@
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
+#include <stdlib.h> // _countof
 
 static char buffer[512];
 
@@ -66,6 +67,8 @@ void wait_both_events_fixed(HANDLE h, HANDLE stop) {
 }
 
 // Waking for either event may be the stop event: the read stays pending.
+// The count is `_countof(either)`: `sizeof(a) / sizeof(a[0])` in C, a
+// template's size in C++.
 void wait_any_bug(HANDLE h, HANDLE stop) {
   OVERLAPPED ov = {0};
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -73,7 +76,7 @@ void wait_any_bug(HANDLE h, HANDLE stop) {
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   HANDLE either[2] = {stop, ov.hEvent};
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
-  WaitForMultipleObjects(2, either, FALSE, INFINITE);
+  WaitForMultipleObjects(_countof(either), either, FALSE, INFINITE);
   // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
@@ -85,7 +88,8 @@ void wait_any_checked_fixed(HANDLE h, HANDLE stop) {
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   HANDLE either[2] = {stop, ov.hEvent};
-  if (WaitForMultipleObjects(2, either, FALSE, INFINITE) == WAIT_OBJECT_0) {
+  if (WaitForMultipleObjects(_countof(either), either, FALSE, INFINITE) ==
+      WAIT_OBJECT_0) {
     CancelIoEx(h, &ov);
     GetOverlappedResult(h, &ov, &n, TRUE);
   }

@@ -145,6 +145,36 @@ static void pass_on(struct device *d) { read_then_close_bug(d); }
 // RUNTIME-TWIN: none, it runs read_then_close_bug, whose twin shows the bug
 void calls_buggy_helper(struct device *d) { pass_on(d); }
 
+// A helper that reads the last error tells its caller which outcome the
+// path is on (obs-studio's `ipc_pipe_internal_io_pending`).
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static BOOL io_pending(void) { return GetLastError() == ERROR_IO_PENDING; }
+
+// Gives up on the error path only, where nothing is pending. Such helpers
+// are followed even when iodrain.FollowCalls is off.
+BOOL start_or_close_fixed(HANDLE h, OVERLAPPED *ov) {
+  if (!ReadFile(h, reply, sizeof reply, NULL, ov) && !io_pending()) {
+    CloseHandle(h);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+// Expects the read to finish at once and gives up when it is pending.
+BOOL close_when_pending_bug(HANDLE h, OVERLAPPED *ov) {
+  // CHECK: helpers.c:[[@LINE+2]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  // UNFOLLOWED: helpers.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, reply, sizeof reply, NULL, ov) && io_pending()) {
+    // CHECK-NEXT: helpers.c:[[@LINE+4]]:5: note: cancel the I/O and wait for it here
+    // CHECK-NEXT: helpers.c:[[@LINE+3]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:5: note: cancel the I/O and wait for it here
+    // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    CloseHandle(h);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds.
@@ -202,7 +232,31 @@ static void twin_read_then_close_bug(void) {
   free(d);
 }
 
+// The peer stays silent. At shutdown the program cancels the read it
+// started and waits for it; after a close while it was pending, the cancel
+// has no handle to name, and the wait never returns (the child still holds
+// the pipe).
+static void twin_read_or_close(BOOL (*fn)(HANDLE, OVERLAPPED *)) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  twin_shared_pipe();
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (fn(twin_server, &ov)) {
+    CancelIoEx(twin_server, &ov);
+    GetOverlappedResult(twin_server, &ov, &n, TRUE);
+  } else {
+    WaitForSingleObject(ov.hEvent, INFINITE);
+  }
+}
+static void twin_start_or_close_fixed(void) {
+  twin_read_or_close(start_or_close_fixed);
+}
+static void twin_close_when_pending_bug(void) {
+  twin_read_or_close(close_when_pending_bug);
+}
+
 TWIN_MAIN(TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
+          TWIN(start_or_close_fixed), TWIN(close_when_pending_bug),
           TWIN(read_then_close_bug),
           TWIN(device_read_then_free_bug), TWIN(device_read_then_free_fixed),
           TWIN(device_open_fixed), TWIN(start_then_close_bug),

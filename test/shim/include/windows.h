@@ -79,6 +79,10 @@ typedef void(CALLBACK *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
 
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 #define INFINITE 0xFFFFFFFF
+// The CRT's array-count macro (stdlib.h on Windows).
+#ifndef _countof
+#define _countof(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 #define STATUS_WAIT_0 ((DWORD)0x00000000L)
 #define STATUS_USER_APC ((DWORD)0x000000C0L)
