@@ -15,7 +15,7 @@ extracts the repositories) the same way, interleaving the two commands
 run by run, and ends with the median and the maximum ratio:
 
   scripts/benchmark.py --real-code [--mirrors DIR] [--work DIR] [--runs 5]
-                       [--only SUBSTRING] [--tidy PATH]
+                       [--only SUBSTRING] [--tidy PATH] [--config TEXT]
 
 Without mirrors (--mirrors or $IODRAIN_MIRRORS) it says so and exits 0.
 """
@@ -70,7 +70,7 @@ def real_code(args, tidy):
             continue
         base_cmd = realcode.syntax_command("clang-19", repo, entry, root)
         ours_cmd = realcode.tidy_command(tidy, "-*,iodrain-*", repo, entry, root,
-                                         config="{Checks: '-*,iodrain-*'}")
+                                         config=args.config)
         base, ours = [], []
         for _ in range(args.runs):
             base.append(seconds(base_cmd))
@@ -96,6 +96,9 @@ def main():
                         help="where real-code repositories are extracted")
     parser.add_argument("--only", help="real-code files whose owner/name/path contains this")
     parser.add_argument("--tidy", default=os.path.join(ROOT, "build", "bin", "iodrain-tidy"))
+    parser.add_argument("--config", default="{Checks: '-*,iodrain-*'}",
+                        help="iodrain-tidy --config for the real-code set (to time"
+                             " options such as iodrain.FollowCalls)")
     args = parser.parse_args()
     tidy = args.tidy
     if args.real_code:

@@ -6,6 +6,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/raw_ostream.h"
 #include <tuple>
 
@@ -125,6 +126,17 @@ bool AccessPath::throughPointer() const {
   return llvm::any_of(Path, [](const PathComponent &C) {
     return C.K == PathComponent::Deref || C.K == PathComponent::Held;
   });
+}
+
+bool AccessPath::isUnbounded() const {
+  constexpr size_t MaxComponents = 16;
+  if (Path.size() > MaxComponents)
+    return true;
+  llvm::SmallPtrSet<const void *, 8> Fields;
+  for (const PathComponent &C : Path)
+    if (C.K == PathComponent::Field && !Fields.insert(C.Ptr).second)
+      return true;
+  return false;
 }
 
 bool AccessPath::isShared() const {

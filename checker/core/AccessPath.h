@@ -90,6 +90,11 @@ public:
   bool isStoredIn(const AccessPath &Object) const;
   /// Whether the storage is reached through a pointer.
   bool throughPointer() const;
+  /// Whether the path walks a recursive structure (a field followed twice,
+  /// `head->next->next`) or is longer than any program names: a pointer
+  /// to such storage is not worth its name, which would grow by one link
+  /// per iteration of a list walk.
+  bool isUnbounded() const;
   /// Whether code elsewhere can reach it: globals and pointees.
   bool isShared() const;
   /// The local variable whose own storage this is, if any (no pointer on

@@ -439,9 +439,13 @@ AbsValue Transfer::assignedValue(const State &S, QualType T,
     if (O.K == ObjectRef::Null)
       return AbsValue::null();
     if (O.isKnown() && !isa<CallExpr>(RHS->IgnoreParenCasts()))
-      return AbsValue::object(O.Path);
+      return O.Path.isUnbounded() ? AbsValue::unknown()
+                                  : AbsValue::object(O.Path);
   }
-  return valueOf(S, RHS);
+  AbsValue V = valueOf(S, RHS);
+  if (V.K == AbsValue::Object && V.Referent.isUnbounded())
+    return AbsValue::unknown();
+  return V;
 }
 
 void Transfer::retire(State &S, const AccessPath &Prefix,
