@@ -566,9 +566,9 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
 void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
                       StateList &Out) {
   Outcomes O(CE, Out);
+  std::vector<IssueSite> Others;
   if (R.CallingThreadOnly && Facts) {
-    std::vector<IssueSite> Others =
-        Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
+    Others = Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
     if (!Others.empty()) {
       Event E = Event::atCall(EventKind::CancelOtherThread, CE, &R);
       E.SubjectExpr = argExpr(CE, R.Handle);
@@ -582,8 +582,13 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   ObjectRef Handle = objectArg(S, CE, R.Handle);
   ObjectRef Ov = R.Overlapped.isSet() ? overlappedArg(S, CE, R.Overlapped)
                                       : ObjectRef::null();
-  auto Live = [](const Request &Q) {
-    return Q.View.State != Typestate::PacketQueued;
+  // CancelIo does not touch requests another thread issued (a request
+  // the object's protocol brought in from a thread procedure).
+  auto Live = [&](const Request &Q) {
+    return Q.View.State != Typestate::PacketQueued &&
+           llvm::none_of(Others, [&](const IssueSite &Site) {
+             return Site.Call == Q.View.IssueCall;
+           });
   };
   std::vector<AccessPath> Targets;
   if (Ov.isKnown()) {

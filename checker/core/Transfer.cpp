@@ -269,6 +269,16 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
     return false;
   if (!Equal && Cur.K == AbsValue::Null && C == 0)
     return false;
+  // On the null branch a pointer's old referent is gone (the end of a
+  // list walk): paths that left the loop at different nodes merge.
+  if (Cur.K == AbsValue::Object && Equal && C == 0 &&
+      Sub->getType()->isPointerType()) {
+    const Expr *Stripped = Sub->IgnoreParenCasts();
+    if (auto Path = Paths.lvalueOf(S, Stripped);
+        Path && Stripped->isGLValue() && S.Vars.contains(*Path))
+      S.Vars.set(*Path, AbsValue::null());
+    return true;
+  }
   if (Cur.K == AbsValue::Object || Cur.K == AbsValue::Null)
     return true; // Keep object identity; nothing more to learn.
 

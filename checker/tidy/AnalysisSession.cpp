@@ -210,8 +210,11 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   for (const FunctionDecl *FD : Facts->functions()) {
     // When calls are followed, what a helper leaves pending goes back to
-    // its callers, and their exits say whether it outlives them.
-    if (Options.Budget.FollowCalls && !Facts->isEntryPoint(FD))
+    // its callers, and their exits say whether it outlives them; unless a
+    // thread procedure calls it: other threads run while that one blocks
+    // with the request pending.
+    if (Options.Budget.FollowCalls && !Facts->isEntryPoint(FD) &&
+        Facts->threadsOf(FD).Procedures.empty())
       continue;
     if (SM.isInSystemHeader(FD->getLocation()) ||
         !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo) ||

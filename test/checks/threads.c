@@ -103,6 +103,52 @@ HANDLE start_watchdog(struct connection *c, BOOL fixed) {
                       NULL);
 }
 
+// A session whose read runs on a pump thread. Closed from another thread
+// with CancelIo, nothing is cancelled: the read is still pending (not just
+// unwaited) when the handle is closed, and the pump waits for it forever.
+struct session {
+  HANDLE handle;
+  OVERLAPPED ov;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, the issuer: the session twins run it
+static BOOL session_read(struct session *s) {
+  // CHECK: threads.c:[[#SESSION:@LINE+1]]:10: note: 'ReadFile' in 'session_read' issues it, on the thread that runs 'session_pump'
+  return ReadFile(s->handle, s->buf, sizeof s->buf, NULL, &s->ov) ||
+         GetLastError() == ERROR_IO_PENDING;
+}
+
+// RUNTIME-TWIN: none, a thread procedure: the session twins run it
+static DWORD WINAPI session_pump(LPVOID arg) {
+  struct session *s = (struct session *)arg;
+  if (session_read(s))
+    WaitForSingleObject(s->ov.hEvent, INFINITE);
+  return 0;
+}
+
+// RUNTIME-TWIN: none, it starts the pump: the session twins run it
+HANDLE session_start(struct session *s) {
+  return CreateThread(NULL, 0, session_pump, s, 0, NULL);
+}
+
+void session_close_bug(struct session *s) {
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 's->handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(s->handle);
+  // CHECK-NEXT: threads.c:[[#SESSION]]:10: note: 'ReadFile' in 'session_read' starts overlapped I/O on 's->handle' and may return with it pending
+  // CHECK-NEXT: threads.c:[[@LINE-5]]:43: note: 'session_close_bug' may be called with that I/O on 's' still pending
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 's->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(s->handle);
+}
+
+void session_close_fixed(struct session *s) {
+  DWORD n;
+  CancelIoEx(s->handle, &s->ov);
+  GetOverlappedResult(s->handle, &s->ov, &n, TRUE);
+  CloseHandle(s->handle);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose peer never answers; only a cancel that
 // reaches the read ends it.
@@ -141,6 +187,25 @@ static void twin_watchdog(BOOL fixed) {
 static void twin_watchdog_bug(void) { twin_watchdog(FALSE); }
 static void twin_watchdog_fixed(void) { twin_watchdog(TRUE); }
 
+// The pump's read is pending when the session is closed; the owner then
+// waits for the pump to end.
+static void twin_session(void (*close)(struct session *)) {
+  static struct session s;
+  HANDLE pump;
+  twin_shared_pipe();
+  s.handle = twin_server;
+  s.ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  pump = session_start(&s);
+  Sleep(100);
+  close(&s);
+  WaitForSingleObject(pump, INFINITE);
+}
+static void twin_session_close_bug(void) { twin_session(session_close_bug); }
+static void twin_session_close_fixed(void) {
+  twin_session(session_close_fixed);
+}
+
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
-          TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed))
+          TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
+          TWIN(session_close_bug), TWIN(session_close_fixed))
 #endif

@@ -8,6 +8,8 @@
   generate.py functions N   N functions, each with one pending-close bug
   generate.py protocol N    N functions, each leaving a read pending on its
                             own OVERLAPPED of one object, and a close
+  generate.py lists N       N walks down linked lists (`n = n->next`), each
+                            calling a helper on every node, in one function
 
 Each shape ends with one read left pending before a close, so a complete
 analysis reports exactly one warning per function.
@@ -93,5 +95,18 @@ elif kind == "functions":
         print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
         print("  CloseHandle(h);")
         print("}")
+elif kind == "lists":
+    print("struct node { struct node *next; struct node *child; int ready; };")
+    print("void visit(struct node *n);")
+    print("void walks(HANDLE h, struct node *head) {")
+    print("  static OVERLAPPED ov;")
+    print("  struct node *n;")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    for i in range(count):
+        link = "next" if i % 2 == 0 else "child"
+        print("  for (n = head; n; n = n->%s)" % link)
+        print("    if (n->ready) visit(n);")
+    print("  CloseHandle(h);")
+    print("}")
 else:
     sys.exit("unknown shape " + kind)
