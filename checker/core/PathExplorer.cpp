@@ -541,11 +541,11 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   const AccessPaths &Paths = Caller.paths();
   State Hidden;
   splitVisible(CE, Entry, Hidden, Paths);
-  if (SeesAll)
-    for (const auto &[P, R] : Hidden.Requests) {
+  if (SeesAll) {
+    for (const auto &[P, R] : Hidden.Requests)
       Entry.Requests.set(P, R);
-      Hidden.Requests.erase(P);
-    }
+    Hidden.Requests = {};
+  }
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     const ParmVarDecl *P = Def->getParamDecl(I);
     const Expr *Arg = CE->getArg(I);

@@ -67,3 +67,24 @@ void dequeue_in_callee(HANDLE h, HANDLE port) {
   iodrain_dump_state();
   GetOverlappedResult(h, &ov, &n_done, TRUE);
 }
+
+// Two requests the callee cannot reach by its arguments: both are handed
+// to it (each may be the packet it dequeues).
+void dequeue_two_in_callee(HANDLE h, HANDLE port) {
+  OVERLAPPED a = {0}, b = {0};
+  CreateIoCompletionPort(h, port, 0, 0);
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &a) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &b) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  pump(port);
+  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{a: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+3]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{a: on h* pending} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{b: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{b: on h* pending} lasterror=!{192,258} port-bound{h*}
+  iodrain_dump_state();
+  GetOverlappedResult(h, &a, &n_done, TRUE);
+  GetOverlappedResult(h, &b, &n_done, TRUE);
+}
