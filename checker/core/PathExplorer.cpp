@@ -404,14 +404,13 @@ bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
   return Sh.Model.callsThrough(*Def, Roles, MaxInlineDepth - 1 - Depth, Memo);
 }
 
-/// Whether the callee can reach a pending request: an argument refers to
-/// its OVERLAPPED, handle, buffer or something that holds them, or the
-/// request lives in a global.
-static bool reachesPendingRequest(const CallExpr *CE, const State &S,
-                                  const AccessPaths &Paths) {
-  if (S.Requests.empty())
-    return false;
-  llvm::SmallVector<AccessPath, 4> Reached;
+/// What a call's arguments reach: the objects they point to, the storage
+/// they name, and a method's object (all of `*this` for a method called on
+/// `this`).
+static llvm::SmallVector<AccessPath, 8>
+reachedByArguments(const CallExpr *CE, const State &S,
+                   const AccessPaths &Paths) {
+  llvm::SmallVector<AccessPath, 8> Reached;
   for (const Expr *Arg : CE->arguments()) {
     ObjectRef O = Paths.objectOf(S, Arg);
     if (O.isKnown())
@@ -419,11 +418,21 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
     if (auto L = Paths.lvalueOf(S, Arg))
       Reached.push_back(*L);
   }
-  // A method called on `this` reaches all of `*this`.
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-    if (const Expr *Object = MCE->getImplicitObjectArgument();
-        Object && isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
-      Reached.push_back(AccessPath::thisObject());
+    if (const Expr *Object = MCE->getImplicitObjectArgument())
+      if (ObjectRef O = Paths.objectOrPointee(S, Object); O.isKnown())
+        Reached.push_back(O.Path);
+  return Reached;
+}
+
+/// Whether the callee can reach a pending request: an argument refers to
+/// its OVERLAPPED, handle, buffer or something that holds them, or the
+/// request lives in a global.
+static bool reachesPendingRequest(const CallExpr *CE, const State &S,
+                                  const AccessPaths &Paths) {
+  if (S.Requests.empty())
+    return false;
+  llvm::SmallVector<AccessPath, 8> Reached = reachedByArguments(CE, S, Paths);
   for (const auto &[P, R] : S.Requests) {
     if (R.Overlapped.rootKind() == AccessPath::RootKind::Global ||
         R.Handle.rootKind() == AccessPath::RootKind::Global)
@@ -443,18 +452,8 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
 /// moved to `Hidden`. Equal visible parts then share one summary.
 static void splitVisible(const CallExpr *CE, State &Visible, State &Hidden,
                          const AccessPaths &Paths) {
-  llvm::SmallVector<AccessPath, 8> Reached;
-  for (const Expr *Arg : CE->arguments()) {
-    ObjectRef O = Paths.objectOf(Visible, Arg);
-    if (O.isKnown())
-      Reached.push_back(O.Path);
-    if (auto L = Paths.lvalueOf(Visible, Arg))
-      Reached.push_back(*L);
-  }
-  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-    if (const Expr *Object = MCE->getImplicitObjectArgument())
-      if (auto L = Paths.lvalueOf(Visible, Object->IgnoreParenImpCasts()))
-        Reached.push_back(*L);
+  llvm::SmallVector<AccessPath, 8> Reached =
+      reachedByArguments(CE, Visible, Paths);
   auto IsReached = [&](const AccessPath &P) {
     if (P.rootKind() != AccessPath::RootKind::Local &&
         P.rootKind() != AccessPath::RootKind::Param)
@@ -482,10 +481,12 @@ static void splitVisible(const CallExpr *CE, State &Visible, State &Hidden,
   for (const auto &[P, V] : Visible.Vars)
     if (!IsReached(P))
       Hidden.Vars.set(P, V);
-  Visible.Requests.eraseIf(
-      [&](const AccessPath &P, const Request &) { return Hidden.Requests.contains(P); });
-  Visible.Vars.eraseIf(
-      [&](const AccessPath &P, const AbsValue &) { return Hidden.Vars.contains(P); });
+  Visible.Requests.eraseIf([&](const AccessPath &P, const Request &) {
+    return Hidden.Requests.contains(P);
+  });
+  Visible.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+    return Hidden.Vars.contains(P);
+  });
 }
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
