@@ -97,12 +97,13 @@ flagsSetBy(const FunctionDecl *Routine, ASTContext &Ctx) {
   return F.Flags;
 }
 
-/// The function a completion-routine argument names, if any.
+/// The function a completion-routine argument names, if any: a function
+/// or a captureless lambda.
 const FunctionDecl *routineOf(const Expr *Arg) {
   if (!Arg)
     return nullptr;
-  const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts());
-  return DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+  auto Named = TranslationUnitFacts::functionsNamed(Arg);
+  return Named.size() == 1 ? Named.front() : nullptr;
 }
 
 /// The `hEvent` member of the OVERLAPPED an argument points to.

@@ -109,7 +109,8 @@ TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
   computeThreads();
 }
 
-void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
+llvm::SmallVector<const FunctionDecl *, 2>
+TranslationUnitFacts::functionsNamed(const Expr *Arg) {
   for (unsigned Depth = 0; Arg && Depth < 8; ++Depth) {
     Arg = Arg->IgnoreImplicit()->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(Arg);
@@ -134,19 +135,26 @@ void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
     }
     break;
   }
+  llvm::SmallVector<const FunctionDecl *, 2> Named;
   if (!Arg)
-    return;
+    return Named;
   // `fixed ? worker_a : worker_b`: either may run.
   if (const auto *CO = dyn_cast<AbstractConditionalOperator>(Arg)) {
-    noteProcedure(CO->getTrueExpr());
-    noteProcedure(CO->getFalseExpr());
-    return;
+    Named.append(functionsNamed(CO->getTrueExpr()));
+    Named.append(functionsNamed(CO->getFalseExpr()));
+    return Named;
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg))
     if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
-      Procedures.insert(canon(FD));
+      Named.push_back(FD);
   if (const auto *LE = dyn_cast<LambdaExpr>(Arg))
-    Procedures.insert(canon(LE->getCallOperator()));
+    Named.push_back(LE->getCallOperator());
+  return Named;
+}
+
+void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
+  for (const FunctionDecl *FD : functionsNamed(Arg))
+    Procedures.insert(canon(FD));
 }
 
 void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {

@@ -88,6 +88,11 @@ public:
 
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);
+  /// The functions a function-pointer argument names: `f`, `&f`, either
+  /// arm of `c ? f : g`, a captureless lambda converted to a pointer (its
+  /// call operator).
+  static llvm::SmallVector<const clang::FunctionDecl *, 2>
+  functionsNamed(const clang::Expr *Arg);
 
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
