@@ -6,6 +6,7 @@
 // RUN: %check_iodrain %s -- -x c++ %win32 | count 0
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | count 0
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | count 0
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <winsock2.h>
 #include <windows.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct io_ctx {
   SOCKET s;
 };
 
+// RUNTIME-TWIN: none, a helper: worker_fixed's twin runs it
 static BOOL post_recv_fixed(SOCKET s) {
   struct io_ctx *ctx = (struct io_ctx *)calloc(1, sizeof *ctx);
   DWORD flags = 0;
@@ -69,11 +71,13 @@ struct request {
 };
 static struct link orphans;
 
+// RUNTIME-TWIN: none, a list helper: query_then_close_fixed's twin runs it
 static void link_push(struct link *head, struct link *item) {
   item->next = head->next;
   head->next = item;
 }
 
+// RUNTIME-TWIN: none, a helper: query_then_close_fixed's twin runs it
 static BOOL ioctl_with_timeout_fixed(HANDLE h) {
   struct request *req = (struct request *)calloc(1, sizeof *req);
   if (!req)
@@ -102,3 +106,45 @@ void query_then_close_fixed(HANDLE h) {
   ioctl_with_timeout_fixed(h);
   CloseHandle(h);
 }
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins. The server: the peer sends one message and hangs up; the
+// worker frees each context as its packet arrives, reposts after data,
+// and stops at a packet without an OVERLAPPED, posted a second later.
+#include "shim_twins.h"
+
+static HANDLE twin_port;
+static DWORD WINAPI twin_stop_later(LPVOID arg) {
+  Sleep(1000);
+  PostQueuedCompletionStatus(twin_port, 0, 0, NULL);
+  return 0;
+}
+static void twin_serve(BOOL run_worker) {
+  SOCKET a, b;
+  char msg[] = "hello";
+  WSABUF wb;
+  DWORD sent;
+  twin_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  ShimSocketPair(&a, &b);
+  accept_one_fixed(a, twin_port);
+  wb.buf = msg;
+  wb.len = sizeof msg;
+  WSASend(b, &wb, 1, &sent, 0, NULL, NULL);
+  closesocket(b);
+  CreateThread(NULL, 0, twin_stop_later, NULL, 0, NULL);
+  if (run_worker)
+    worker_fixed(twin_port);
+}
+static void twin_accept_one_fixed(void) { twin_serve(TRUE); }
+static void twin_worker_fixed(void) { twin_serve(TRUE); }
+// A device that ignores cancellation and completes after seven seconds:
+// the request is parked, still alive when the kernel writes it.
+static void twin_query_then_close_fixed(void) {
+  HANDLE device = ShimOpenNoCancelDevice();
+  ShimDeviceCompleteAt(device, 7000);
+  query_then_close_fixed(device);
+}
+
+TWIN_MAIN(TWIN(accept_one_fixed), TWIN(worker_fixed),
+          TWIN(query_then_close_fixed))
+#endif

@@ -79,6 +79,9 @@ typedef void(CALLBACK *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
 
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 #define INFINITE 0xFFFFFFFF
+// The object a member belongs to (winnt.h).
+#define CONTAINING_RECORD(address, type, field)                               \
+  ((type *)((char *)(address) - offsetof(type, field)))
 // The CRT's array-count macro (stdlib.h on Windows).
 #ifndef _countof
 #define _countof(a) (sizeof(a) / sizeof((a)[0]))
