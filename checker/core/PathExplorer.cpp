@@ -1,6 +1,7 @@
 //===- PathExplorer.cpp - The worklist over (block, state) pairs ----------===//
 
 #include "PathExplorer.h"
+#include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -23,16 +24,9 @@ namespace {
 
 /// Why clang could not build the CFG of `Body`, when iodrain can tell.
 std::string whyNoCfg(const Stmt *Body) {
-  llvm::SmallVector<const Stmt *, 16> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (isa<SEHFinallyStmt>(S))
-      return "clang builds no control-flow graph for a '__finally' block";
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
+  if (findStatement(Body,
+                    [](const Stmt *S) { return isa<SEHFinallyStmt>(S); }))
+    return "clang builds no control-flow graph for a '__finally' block";
   return "clang could not build its control-flow graph";
 }
 
@@ -62,11 +56,7 @@ private:
 /// or compares with ERROR_IO_PENDING anywhere: code that does none of these
 /// uses overlapped calls synchronously.
 bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
-  llvm::SmallVector<const Stmt *, 32> Work{&Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
+  return findStatement(&Body, [&](const Stmt *S) {
     if (const auto *CE = dyn_cast<CallExpr>(S))
       if (const FunctionRule *R = Model.lookupCall(CE))
         if (R->FunctionRole != Role::Issue && R->FunctionRole != Role::Close &&
@@ -82,10 +72,8 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
     if (const auto *IL = dyn_cast<IntegerLiteral>(S))
       if (IL->getValue() == 997) // ERROR_IO_PENDING, WSA_IO_PENDING
         return true;
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return false;
+    return false;
+  }) != nullptr;
 }
 
 /// One way a followed call returns: the caller's state after it (what the

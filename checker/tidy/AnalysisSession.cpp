@@ -1,6 +1,7 @@
 //===- AnalysisSession.cpp ------------------------------------------------===//
 
 #include "AnalysisSession.h"
+#include "../core/StmtSearch.h"
 #include "IodrainCheck.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -67,17 +68,9 @@ const Role EndingRoles[] = {Role::Close, Role::Free, Role::Cancel};
 
 /// Whether the body deletes an object.
 bool deletes(const Stmt *Body) {
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (isa<CXXDeleteExpr>(S))
-      return true;
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return false;
+  return findStatement(Body, [](const Stmt *S) {
+           return isa<CXXDeleteExpr>(S);
+         }) != nullptr;
 }
 
 /// Collects the states `dump-state` calls show, for engine tests.
