@@ -35,6 +35,8 @@ size_t AccessPath::hash() const {
 }
 
 AccessPath AccessPath::variable(const VarDecl *VD) {
+  // One name for every declaration of a global (`extern` and definition).
+  VD = VD->getCanonicalDecl();
   AccessPath P;
   P.Root = VD;
   P.Kind = isa<ParmVarDecl>(VD)   ? RootKind::Param

@@ -54,10 +54,201 @@ struct RawRule {
   }
 };
 
+// A protocol field as written: exactly one of the value keys.
+struct RawField {
+  std::vector<std::string> UnknownKeys;
+  std::string Path;
+  std::optional<int64_t> Equals;
+  std::optional<std::vector<int64_t>> NotEquals;
+  std::optional<std::string> PointsTo;
+  std::optional<bool> IsNull;
+};
+
+struct RawProtocol {
+  std::vector<std::string> UnknownKeys;
+  std::optional<std::string> Type;
+  std::string Issuer, Call;
+  std::optional<std::string> Site, HandleText;
+  std::string Overlapped, Handle;
+  std::optional<std::string> Buffer, Event;
+  std::optional<std::string> State, Completion;
+  std::optional<bool> PortBound;
+  std::vector<RawField> Fields;
+};
+
 struct RawDocument {
   unsigned Version = 1;
-  std::vector<RawRule> Functions;
+  std::optional<std::vector<RawRule>> Functions;
+  std::optional<std::vector<RawProtocol>> Protocols;
 };
+
+const char *const ProtocolKeys[] = {
+    "Type",   "Issuer", "Call",  "Site",      "HandleText", "Overlapped",
+    "Handle", "Buffer", "Event", "Typestate", "Completion", "PortBound",
+    "Fields"};
+const char *const FieldKeys[] = {"Path", "Equals", "NotEquals", "PointsTo",
+                                 "IsNull"};
+
+const std::pair<const char *, Typestate> TypestateWords[] = {
+    {"pending", Typestate::Pending},
+    {"cancelled", Typestate::Cancelled},
+    {"packet-queued", Typestate::PacketQueued}};
+const std::pair<const char *, CompletionMode> CompletionWords[] = {
+    {"event", CompletionMode::Event}, {"routine", CompletionMode::Routine}};
+
+template <typename Table>
+std::string wordList(const Table &T) {
+  std::string Out;
+  for (const auto &[Word, Value] : T)
+    Out += (Out.empty() ? "" : ", ") + std::string(Word);
+  return Out;
+}
+
+template <typename Table, typename V>
+bool lookupWord(const Table &T, StringRef Word, V &Out) {
+  for (const auto &[W, Value] : T)
+    if (Word == W) {
+      Out = Value;
+      return true;
+    }
+  return false;
+}
+
+std::string unknownKey(StringRef Key, ArrayRef<const char *> Known) {
+  std::string List;
+  for (const char *K : Known)
+    List += (List.empty() ? "" : ", ") + std::string(K);
+  return "unknown key '" + Key.str() + "' (known keys: " + List + ")";
+}
+
+std::string validateField(const RawField &F) {
+  if (!F.UnknownKeys.empty())
+    return unknownKey(F.UnknownKeys.front(), FieldKeys);
+  if (!isProtocolPathText(F.Path))
+    return "'" + F.Path + "' is not a path ('.member', '*', '[N]')";
+  int Values = F.Equals.has_value() + F.NotEquals.has_value() +
+               F.PointsTo.has_value() + F.IsNull.has_value();
+  if (Values != 1)
+    return "field '" + F.Path +
+           "' needs exactly one of Equals, NotEquals, PointsTo, IsNull";
+  if (F.PointsTo && !isProtocolPathText(*F.PointsTo))
+    return "'" + *F.PointsTo + "' is not a path ('.member', '*', '[N]')";
+  return "";
+}
+
+std::string validateProtocol(const RawProtocol &P) {
+  if (!P.UnknownKeys.empty())
+    return unknownKey(P.UnknownKeys.front(), ProtocolKeys);
+  if (P.Issuer.empty() || P.Call.empty())
+    return "a protocol entry needs a non-empty 'Issuer' and 'Call'";
+  for (const std::optional<std::string> &Path :
+       {std::optional<std::string>(P.Overlapped),
+        std::optional<std::string>(P.Handle), P.Buffer, P.Event})
+    if (Path && !isProtocolPathText(*Path))
+      return "'" + P.Issuer + "': '" + *Path +
+             "' is not a path ('.member', '*', '[N]', after an optional "
+             "global's name)";
+  Typestate TS;
+  if (P.State && !lookupWord(TypestateWords, *P.State, TS))
+    return "'" + P.Issuer + "': 'Typestate' must be one of " +
+           wordList(TypestateWords) + ", not '" + *P.State + "'";
+  CompletionMode Mode;
+  if (P.Completion && !lookupWord(CompletionWords, *P.Completion, Mode))
+    return "'" + P.Issuer + "': 'Completion' must be one of " +
+           wordList(CompletionWords) + ", not '" + *P.Completion + "'";
+  return "";
+}
+
+ProtocolRule toProtocol(const RawProtocol &P, StringRef Source) {
+  ProtocolRule R;
+  R.Type = P.Type.value_or("");
+  R.Issuer = P.Issuer;
+  R.Call = P.Call;
+  R.Site = P.Site.value_or("");
+  R.HandleText = P.HandleText.value_or("");
+  R.Overlapped = P.Overlapped;
+  R.Handle = P.Handle;
+  R.Buffer = P.Buffer.value_or("");
+  R.Event = P.Event.value_or("");
+  if (P.State)
+    lookupWord(TypestateWords, *P.State, R.State);
+  if (P.Completion)
+    lookupWord(CompletionWords, *P.Completion, R.Mode);
+  R.PortBound = P.PortBound.value_or(false);
+  for (const RawField &F : P.Fields) {
+    ProtocolField Out;
+    Out.Path = F.Path;
+    if (F.Equals) {
+      Out.K = ProtocolField::Equals;
+      Out.Value = *F.Equals;
+    } else if (F.NotEquals) {
+      Out.K = ProtocolField::NotEquals;
+      Out.Values = *F.NotEquals;
+    } else if (F.PointsTo) {
+      Out.K = ProtocolField::PointsTo;
+      Out.Referent = *F.PointsTo;
+    } else {
+      Out.K = ProtocolField::IsNull;
+    }
+    R.Fields.push_back(std::move(Out));
+  }
+  R.Source = Source.str();
+  return R;
+}
+
+RawProtocol fromProtocol(const ProtocolRule &R) {
+  auto Optional = [](const std::string &S) {
+    return S.empty() ? std::nullopt : std::optional<std::string>(S);
+  };
+  RawProtocol P;
+  P.Type = Optional(R.Type);
+  P.Issuer = R.Issuer;
+  P.Call = R.Call;
+  P.Site = Optional(R.Site);
+  P.HandleText = Optional(R.HandleText);
+  P.Overlapped = R.Overlapped;
+  P.Handle = R.Handle;
+  P.Buffer = Optional(R.Buffer);
+  P.Event = Optional(R.Event);
+  for (const auto &[Word, Value] : TypestateWords)
+    if (Value == R.State && R.State != Typestate::Pending)
+      P.State = Word;
+  if (R.Mode == CompletionMode::Routine)
+    P.Completion = "routine";
+  if (R.PortBound)
+    P.PortBound = true;
+  for (const ProtocolField &F : R.Fields) {
+    RawField Out;
+    Out.Path = F.Path;
+    switch (F.K) {
+    case ProtocolField::Equals:
+      Out.Equals = F.Value;
+      break;
+    case ProtocolField::NotEquals:
+      Out.NotEquals = F.Values;
+      break;
+    case ProtocolField::PointsTo:
+      Out.PointsTo = F.Referent;
+      break;
+    case ProtocolField::IsNull:
+      Out.IsNull = true;
+      break;
+    }
+    P.Fields.push_back(std::move(Out));
+  }
+  return P;
+}
+
+/// Collects the keys of a mapping that `Known` does not list.
+template <typename KnownKeys>
+void collectUnknownKeys(llvm::yaml::IO &IO, const KnownKeys &Known,
+                        std::vector<std::string> &Out) {
+  if (IO.outputting())
+    return;
+  for (StringRef Key : IO.keys())
+    if (!llvm::is_contained(Known, Key))
+      Out.push_back(Key.str());
+}
 
 struct RoleInfo {
   const char *Name;
@@ -217,26 +408,65 @@ template <> struct MappingTraits<iodrain::RawRule> {
     return iodrain::validateRule(R);
   }
 };
+template <> struct MappingTraits<iodrain::RawField> {
+  static void mapping(IO &IO, iodrain::RawField &F) {
+    iodrain::collectUnknownKeys(IO, iodrain::FieldKeys, F.UnknownKeys);
+    IO.mapRequired("Path", F.Path);
+    IO.mapOptional("Equals", F.Equals);
+    IO.mapOptional("NotEquals", F.NotEquals);
+    IO.mapOptional("PointsTo", F.PointsTo);
+    IO.mapOptional("IsNull", F.IsNull);
+  }
+  static std::string validate(IO &, iodrain::RawField &F) {
+    return iodrain::validateField(F);
+  }
+  static const bool flow = true;
+};
+template <> struct MappingTraits<iodrain::RawProtocol> {
+  static void mapping(IO &IO, iodrain::RawProtocol &P) {
+    iodrain::collectUnknownKeys(IO, iodrain::ProtocolKeys, P.UnknownKeys);
+    IO.mapOptional("Type", P.Type);
+    IO.mapRequired("Issuer", P.Issuer);
+    IO.mapRequired("Call", P.Call);
+    IO.mapOptional("Site", P.Site);
+    IO.mapOptional("HandleText", P.HandleText);
+    IO.mapRequired("Overlapped", P.Overlapped);
+    IO.mapRequired("Handle", P.Handle);
+    IO.mapOptional("Buffer", P.Buffer);
+    IO.mapOptional("Event", P.Event);
+    IO.mapOptional("Typestate", P.State);
+    IO.mapOptional("Completion", P.Completion);
+    IO.mapOptional("PortBound", P.PortBound);
+    IO.mapOptional("Fields", P.Fields);
+  }
+  static std::string validate(IO &, iodrain::RawProtocol &P) {
+    return iodrain::validateProtocol(P);
+  }
+};
 template <> struct MappingTraits<iodrain::RawDocument> {
   static void mapping(IO &IO, iodrain::RawDocument &D) {
     IO.mapOptional("Version", D.Version, 1u);
-    IO.mapRequired("Functions", D.Functions);
+    IO.mapOptional("Functions", D.Functions);
+    IO.mapOptional("Protocols", D.Protocols);
   }
   static std::string validate(IO &, iodrain::RawDocument &D) {
     if (D.Version != 1)
       return "unsupported rules 'Version' " + std::to_string(D.Version) +
              " (this iodrain reads version 1)";
+    if (!D.Functions && !D.Protocols)
+      return "a rules document needs 'Functions', 'Protocols' or both";
     return "";
   }
 };
 } // namespace yaml
 } // namespace llvm
 LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawRule)
+LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawField)
+LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawProtocol)
 
 namespace iodrain {
 
-Expected<std::vector<FunctionRule>> ApiModel::parse(StringRef Yaml,
-                                                    StringRef SourceName) {
+Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
   std::vector<std::string> Problems;
   auto Handler = [](const SMDiagnostic &D, void *Ctx) {
     static_cast<std::vector<std::string> *>(Ctx)->push_back(
@@ -259,13 +489,27 @@ Expected<std::vector<FunctionRule>> ApiModel::parse(StringRef Yaml,
       Message += (I ? "; " : "") + Problems[I];
     return createStringError(inconvertibleErrorCode(), Message);
   }
-  std::vector<FunctionRule> Rules;
-  for (RawRule &R : Doc.Functions)
-    Rules.push_back(toRule(R));
+  RulesDocument Rules;
+  for (RawRule &R : Doc.Functions.value_or(std::vector<RawRule>()))
+    Rules.Functions.push_back(toRule(R));
+  for (const RawProtocol &P : Doc.Protocols.value_or(std::vector<RawProtocol>()))
+    Rules.Protocols.push_back(toProtocol(P, SourceName));
   return Rules;
 }
 
-Expected<std::vector<FunctionRule>> ApiModel::parseFile(StringRef Path) {
+std::string ApiModel::write(ArrayRef<ProtocolRule> Protocols) {
+  RawDocument Doc;
+  Doc.Protocols.emplace();
+  for (const ProtocolRule &P : Protocols)
+    Doc.Protocols->push_back(fromProtocol(P));
+  std::string Text;
+  raw_string_ostream OS(Text);
+  yaml::Output Out(OS, nullptr, /*WrapColumn=*/0);
+  Out << Doc;
+  return Text;
+}
+
+Expected<RulesDocument> ApiModel::parseFile(StringRef Path) {
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return createStringError(Buffer.getError(),
@@ -286,11 +530,14 @@ const ApiModel &ApiModel::builtin() {
   return Model;
 }
 
-void ApiModel::add(std::vector<FunctionRule> NewRules) {
-  for (FunctionRule &R : NewRules) {
+void ApiModel::add(RulesDocument Document) {
+  for (FunctionRule &R : Document.Functions) {
     std::string Name = R.Name;
     Rules[Name] = std::move(R);
   }
+  for (ProtocolRule &P : Document.Protocols)
+    if (!llvm::is_contained(Protocols, P))
+      Protocols.push_back(std::move(P));
 }
 
 const FunctionRule *ApiModel::lookup(StringRef Name) const {

@@ -11,6 +11,7 @@
 #ifndef IODRAIN_CORE_APIMODEL_H
 #define IODRAIN_CORE_APIMODEL_H
 
+#include "ProtocolRule.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -83,6 +84,12 @@ struct FunctionRule {
   FailureValue Failure = FailureValue::Unknown;
 };
 
+/// One rules document: function entries and written-down protocols.
+struct RulesDocument {
+  std::vector<FunctionRule> Functions;
+  std::vector<ProtocolRule> Protocols;
+};
+
 class ApiModel {
 public:
   /// The model built from the rules compiled into the binary.
@@ -90,16 +97,22 @@ public:
 
   /// Parses a rules document. `SourceName` names it in error messages.
   /// Errors carry "<file>:<line>:<column>: <problem>".
-  static llvm::Expected<std::vector<FunctionRule>>
-  parse(llvm::StringRef Yaml, llvm::StringRef SourceName);
+  static llvm::Expected<RulesDocument> parse(llvm::StringRef Yaml,
+                                             llvm::StringRef SourceName);
 
   /// Reads and parses a rules file from disk.
-  static llvm::Expected<std::vector<FunctionRule>>
-  parseFile(llvm::StringRef Path);
+  static llvm::Expected<RulesDocument> parseFile(llvm::StringRef Path);
+
+  /// A rules document holding `Protocols`, as `parse` reads it back.
+  static std::string write(llvm::ArrayRef<ProtocolRule> Protocols);
 
   /// Adds rules; a later rule for the same name replaces an earlier one,
-  /// so user files can override built-in entries.
-  void add(std::vector<FunctionRule> Rules);
+  /// so user files can override built-in entries. Protocols written twice
+  /// (by two units that share a header) are kept once.
+  void add(RulesDocument Document);
+
+  /// The protocols read from rules files (other units' summaries).
+  llvm::ArrayRef<ProtocolRule> protocols() const { return Protocols; }
 
   /// The rule for a callee, looked up by qualified name, then by plain name
   /// for functions at file scope.
@@ -131,6 +144,7 @@ public:
 
 private:
   llvm::StringMap<FunctionRule> Rules;
+  std::vector<ProtocolRule> Protocols;
 };
 
 } // namespace iodrain

@@ -30,6 +30,7 @@ class Stmt;
 namespace iodrain {
 
 struct FunctionRule;
+struct ProtocolRule;
 
 /// Where a request is in its life.
 enum class Typestate : uint8_t {
@@ -104,6 +105,9 @@ struct RequestView {
   /// the analysed function receives: how this function names the object
   /// (`d`, `this`, `g_dev`). Empty for requests issued on this path.
   std::string ReceivedWith;
+  /// For a received request that another unit's summary describes: that
+  /// summary (its issue is not in this unit).
+  const ProtocolRule *Imported = nullptr;
   PathSteps Steps;
 };
 

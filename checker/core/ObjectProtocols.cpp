@@ -2,6 +2,7 @@
 
 #include "ObjectProtocols.h"
 #include "TranslationUnitFacts.h"
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
@@ -53,6 +54,21 @@ bool sameRecord(const RecordDecl *Have, const RecordDecl *Want) {
          HaveCxx->isDerivedFrom(WantCxx);
 }
 
+/// Whether the record, or one of its bases, is the type a protocol names.
+bool hasTypeNamed(const RecordDecl *RD, llvm::StringRef Name,
+                  unsigned Depth = 0) {
+  if (!RD || Depth > 16)
+    return false;
+  if (protocolTypeName(*RD) == Name)
+    return true;
+  const auto *Cxx = dyn_cast<CXXRecordDecl>(RD);
+  if (!Cxx || !Cxx->hasDefinition())
+    return false;
+  return llvm::any_of(Cxx->bases(), [&](const CXXBaseSpecifier &Base) {
+    return hasTypeNamed(Base.getType()->getAsRecordDecl(), Name, Depth + 1);
+  });
+}
+
 /// The globals `Body` names.
 llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
   llvm::DenseSet<const void *> Globals;
@@ -64,7 +80,7 @@ llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
           VD && VD->hasGlobalStorage())
-        Globals.insert(VD);
+        Globals.insert(VD->getCanonicalDecl());
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -197,17 +213,19 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
 
 std::vector<State>
 ObjectProtocols::entryStates(const FunctionDecl &FD,
-                             const TranslationUnitFacts &Facts, unsigned Max,
-                             bool &Truncated) const {
+                             const TranslationUnitFacts &Facts,
+                             llvm::ArrayRef<ProtocolRule> Imported,
+                             unsigned Max, bool &Truncated) const {
   std::vector<State> States;
   Truncated = false;
-  if (Entries.empty() || !FD.getBody() || FD.isMain() ||
+  if ((Entries.empty() && Imported.empty()) || !FD.getBody() || FD.isMain() ||
       isa<CXXConstructorDecl>(FD) || !Facts.isEntryPoint(&FD))
     return States;
 
   struct Holder {
     AccessPath Object;
     const RecordDecl *Record;
+    QualType Type;
     std::string Name;
   };
   std::vector<Holder> Holders;
@@ -217,11 +235,13 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       continue;
     if (const RecordDecl *RD = T->getPointeeType()->getAsRecordDecl())
       Holders.push_back({AccessPath::variable(P).deref(), RD,
-                         P->getName().str()});
+                         T->getPointeeType(), P->getName().str()});
   }
+  ASTContext &Ctx = FD.getASTContext();
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
       MD && MD->isInstance() && !MD->getParent()->isLambda())
-    Holders.push_back({AccessPath::thisObject(), MD->getParent(), "this"});
+    Holders.push_back({AccessPath::thisObject(), MD->getParent(),
+                       Ctx.getRecordType(MD->getParent()), "this"});
   llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
   llvm::DenseSet<const FunctionDecl *> Reachable = Facts.reachableFrom(&FD);
 
@@ -283,6 +303,96 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     for (const Holder &H : Holders)
       if (sameRecord(H.Record, E.Record))
         Instantiate(E, H.Object, H.Name);
+  }
+
+  // Protocols other units wrote down: unless this unit defines their
+  // issuer (it learned the protocol itself) or the function reaches it.
+  auto KnowsIssuer = [&](const ProtocolRule &P) {
+    auto Named = [&](const FunctionDecl *F) {
+      return F->getQualifiedNameAsString() == P.Issuer;
+    };
+    return llvm::any_of(Facts.functions(), Named) ||
+           llvm::any_of(Reachable, Named);
+  };
+  auto InstantiateImported = [&](const ProtocolRule &P,
+                                 const AccessPath &Object, QualType Type,
+                                 const std::string &Name) {
+    auto Resolve = [&](const std::string &Text) {
+      return Text.empty() ? std::nullopt
+                          : resolveProtocolPath(Text, Object, Type, Ctx);
+    };
+    std::optional<AccessPath> Ov = Resolve(P.Overlapped);
+    std::optional<AccessPath> Handle = Resolve(P.Handle);
+    if (!Ov || !Handle)
+      return;
+    if (States.size() == Max) {
+      Truncated = true;
+      return;
+    }
+    Request Q;
+    Q.Overlapped = *Ov;
+    Q.Handle = *Handle;
+    Q.Buffer = Resolve(P.Buffer);
+    Q.EventObject = Resolve(P.Event);
+    Q.View.State = P.State;
+    Q.View.Mode = P.Mode;
+    Q.View.PortBound = P.PortBound;
+    Q.View.ReceivedWith = Name;
+    Q.View.Imported = &P;
+    State S;
+    for (const ProtocolField &F : P.Fields) {
+      std::optional<AccessPath> Field = Resolve(F.Path);
+      if (!Field)
+        continue;
+      AbsValue V;
+      switch (F.K) {
+      case ProtocolField::Equals:
+        V = AbsValue::integer(F.Value);
+        break;
+      case ProtocolField::NotEquals:
+        V = AbsValue::notIntegers(F.Values);
+        break;
+      case ProtocolField::IsNull:
+        V = AbsValue::null();
+        break;
+      case ProtocolField::PointsTo:
+        if (std::optional<AccessPath> Referent = Resolve(F.Referent))
+          V = AbsValue::object(*Referent);
+        break;
+      }
+      if (V.K != AbsValue::Unknown)
+        S.Vars.set(*Field, V);
+    }
+    if (Q.View.PortBound)
+      S.PortBound.set(Q.Handle, true);
+    AccessPath Key = Q.Overlapped;
+    S.Requests.set(Key, std::move(Q));
+    States.push_back(std::move(S));
+  };
+  for (const ProtocolRule &P : Imported) {
+    if (KnowsIssuer(P))
+      continue;
+    if (P.Type.empty()) {
+      // On globals: for a function that names the OVERLAPPED, the handle
+      // or the buffer.
+      for (const std::string *Text : {&P.Overlapped, &P.Handle, &P.Buffer}) {
+        std::optional<AccessPath> Path =
+            Text->empty() ? std::nullopt
+                          : resolveProtocolPath(*Text, AccessPath::thisObject(),
+                                                QualType(), Ctx);
+        if (Path && Path->rootKind() == AccessPath::RootKind::Global &&
+            Globals.contains(Path->root())) {
+          InstantiateImported(
+              P, AccessPath::thisObject(), QualType(),
+              static_cast<const VarDecl *>(Path->root())->getName().str());
+          break;
+        }
+      }
+      continue;
+    }
+    for (const Holder &H : Holders)
+      if (hasTypeNamed(H.Record, P.Type))
+        InstantiateImported(P, H.Object, H.Type, H.Name);
   }
   return States;
 }

@@ -11,7 +11,8 @@
 //
 // Learned from the issuers' exit states in a first pass over the unit; the
 // paths are kept relative to the object (rooted at `this`), so that they
-// apply to whatever the next function calls that object.
+// apply to whatever the next function calls that object. Protocols that
+// other units wrote down (ProtocolRule.h) apply the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,8 +43,10 @@ public:
   /// The states an entry point may start in besides the empty one: one per
   /// request its objects' protocols may have left pending, at most `Max`
   /// (`Truncated` says when more were possible).
+  /// `Imported` are protocols other units wrote down.
   std::vector<State> entryStates(const clang::FunctionDecl &FD,
                                  const TranslationUnitFacts &Facts,
+                                 llvm::ArrayRef<ProtocolRule> Imported,
                                  unsigned Max, bool &Truncated) const;
 
   bool empty() const { return Entries.empty(); }
@@ -56,7 +59,6 @@ public:
       const clang::FunctionDecl &FD, const ApiModel &Model, unsigned Levels,
       llvm::DenseMap<const clang::FunctionDecl *, bool> &IssuesMemo);
 
-private:
   struct Entry {
     /// The record whose fields hold the request; null for globals.
     const clang::RecordDecl *Record = nullptr;
@@ -66,6 +68,10 @@ private:
     std::vector<std::pair<AccessPath, AbsValue>> Fields;
     const clang::FunctionDecl *Issuer = nullptr;
   };
+  /// What the unit's issuers leave pending, for writing it down.
+  llvm::ArrayRef<Entry> learned() const { return Entries; }
+
+private:
   std::vector<Entry> Entries;
 };
 

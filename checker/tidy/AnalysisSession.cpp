@@ -3,17 +3,24 @@
 #include "AnalysisSession.h"
 #include "../core/StmtSearch.h"
 #include "IodrainCheck.h"
+#include "SummaryExport.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/YAMLTraits.h"
 #include <algorithm>
 #include <map>
 #include <mutex>
 
 using namespace clang;
+
+LLVM_YAML_IS_STRING_MAP(std::string)
 
 namespace iodrain {
 namespace {
@@ -26,7 +33,8 @@ const char *const CheckNames[] = {"iodrain-close-pending-io",
 const char *const OptionNames[] = {
     "RulesFiles",  "MaxBlockVisits",         "MaxCfgBlocks",
     "MaxPathNotes", "ReportSkippedFunctions", "FollowCalls",
-    "ObjectProtocols"};
+    "ObjectProtocols", "ImportSummaries", "ExportSummaries",
+    "ExportOnly"};
 
 /// Requests received with objects: an entry point starts in at most this
 /// many states besides the empty one.
@@ -106,9 +114,49 @@ void EngineOptions::declare(tidy::ClangTidyContext &Context) {
   }
 }
 
-EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Options) {
+namespace {
+
+/// The options IODRAIN_OPTIONS sets, by name.
+std::map<std::string, std::string>
+environmentOptions(std::vector<std::string> &Problems) {
+  std::map<std::string, std::string> Values;
+  std::optional<std::string> Text = llvm::sys::Process::GetEnv("IODRAIN_OPTIONS");
+  if (!Text || StringRef(*Text).trim().empty())
+    return Values;
+  llvm::yaml::Input In(*Text, nullptr,
+                       [](const llvm::SMDiagnostic &, void *) {});
+  In >> Values;
+  if (In.error()) {
+    Problems.push_back("IODRAIN_OPTIONS is not a YAML mapping of option "
+                       "names to values: '" + *Text + "'");
+    return {};
+  }
+  for (auto It = Values.begin(); It != Values.end();) {
+    if (llvm::is_contained(OptionNames, StringRef(It->first))) {
+      ++It;
+      continue;
+    }
+    Problems.push_back("IODRAIN_OPTIONS names an unknown option '" +
+                       It->first + "'");
+    It = Values.erase(It);
+  }
+  return Values;
+}
+
+} // namespace
+
+EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Config) {
   EngineOptions E;
+  // The environment's options win: a copy of the configuration with them.
+  tidy::ClangTidyOptions Options = Config;
+  for (const auto &[Name, Value] : environmentOptions(E.Problems))
+    Options.CheckOptions.insert_or_assign(
+        "iodrain." + Name, tidy::ClangTidyOptions::ClangTidyValue(Value));
   E.RulesFiles = lookupOption(Options, "RulesFiles").value_or("");
+  E.ImportSummaries = lookupOption(Options, "ImportSummaries").value_or("");
+  E.ExportSummaries = lookupOption(Options, "ExportSummaries").value_or("");
+  if (auto V = lookupOption(Options, "ExportOnly"))
+    E.ExportOnly = isTrue(*V);
   readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits);
   readNumber(Options, "MaxCfgBlocks", E.Budget.MaxCfgBlocks);
   readNumber(Options, "MaxPathNotes", E.Budget.MaxNotes);
@@ -133,6 +181,9 @@ void EngineOptions::store(tidy::ClangTidyOptions::OptionMap &Opts) const {
   Put("ReportSkippedFunctions", ReportSkippedFunctions ? "true" : "false");
   Put("FollowCalls", Budget.FollowCalls ? "true" : "false");
   Put("ObjectProtocols", ObjectProtocols ? "true" : "false");
+  Put("ImportSummaries", ImportSummaries);
+  Put("ExportSummaries", ExportSummaries);
+  Put("ExportOnly", ExportOnly ? "true" : "false");
 }
 
 namespace {
@@ -161,25 +212,61 @@ void AnalysisSession::remove(IodrainCheck *Check) {
   Sessions.erase(Context); // Destroys this session.
 }
 
+namespace {
+
+/// The files of a list of rules files and directories (whose `.yaml`
+/// files count, in name order).
+std::vector<std::string> rulesFilesOf(StringRef List,
+                                      std::vector<std::string> &Problems) {
+  std::string Text = List.str();
+  std::replace(Text.begin(), Text.end(), ',', ';');
+  SmallVector<StringRef, 4> Items;
+  StringRef(Text).split(Items, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Files;
+  for (StringRef Item : Items) {
+    Item = Item.trim();
+    if (Item.empty())
+      continue;
+    if (!llvm::sys::fs::is_directory(Item)) {
+      Files.push_back(Item.str());
+      continue;
+    }
+    std::vector<std::string> InDirectory;
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Item, EC), End;
+         !EC && It != End; It.increment(EC))
+      if (llvm::sys::path::extension(It->path()) == ".yaml")
+        InDirectory.push_back(It->path());
+    if (EC)
+      Problems.push_back("cannot list rules directory '" + Item.str() +
+                         "': " + EC.message());
+    llvm::sort(InDirectory);
+    Files.insert(Files.end(), InDirectory.begin(), InDirectory.end());
+  }
+  return Files;
+}
+
+} // namespace
+
 const ApiModel &
-AnalysisSession::model(StringRef RulesFiles,
+AnalysisSession::model(const EngineOptions &Options,
                        llvm::function_ref<void(StringRef)> OnError) {
   // Parsed once per process and list; errors are reported on every load so
   // that each configuration that names a broken file hears about it.
   static std::mutex Lock;
   static llvm::StringMap<std::pair<ApiModel, std::vector<std::string>>> Models;
   std::lock_guard<std::mutex> Guard(Lock);
-  auto [It, Inserted] = Models.try_emplace(RulesFiles);
+  std::string Key = Options.RulesFiles + "\n" + Options.ImportSummaries;
+  auto [It, Inserted] = Models.try_emplace(Key);
   if (Inserted) {
     ApiModel Model = ApiModel::builtin();
-    std::string List = RulesFiles.str();
-    std::replace(List.begin(), List.end(), ',', ';');
-    SmallVector<StringRef, 4> Files;
-    StringRef(List).split(Files, ';', -1, /*KeepEmpty=*/false);
+    std::vector<std::string> &Problems = It->second.second;
+    std::vector<std::string> Files =
+        rulesFilesOf(Options.RulesFiles, Problems);
+    std::vector<std::string> Imported =
+        rulesFilesOf(Options.ImportSummaries, Problems);
+    Files.insert(Files.end(), Imported.begin(), Imported.end());
     for (StringRef File : Files) {
-      File = File.trim();
-      if (File.empty())
-        continue;
       auto Rules = ApiModel::parseFile(File);
       if (!Rules) {
         It->second.second.push_back(llvm::toString(Rules.takeError()));
@@ -230,18 +317,34 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
   IssuesIo.clear();
 }
 
+IodrainCheck &AnalysisSession::reporter() const {
+  // Remarks come from one check, whichever check's matcher fired first:
+  // the first enabled check by name.
+  return **llvm::min_element(Checks, [](IodrainCheck *A, IodrainCheck *B) {
+    return A->name() < B->name();
+  });
+}
+
+void AnalysisSession::unitStarts(ASTContext &Ctx) {
+  if (Exported || Checks.empty() || Options.ExportSummaries.empty())
+    return;
+  Exported = true;
+  IodrainCheck &Reporter = reporter();
+  if (!Facts)
+    prepareUnit(Ctx, Reporter.model(), Reporter);
+  if (llvm::Error E = exportSummaries(Options.ExportSummaries, Protocols, Ctx))
+    Reporter.reportExportFailure(llvm::toString(std::move(E)));
+}
+
 void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   if (!Analysed.insert(&FD).second || Checks.empty())
     return;
-  // Remarks come from one check, whichever check's matcher fired first:
-  // the first enabled check by name.
-  IodrainCheck &Reporter = **llvm::min_element(
-      Checks, [](IodrainCheck *A, IodrainCheck *B) {
-        return A->name() < B->name();
-      });
+  IodrainCheck &Reporter = reporter();
   const ApiModel &Model = Reporter.model();
   if (!Facts)
     prepareUnit(Ctx, Model, Reporter);
+  if (Options.ExportOnly)
+    return;
   UnitContext Unit;
   Unit.Facts = Facts.get();
   bool Truncated = false;
@@ -252,7 +355,8 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   if (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
       Model.callsThrough(FD, EndingRoles, Levels, MayEnd))
     Unit.EntryStates =
-        Protocols.entryStates(FD, *Facts, MaxEntryStates, Truncated);
+        Protocols.entryStates(FD, *Facts, Model.protocols(), MaxEntryStates,
+                              Truncated);
   // As deep as the explorer follows calls (PathExplorer.cpp); without
   // following calls, only functions that issue I/O themselves, receive
   // requests with their objects, or cancel on a handle other threads use.

@@ -35,7 +35,18 @@ struct EngineOptions {
   /// Entry points start with the requests their objects' protocols may
   /// have left pending (ObjectProtocols.h).
   bool ObjectProtocols = true;
+  /// Two-phase runs (SummaryExport.h): the rules files or directories other
+  /// units' summaries were written to, the directory this unit writes its
+  /// own to, and whether to stop there without analysing.
+  std::string ImportSummaries;
+  std::string ExportSummaries;
+  bool ExportOnly = false;
+  /// Problems with the options themselves (IODRAIN_OPTIONS).
+  std::vector<std::string> Problems;
 
+  /// The configuration's options, then those of the environment variable
+  /// IODRAIN_OPTIONS (a YAML mapping, `{ExportOnly: true}`), which drivers
+  /// such as iodrain-lint set without touching the project's .clang-tidy.
   static EngineOptions read(const clang::tidy::ClangTidyOptions &Options);
   /// Makes the option names known to clang-tidy's --verify-config.
   static void declare(clang::tidy::ClangTidyContext &Context);
@@ -50,6 +61,7 @@ public:
   void add(IodrainCheck *Check);
   void remove(IodrainCheck *Check);
   void startTranslationUnit() {
+    Exported = false;
     Analysed.clear();
     IssuesIo.clear();
     Facts.reset();
@@ -61,9 +73,13 @@ public:
   /// first check by name says why a function was skipped, if asked to.
   void analyse(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
 
-  /// The model for a rules-file list, parsed once per process.
-  const ApiModel &model(llvm::StringRef RulesFiles,
+  /// The model for the options' rules files and imported summaries (files
+  /// or directories of them), parsed once per process.
+  const ApiModel &model(const EngineOptions &Options,
                         llvm::function_ref<void(llvm::StringRef)> OnError);
+
+  /// The unit is about to be analysed: writes its summaries if asked to.
+  void unitStarts(clang::ASTContext &Ctx);
 
   const EngineOptions &options() const { return Options; }
   void setOptions(EngineOptions O) { Options = std::move(O); }
@@ -73,6 +89,8 @@ private:
   /// functions leave pending on the objects they receive.
   void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model,
                    IodrainCheck &Reporter);
+  /// The check whose name comes first: it says the remarks.
+  IodrainCheck &reporter() const;
 
   clang::tidy::ClangTidyContext *Context = nullptr;
   std::vector<IodrainCheck *> Checks;
@@ -86,6 +104,7 @@ private:
   std::unique_ptr<TranslationUnitFacts> Facts;
   ObjectProtocols Protocols;
   EngineOptions Options;
+  bool Exported = false;
 };
 
 } // namespace iodrain

@@ -13,7 +13,10 @@ IodrainCheck::IodrainCheck(StringRef Name, tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), Session(AnalysisSession::of(Context)) {
   EngineOptions::declare(*Context);
   EngineOptions Options = EngineOptions::read(Context->getOptions());
-  Model = &Session.model(Options.RulesFiles, [&](StringRef Problem) {
+  for (const std::string &Problem : Options.Problems)
+    configurationDiag("invalid iodrain options: %0", DiagnosticIDs::Error)
+        << Problem;
+  Model = &Session.model(Options, [&](StringRef Problem) {
     configurationDiag("invalid iodrain rules file: %0", DiagnosticIDs::Error)
         << Problem;
   });
@@ -32,16 +35,25 @@ void IodrainCheck::registerMatchers(MatchFinder *Finder) {
       functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
           .bind("function"),
       this);
+  Finder->addMatcher(translationUnitDecl().bind("unit"), this);
 }
 
 void IodrainCheck::onStartOfTranslationUnit() { Session.startTranslationUnit(); }
 
 void IodrainCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
   // Broken code has a broken AST: say nothing rather than guess.
-  if (!FD || Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
+  if (Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
     return;
-  Session.analyse(*FD, *Result.Context);
+  if (Result.Nodes.getNodeAs<TranslationUnitDecl>("unit"))
+    Session.unitStarts(*Result.Context);
+  if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
+    Session.analyse(*FD, *Result.Context);
+}
+
+void IodrainCheck::reportExportFailure(StringRef Problem) {
+  configurationDiag("iodrain could not export summaries: %0",
+                    DiagnosticIDs::Error)
+      << Problem;
 }
 
 void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {

@@ -45,6 +45,8 @@ public:
   /// what it leaves pending for later calls is known only in part.
   void remarkPartialProtocol(const clang::FunctionDecl &FD, unsigned Visits);
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
+  /// The unit's summaries could not be written (ExportSummaries).
+  void reportExportFailure(llvm::StringRef Problem);
   void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
   llvm::StringRef name() const { return getID(); }
   /// For engine tests: what a path knows at a `dump-state` call.

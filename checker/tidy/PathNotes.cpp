@@ -153,7 +153,22 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
   SourceRange RootBody =
       Root && Root->getBody() ? Root->getBody()->getSourceRange()
                               : SourceRange();
-  for (const RequestView &R : Requests.take_front(MaxExplainedRequests))
+  for (const RequestView &R : Requests.take_front(MaxExplainedRequests)) {
+    // Another unit's summary says where the request comes from; there is
+    // no issuing call here to point at.
+    if (R.Imported && RootBody.isValid()) {
+      const ProtocolRule &P = *R.Imported;
+      std::string Where = P.Site.empty() ? "" : " (" + P.Site + ")";
+      std::string On =
+          P.HandleText.empty() ? "" : " on '" + P.HandleText + "'";
+      Check.diag(reportLocation(RootBody.getBegin(), Ctx),
+                 "'%0' may be called with I/O on '%1' still pending: '%2' in "
+                 "'%3'%4 starts overlapped I/O%5 and may return with it "
+                 "pending",
+                 DiagnosticIDs::Note)
+          << Root->getQualifiedNameAsString() << R.ReceivedWith << P.Call
+          << P.Issuer << Where << On;
+    }
     for (const PathStep &Step : R.Steps.collect(MaxSteps)) {
       SourceLocation Loc = reportLocation(Step.At->getBeginLoc(), Ctx);
       std::string Prefix;
@@ -173,6 +188,7 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
                    DiagnosticIDs::Note)
             << Root->getQualifiedNameAsString() << R.ReceivedWith;
     }
+  }
 }
 
 std::optional<CallSiteNote> callSiteNote(const Event &E,

@@ -51,6 +51,9 @@ def main():
     for path in opts.files:
         for pre, args in runs_of(path, opts.win32):
             work = tempfile.mkdtemp()
+            # The copy still finds the headers next to the original.
+            shown = " ".join(a for a in args if not a.startswith("--"))
+            args = args + ["-I" + os.path.dirname(os.path.abspath(path))]
             try:
                 copy = os.path.join(work, os.path.basename(path))
                 shutil.copy(path, copy)
@@ -73,9 +76,7 @@ def main():
                     [copy], capture_output=True, text=True, timeout=300)
                 verdict = "compiles" if cc.returncode == 0 else "DOES NOT COMPILE"
                 print("%s [%s]: %d fix(es) applied, %s" %
-                      (os.path.basename(path), " ".join(
-                          a for a in args if not a.startswith("--")),
-                       applied, verdict))
+                      (os.path.basename(path), shown, applied, verdict))
                 if cc.returncode != 0:
                     failures += 1
                     sys.stdout.write(cc.stderr)

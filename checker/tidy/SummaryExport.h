@@ -1,0 +1,38 @@
+//===- SummaryExport.h - Writing a unit's protocols down for other units --===//
+//
+// The first phase of a two-phase run: each translation unit writes the
+// protocols its issuers leave pending (ObjectProtocols.h) as a rules file,
+// `<dir>/<file>-<hash>.yaml`; the second phase reads the directory back
+// (`iodrain.ImportSummaries`), so that a closer in `shutdown.c` knows what
+// `device.c` left pending.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_TIDY_SUMMARYEXPORT_H
+#define IODRAIN_TIDY_SUMMARYEXPORT_H
+
+#include "../core/ObjectProtocols.h"
+#include "../core/ProtocolRule.h"
+#include "llvm/Support/Error.h"
+#include <vector>
+
+namespace clang {
+class ASTContext;
+} // namespace clang
+
+namespace iodrain {
+
+/// The learned protocols another unit can apply: on named records or on
+/// globals, with every path written as text.
+std::vector<ProtocolRule> writtenProtocols(const ObjectProtocols &Protocols,
+                                           const clang::ASTContext &Ctx);
+
+/// Writes the unit's protocols into `Dir` (created if needed), in a file
+/// named after the unit's main file.
+llvm::Error exportSummaries(llvm::StringRef Dir,
+                            const ObjectProtocols &Protocols,
+                            const clang::ASTContext &Ctx);
+
+} // namespace iodrain
+
+#endif // IODRAIN_TIDY_SUMMARYEXPORT_H
