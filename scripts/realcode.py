@@ -24,6 +24,11 @@ replaces it.
   scripts/realcode.py [--mirrors DIR] [--work DIR] [--tidy PATH]
                       [--checks FILTER] [--config TEXT] [--only SUBSTRING]
                       [--jobs N] [--snippets] [--syntax-only [CLANG]]
+                      [--two-phase]
+
+--two-phase first lets every file of a repository write its summaries
+(under WORK/summaries/owner+name), then analyses each file with those of
+its repository, as iodrain-lint --two-phase does for a project.
 
 --mirrors defaults to $IODRAIN_MIRRORS. Without mirrors the script says so
 and exits 0: this is a benchmark, not a test. It exits 1 when a file fails
@@ -321,9 +326,9 @@ def remarks_config(tidy, checks):
     return "{Checks: '%s', CheckOptions: {%s}}" % (checks, options)
 
 
-def run(command):
+def run(command, env=None):
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True, errors="replace")
+                            universal_newlines=True, errors="replace", env=env)
     return result.returncode, result.stdout + "\n" + result.stderr
 
 
@@ -368,6 +373,30 @@ def group(diags):
     return groups
 
 
+def export_summaries(args, wanted, roots, config):
+    """The first phase: every file writes its summaries into its
+    repository's directory. Returns the second phase's environment for a
+    repository."""
+    base = os.path.join(os.path.abspath(args.work), "summaries")
+    directory = lambda repo: os.path.join(base, repo["repo"].replace("/", "+"))
+    shutil.rmtree(base, ignore_errors=True)
+
+    def env(repo, options):
+        return dict(os.environ, IODRAIN_OPTIONS="{%s}" % options % directory(repo))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        jobs = [pool.submit(run, tidy_command(args.tidy, args.checks, repo, entry,
+                                              roots[repo["repo"]], config),
+                            env(repo, "ExportSummaries: '%s', ExportOnly: true"))
+                for repo, entry in wanted if repo["repo"] in roots]
+        for job in jobs:
+            job.result()
+    written = [os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs]
+    protocols = sum(open(f).read().count("Issuer:") for f in written)
+    print("two phases: summaries of %d file(s), %d protocol(s)" % (len(written), protocols))
+    return lambda repo: env(repo, "ImportSummaries: '%s'")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirrors", help="directory of owner+name bare git mirrors "
@@ -383,6 +412,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--snippets", action="store_true",
                         help="also print the source lines under each diagnostic")
+    parser.add_argument("--two-phase", action="store_true",
+                        help="export each repository's summaries first, then "
+                        "analyse every file with them")
     parser.add_argument("--syntax-only", metavar="CLANG", nargs="?", const="clang-19",
                         help="only check that every file compiles, with CLANG "
                         "(default clang-19); needs no iodrain build")
@@ -408,13 +440,18 @@ def main():
             return syntax_command(args.syntax_only, repo, entry, root)
         return tidy_command(args.tidy, args.checks, repo, entry, root, config)
 
+    env_of = lambda repo: None
+    if args.two_phase and not args.syntax_only:
+        env_of = export_summaries(args, wanted, roots, config)
+
     files = ok = remarks = 0
     failed = []
     per_check = collections.Counter()
     seen = set()
     missing = sum(1 for repo, _ in wanted if repo["repo"] not in roots)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        jobs = [(repo, entry, pool.submit(run, command_for(repo, entry, roots[repo["repo"]])))
+        jobs = [(repo, entry, pool.submit(run, command_for(repo, entry, roots[repo["repo"]]),
+                                          env_of(repo)))
                 for repo, entry in wanted if repo["repo"] in roots]
         for repo, entry, future in jobs:
             files += 1

@@ -48,11 +48,16 @@ struct RawRule {
   std::vector<std::string> UnknownKeys;
   std::string Name, Role;
   std::map<std::string, std::optional<std::string>> Values;
+  /// Several effects in turn, each a rule without a name.
+  std::optional<std::vector<struct RawEffect>> Effects;
 
   const std::optional<std::string> &value(StringRef Key) {
     return Values[Key.str()];
   }
 };
+
+/// One effect of an entry: a rule whose name is its entry's.
+struct RawEffect : RawRule {};
 
 // A protocol field as written: exactly one of the value keys.
 struct RawField {
@@ -287,14 +292,46 @@ bool isKnownKey(StringRef Key) {
   return llvm::any_of(Keys, [&](const KeyInfo &K) { return Key == K.Name; });
 }
 
+/// `1`, `this`, or either followed by members: `1->handle`,
+/// `this->io.ov`, `2->slots[0]`.
 std::optional<ArgRef> parseArgRef(StringRef Text) {
-  if (Text == "this")
-    return ArgRef::self();
+  Text = Text.trim();
+  size_t End = Text.find_first_of(".-[");
+  StringRef Base = Text.substr(0, End);
+  StringRef Rest = End == StringRef::npos ? "" : Text.substr(End);
+  ArgRef A;
   unsigned Pos;
-  if (Text.getAsInteger(10, Pos) || Pos == 0 || Pos > 64)
+  if (Base == "this")
+    A = ArgRef::self();
+  else if (!Base.getAsInteger(10, Pos) && Pos >= 1 && Pos <= 64)
+    A = ArgRef::index(Pos);
+  else
     return std::nullopt;
-  return ArgRef::index(Pos);
+  if (Rest.empty())
+    return A;
+  // The first member is reached through the argument, a pointer: `->`.
+  if (!Rest.consume_front("->"))
+    return std::nullopt;
+  A.Written = "->" + Rest.str();
+  std::string Member = ".";
+  for (size_t I = 0; I < Rest.size(); ++I) {
+    if (Rest.substr(I).starts_with("->")) {
+      Member += "*.";
+      ++I;
+    } else {
+      Member += Rest[I];
+    }
+  }
+  if (!isProtocolPathText(Member) || StringRef(Member).contains("[?]"))
+    return std::nullopt;
+  A.Member = Member;
+  return A;
 }
+
+// Keys that may name a member, and the roles that read one.
+const char *const MemberKeys[] = {"Handle", "Overlapped", "Buffer", "Pointer"};
+const char *const MemberRoles[] = {"close", "free", "cancel",
+                                   "wait-overlapped"};
 
 // Keys whose values are words, not argument positions.
 struct WordKey {
@@ -309,7 +346,7 @@ const WordKey WordKeys[] = {
 
 std::string validateRule(RawRule &R) {
   if (!R.UnknownKeys.empty()) {
-    std::string Known = "Name, Role";
+    std::string Known = "Name, Role, Effects";
     for (const KeyInfo &K : Keys)
       Known += ", " + std::string(K.Name);
     return "unknown key '" + R.UnknownKeys.front() + "' (known keys: " +
@@ -354,10 +391,37 @@ std::string validateRule(RawRule &R) {
       }
       continue;
     }
-    if (!parseArgRef(*V))
+    std::optional<ArgRef> A = parseArgRef(*V);
+    if (!A)
       return "'" + R.Name + "': '" + Key.str() +
-             "' must be an argument position from 1 to 64 or 'this', not '" +
+             "' must be an argument position from 1 to 64 or 'this', "
+             "optionally with members ('1->handle'), not '" +
              *V + "'";
+    if (!A->Member.empty() && (!llvm::is_contained(MemberKeys, Key) ||
+                               !llvm::is_contained(MemberRoles, R.Role)))
+      return "'" + R.Name + "': '" + Key.str() + ": " + *V +
+             "': members are read only for Handle, Overlapped, Buffer and "
+             "Pointer of close, free, cancel and wait-overlapped";
+  }
+  return "";
+}
+
+/// An entry with `Effects`: no role of its own, each effect a valid rule.
+std::string validateEntry(RawRule &R) {
+  if (!R.Effects)
+    return R.Role.empty() ? "'" + R.Name + "' needs a 'Role' or 'Effects'"
+                          : validateRule(R);
+  if (!R.Role.empty())
+    return "'" + R.Name + "': an entry has a 'Role' or 'Effects', not both";
+  if (R.Effects->empty() || R.Effects->size() > 8)
+    return "'" + R.Name + "': 'Effects' lists 1 to 8 effects";
+  for (RawEffect &E : *R.Effects) {
+    E.Name = R.Name;
+    if (E.Role.empty())
+      return "'" + R.Name + "': each effect needs a 'Role'";
+    std::string Problem = validateRule(E);
+    if (!Problem.empty())
+      return Problem;
   }
   return "";
 }
@@ -365,6 +429,14 @@ std::string validateRule(RawRule &R) {
 FunctionRule toRule(RawRule &R) {
   FunctionRule F;
   F.Name = R.Name;
+  if (R.Effects) {
+    F.FunctionRole = Role::Effects;
+    for (RawEffect &E : *R.Effects) {
+      E.Name = R.Name;
+      F.Effects.push_back(toRule(E));
+    }
+    return F;
+  }
   for (const RoleInfo &I : roleTable())
     if (R.Role == I.Name)
       F.FunctionRole = I.R;
@@ -383,6 +455,34 @@ FunctionRule toRule(RawRule &R) {
   return F;
 }
 
+/// The entry as a rules file writes it (the inverse of toRule).
+template <typename Raw> Raw fromRule(const FunctionRule &F) {
+  Raw R;
+  R.Name = F.Name;
+  if (F.FunctionRole == Role::Effects) {
+    R.Effects.emplace();
+    for (const FunctionRule &E : F.Effects)
+      R.Effects->push_back(fromRule<RawEffect>(E));
+    return R;
+  }
+  for (const RoleInfo &I : roleTable())
+    if (I.R == F.FunctionRole)
+      R.Role = I.Name;
+  for (const KeyInfo &K : Keys) {
+    if (!K.Arg || !(F.*K.Arg).isSet())
+      continue;
+    const ArgRef &A = F.*K.Arg;
+    R.Values[K.Name] = (A.K == ArgRef::This ? std::string("this")
+                                             : std::to_string(A.Position)) +
+                       A.Written;
+  }
+  if (F.FunctionRole == Role::Issue && F.Result != ResultConvention::Bool)
+    R.Values["Result"] = F.Result == ResultConvention::Wsa ? "wsa" : "queued";
+  if (F.FunctionRole == Role::Cancel && F.CallingThreadOnly)
+    R.Values["Scope"] = "calling-thread";
+  return R;
+}
+
 const char BuiltinRulesText[] =
 #include "BuiltinRules.inc"
     ;
@@ -397,15 +497,29 @@ template <> struct MappingTraits<iodrain::RawRule> {
     // Report a misspelt key as such, not as the key it fails to provide.
     if (!IO.outputting())
       for (StringRef Key : IO.keys())
-        if (Key != "Name" && Key != "Role" && !iodrain::isKnownKey(Key))
+        if (Key != "Name" && Key != "Role" && Key != "Effects" &&
+            !iodrain::isKnownKey(Key))
           R.UnknownKeys.push_back(Key.str());
     IO.mapRequired("Name", R.Name);
-    IO.mapRequired("Role", R.Role);
+    IO.mapOptional("Role", R.Role, std::string());
+    IO.mapOptional("Effects", R.Effects);
     for (const iodrain::KeyInfo &K : iodrain::Keys)
       IO.mapOptional(K.Name, R.Values[K.Name]);
   }
   static std::string validate(IO &, iodrain::RawRule &R) {
-    return iodrain::validateRule(R);
+    return iodrain::validateEntry(R);
+  }
+};
+// Checked with its entry, which gives it its name.
+template <> struct MappingTraits<iodrain::RawEffect> {
+  static void mapping(IO &IO, iodrain::RawEffect &R) {
+    if (!IO.outputting())
+      for (StringRef Key : IO.keys())
+        if (Key != "Role" && !iodrain::isKnownKey(Key))
+          R.UnknownKeys.push_back(Key.str());
+    IO.mapRequired("Role", R.Role);
+    for (const iodrain::KeyInfo &K : iodrain::Keys)
+      IO.mapOptional(K.Name, R.Values[K.Name]);
   }
 };
 template <> struct MappingTraits<iodrain::RawField> {
@@ -420,7 +534,7 @@ template <> struct MappingTraits<iodrain::RawField> {
   static std::string validate(IO &, iodrain::RawField &F) {
     return iodrain::validateField(F);
   }
-  static const bool flow = true;
+  [[maybe_unused]] static const bool flow = true;
 };
 template <> struct MappingTraits<iodrain::RawProtocol> {
   static void mapping(IO &IO, iodrain::RawProtocol &P) {
@@ -461,6 +575,7 @@ template <> struct MappingTraits<iodrain::RawDocument> {
 } // namespace yaml
 } // namespace llvm
 LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawRule)
+LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawEffect)
 LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawField)
 LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawProtocol)
 
@@ -497,8 +612,12 @@ Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
   return Rules;
 }
 
-std::string ApiModel::write(ArrayRef<ProtocolRule> Protocols) {
+std::string ApiModel::write(ArrayRef<FunctionRule> Functions,
+                            ArrayRef<ProtocolRule> Protocols) {
   RawDocument Doc;
+  Doc.Functions.emplace();
+  for (const FunctionRule &F : Functions)
+    Doc.Functions->push_back(fromRule<RawRule>(F));
   Doc.Protocols.emplace();
   for (const ProtocolRule &P : Protocols)
     Doc.Protocols->push_back(fromProtocol(P));
@@ -577,7 +696,7 @@ bool ApiModel::bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) co
       continue;
     if (const auto *CE = dyn_cast<clang::CallExpr>(S))
       if (const FunctionRule *R = lookupCall(CE);
-          R && llvm::is_contained(Roles, R->FunctionRole))
+          R && llvm::any_of(Roles, [&](Role Want) { return R->hasRole(Want); }))
         return true;
     for (const clang::Stmt *Child : S->children())
       Work.push_back(Child);
@@ -640,7 +759,7 @@ std::vector<const FunctionRule *> ApiModel::all() const {
 std::vector<std::string> ApiModel::namesWithRole(Role R) const {
   std::vector<std::string> Names;
   for (const auto &Entry : Rules)
-    if (Entry.second.FunctionRole == R)
+    if (Entry.second.hasRole(R))
       Names.push_back(Entry.second.Name);
   llvm::sort(Names);
   return Names;

@@ -13,6 +13,7 @@
 
 #include "ProtocolRule.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -46,6 +47,7 @@ enum class Role {
   DumpState,      ///< Engine tests: shows what the path knows here.
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
   Transfer,       ///< Takes over the requests of an object (a work queue).
+  Effects,        ///< Several of the above in turn (a user's helper).
 };
 
 /// How an issuing call reports that its I/O is still pending.
@@ -67,10 +69,24 @@ enum class FailureValue {
 struct ArgRef {
   enum Kind { None, Index, This } K = None;
   unsigned Position = 0;
+  /// A member reached from the argument, `1->handle`: what `d->handle`
+  /// holds (or, for a record or an array, that storage itself). Kept as a
+  /// path from the object the argument points to (ProtocolRule.h:
+  /// `.handle`), and as written after the position (`->handle`).
+  std::string Member, Written;
 
   bool isSet() const { return K != None; }
-  static ArgRef index(unsigned Pos) { return {Index, Pos}; }
-  static ArgRef self() { return {This, 0}; }
+  static ArgRef index(unsigned Pos) {
+    ArgRef A;
+    A.K = Index;
+    A.Position = Pos;
+    return A;
+  }
+  static ArgRef self() {
+    ArgRef A;
+    A.K = This;
+    return A;
+  }
 };
 
 struct FunctionRule {
@@ -82,6 +98,16 @@ struct FunctionRule {
   bool CallingThreadOnly = false;
   ResultConvention Result = ResultConvention::Bool;
   FailureValue Failure = FailureValue::Unknown;
+  /// For Role::Effects: what the function does, in order; each effect
+  /// carries the function's name.
+  std::vector<FunctionRule> Effects;
+
+  /// Whether the function plays `R`, itself or as one of its effects.
+  bool hasRole(Role R) const {
+    return FunctionRole == R ||
+           llvm::any_of(Effects,
+                        [R](const FunctionRule &E) { return E.hasRole(R); });
+  }
 };
 
 /// One rules document: function entries and written-down protocols.
@@ -103,8 +129,10 @@ public:
   /// Reads and parses a rules file from disk.
   static llvm::Expected<RulesDocument> parseFile(llvm::StringRef Path);
 
-  /// A rules document holding `Protocols`, as `parse` reads it back.
-  static std::string write(llvm::ArrayRef<ProtocolRule> Protocols);
+  /// A rules document holding `Functions` and `Protocols`, as `parse`
+  /// reads it back.
+  static std::string write(llvm::ArrayRef<FunctionRule> Functions,
+                           llvm::ArrayRef<ProtocolRule> Protocols);
 
   /// Adds rules; a later rule for the same name replaces an earlier one,
   /// so user files can override built-in entries. Protocols written twice

@@ -134,8 +134,40 @@ const Expr *Transfer::argExpr(const CallExpr *CE, ArgRef A) const {
   return CE->getArg(A.Position - 1);
 }
 
+ObjectRef Transfer::memberArg(const State &S, const CallExpr *CE,
+                              const ArgRef &A) const {
+  const Expr *E = argExpr(CE, A);
+  if (!E)
+    return ObjectRef::none();
+  ObjectRef Base = A.K == ArgRef::This ? Paths.objectOrPointee(S, E)
+                                       : Paths.objectOf(S, E);
+  if (!Base.isKnown())
+    return Base;
+  QualType T = E->IgnoreParenImpCasts()->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  QualType Last;
+  std::optional<AccessPath> Member =
+      resolveProtocolPath(A.Member, Base.Path, T, Ctx, &Last);
+  if (!Member)
+    return ObjectRef::none();
+  if (!Last.isNull() && Ctx.getAsArrayType(Last))
+    return ObjectRef::at(Member->element(0));
+  if (!AccessPaths::isHandleLike(Last))
+    return ObjectRef::at(*Member);
+  if (const AbsValue *V = S.Vars.find(*Member)) {
+    if (V->K == AbsValue::Object)
+      return ObjectRef::at(V->Referent);
+    if (V->K == AbsValue::Null)
+      return ObjectRef::null();
+  }
+  return ObjectRef::at(Member->deref());
+}
+
 ObjectRef Transfer::objectArg(const State &S, const CallExpr *CE,
                               ArgRef A) const {
+  if (!A.Member.empty())
+    return memberArg(S, CE, A);
   const Expr *E = argExpr(CE, A);
   if (!E)
     return ObjectRef::none();
@@ -149,7 +181,7 @@ ObjectRef Transfer::overlappedArg(const State &S, const CallExpr *CE,
   const Expr *E = argExpr(CE, A);
   if (!E)
     return ObjectRef::none();
-  if (A.K == ArgRef::This)
+  if (A.K == ArgRef::This || !A.Member.empty())
     return objectArg(S, CE, A);
   return Paths.overlappedOf(S, E);
 }
@@ -375,8 +407,33 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
     unknownCall(CE, S);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
-  invalidateOutArgs(CE, *R, S);
+  // A rule with effects says what the call does to what it gets.
+  if (R->FunctionRole != Role::Effects)
+    invalidateOutArgs(CE, *R, S);
+  apply(CE, *R, std::move(S), Out);
+}
+
+void Transfer::effects(const CallExpr *CE, const FunctionRule &R, State S,
+                       StateList &Out) {
+  llvm::SmallVector<State, 2> Current;
+  Current.push_back(std::move(S));
+  for (const FunctionRule &Effect : R.Effects) {
+    llvm::SmallVector<State, 2> Next;
+    for (State &Each : Current)
+      apply(CE, Effect, std::move(Each), Next);
+    Current = std::move(Next);
+  }
+  for (State &Each : Current)
+    Outcomes(CE, Out).add(std::move(Each), AbsValue::unknown(), std::nullopt);
+}
+
+void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
+                     StateList &Out) {
+  Outcomes O(CE, Out);
+  const FunctionRule *R = &Rule;
   switch (R->FunctionRole) {
+  case Role::Effects:
+    return effects(CE, *R, std::move(S), Out);
   case Role::Issue:
     return issue(CE, *R, std::move(S), Out);
   case Role::Cancel:
@@ -568,11 +625,12 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
                       StateList &Out) {
   Outcomes O(CE, Out);
   std::vector<IssueSite> Others;
-  if (R.CallingThreadOnly && Facts) {
+  if (R.CallingThreadOnly && Facts && R.Handle.Member.empty()) {
     Others = Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
     if (!Others.empty()) {
       Event E = Event::atCall(EventKind::CancelOtherThread, CE, &R);
       E.SubjectExpr = argExpr(CE, R.Handle);
+      E.SubjectName = R.Handle.Written;
       E.OtherThreadIssues = Others;
       const ThreadSet &Mine = Facts->threadsOf(Function);
       if (!Mine.Procedures.empty())
@@ -861,17 +919,19 @@ void Transfer::close(const CallExpr *CE, const FunctionRule &R, State S,
   ObjectRef Handle = objectArg(S, CE, R.Handle);
   if (Handle.isKnown())
     closeHandle(S, Handle.Path, CE, CE->getBeginLoc(), &R,
-                argExpr(CE, R.Handle), "", "");
+                argExpr(CE, R.Handle), R.Handle.Written, "");
   Outcomes(CE, Out).add(std::move(S), AbsValue::unknown());
 }
 
 void Transfer::release(const CallExpr *CE, const FunctionRule &R, State S,
                        StateList &Out) {
   const Expr *Ptr = argExpr(CE, R.Pointer);
-  ObjectRef Object = Ptr ? Paths.objectOf(S, Ptr) : ObjectRef::none();
+  ObjectRef Object = !Ptr                      ? ObjectRef::none()
+                     : R.Pointer.Member.empty() ? Paths.objectOf(S, Ptr)
+                                                : memberArg(S, CE, R.Pointer);
   if (Object.isKnown())
     endStorage(S, Object.Path, EventKind::Free, CE, CE->getBeginLoc(), &R,
-               Ptr, "", "");
+               Ptr, R.Pointer.Written, "");
   Outcomes(CE, Out).add(std::move(S), AbsValue::unknown());
 }
 

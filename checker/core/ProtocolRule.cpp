@@ -128,7 +128,8 @@ bool isProtocolPathText(llvm::StringRef Text) {
 std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
                                               const AccessPath &Object,
                                               QualType ObjectType,
-                                              ASTContext &Ctx) {
+                                              ASTContext &Ctx,
+                                              QualType *Last) {
   AccessPath P = Object;
   QualType T = ObjectType;
   size_t I = 0;
@@ -168,6 +169,8 @@ std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
   });
   if (!Read)
     return std::nullopt;
+  if (Last)
+    *Last = T;
   return P;
 }
 

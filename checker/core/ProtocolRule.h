@@ -81,10 +81,12 @@ bool isProtocolPathText(llvm::StringRef Text);
 /// The storage a path text names in `Object`, whose type is `ObjectType`,
 /// or at a global of this unit; none when the members it names do not
 /// exist there (another type of the same name).
+/// `Last`, if given, gets the type of the storage named.
 std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
                                               const AccessPath &Object,
                                               clang::QualType ObjectType,
-                                              clang::ASTContext &Ctx);
+                                              clang::ASTContext &Ctx,
+                                              clang::QualType *Last = nullptr);
 
 /// The name a protocol gives a record: its qualified name, or for an
 /// anonymous C struct its typedef's.

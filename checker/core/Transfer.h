@@ -170,6 +170,17 @@ private:
   const FunctionRule *ruleFor(const clang::CallExpr *CE) const;
   const clang::Expr *argExpr(const clang::CallExpr *CE, ArgRef A) const;
   ObjectRef objectArg(const State &S, const clang::CallExpr *CE, ArgRef A) const;
+  /// What a member argument (`1->handle`) names: the object a pointer or
+  /// handle member refers to, an array member's first element, or the
+  /// member's own storage.
+  ObjectRef memberArg(const State &S, const clang::CallExpr *CE,
+                      const ArgRef &A) const;
+  /// Several effects in turn (Role::Effects).
+  void effects(const clang::CallExpr *CE, const FunctionRule &R, State S,
+               StateList &Out);
+  /// One rule's effect on the state.
+  void apply(const clang::CallExpr *CE, const FunctionRule &R, State S,
+             StateList &Out);
   ObjectRef overlappedArg(const State &S, const clang::CallExpr *CE,
                           ArgRef A) const;
   std::optional<int64_t> intArg(const State &S, const clang::CallExpr *CE,

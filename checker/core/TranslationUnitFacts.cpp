@@ -157,6 +157,35 @@ void TranslationUnitFacts::noteProcedure(const Expr *Arg) {
     Procedures.insert(canon(FD));
 }
 
+void TranslationUnitFacts::noteDestroyed(const FunctionDecl *Caller, QualType T,
+                                         unsigned Depth) {
+  if (T.isNull() || Depth > 16)
+    return;
+  if (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return;
+  // The object a smart pointer owns dies with it, or at its reset().
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+      Spec && RD->isInStdNamespace() &&
+      (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
+      Spec->getTemplateArgs().size() > 0 &&
+      Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+    return noteDestroyed(Caller, Spec->getTemplateArgs()[0].getAsType(),
+                         Depth + 1);
+  // A derived object's destructor runs its bases' destructors.
+  for (const CXXBaseSpecifier &Base : RD->bases())
+    noteDestroyed(Caller, Base.getType(), Depth + 1);
+  const CXXDestructorDecl *Dtor = RD->getDestructor();
+  if (!Dtor || Dtor->isTrivial())
+    return;
+  const FunctionDecl *D = canon(Dtor);
+  Callees[canon(Caller)].push_back(D);
+  if (D != canon(Caller))
+    Called.insert(D);
+}
+
 void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
   if (!Body)
     return;
@@ -209,6 +238,17 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl());
           Fn && !DirectCallees.contains(DRE))
         AddressTaken.insert(canon(Fn));
+    // Destructors run where objects die: a `delete`, a local's scope, a
+    // member of an object this code owns (`m_worker.reset()`).
+    if (const auto *DE = dyn_cast<CXXDeleteExpr>(S))
+      noteDestroyed(FD, DE->getDestroyedType());
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
+          noteDestroyed(FD, VD->getType());
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        noteDestroyed(FD, Field->getType());
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -252,8 +292,26 @@ void TranslationUnitFacts::computeThreads() {
   ThreadsAndIssues = !Procedures.empty() && !IssuesOnHandle.empty();
 }
 
+bool TranslationUnitFacts::isDestroyedHere(const CXXRecordDecl *RD,
+                                           unsigned Depth) const {
+  const CXXDestructorDecl *Dtor = RD ? RD->getDestructor() : nullptr;
+  if (!Dtor || Depth > 16)
+    return false;
+  if (Called.contains(canon(Dtor)))
+    return true;
+  // Destroying through a base pointer runs a virtual destructor.
+  return Dtor->isVirtual() &&
+         llvm::any_of(RD->bases(), [&](const CXXBaseSpecifier &B) {
+           return isDestroyedHere(B.getType()->getAsCXXRecordDecl(),
+                                  Depth + 1);
+         });
+}
+
 bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
   const FunctionDecl *C = canon(FD);
+  // A destructor runs where the unit destroys its objects, virtual or not.
+  if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD))
+    return !isDestroyedHere(DD->getParent()) || AddressTaken.contains(C);
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isVirtual())
     return true;
   return !Called.contains(C) || AddressTaken.contains(C) ||

@@ -97,6 +97,13 @@ public:
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void noteProcedure(const clang::Expr *Arg);
+  /// Whether the unit destroys objects of `RD` (through a base pointer,
+  /// for a virtual destructor).
+  bool isDestroyedHere(const clang::CXXRecordDecl *RD, unsigned Depth = 0) const;
+  /// `Caller` destroys objects of type `T` (a `delete`, a local, a member,
+  /// a smart pointer's object): it calls their destructor.
+  void noteDestroyed(const clang::FunctionDecl *Caller, clang::QualType T,
+                     unsigned Depth = 0);
   void noteTestedFields(const clang::Expr *Cond);
   void computeThreads();
 

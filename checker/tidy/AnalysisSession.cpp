@@ -332,7 +332,8 @@ void AnalysisSession::unitStarts(ASTContext &Ctx) {
   IodrainCheck &Reporter = reporter();
   if (!Facts)
     prepareUnit(Ctx, Reporter.model(), Reporter);
-  if (llvm::Error E = exportSummaries(Options.ExportSummaries, Protocols, Ctx))
+  if (llvm::Error E = exportSummaries(Options.ExportSummaries, Protocols,
+                                      *Facts, Reporter.model(), Ctx))
     Reporter.reportExportFailure(llvm::toString(std::move(E)));
 }
 

@@ -51,7 +51,7 @@ void CancelIoThreadCheck::onEvent(const Event &E) {
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Canceller = E.Rule ? E.Rule->Name : "CancelIo";
   std::string Handle =
-      E.SubjectExpr ? quoteSource(E.SubjectExpr, *CtxP) : E.SubjectName;
+      subjectText(E, *CtxP);
   std::vector<IssueSite> Sites(E.OtherThreadIssues.begin(),
                                E.OtherThreadIssues.end());
   const FunctionDecl *Cancelling = E.CancellingThread;

@@ -38,8 +38,7 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
   std::string Actor = E.Rule ? E.Rule->Name
                       : E.Kind == EventKind::Free ? "delete"
                                                   : "";
-  std::string Subject = E.SubjectExpr ? quoteSource(E.SubjectExpr, *CtxP)
-                                      : E.SubjectName;
+  std::string Subject = subjectText(E, *CtxP);
   std::string Canceller = Cancelled.front().CancelRule
                               ? Cancelled.front().CancelRule->Name
                               : "the cancel";

@@ -22,8 +22,7 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
   const ASTContext *CtxP = &astContext();
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Closer = E.Rule ? E.Rule->Name : "";
-  std::string Handle = E.SubjectExpr ? quoteSource(E.SubjectExpr, *CtxP)
-                                     : E.SubjectName;
+  std::string Handle = subjectText(E, *CtxP);
   std::string Destroyed = E.DestroyedObject;
   const auto *Close = dyn_cast_or_null<CallExpr>(E.Site);
   const Stmt *Site = E.Site;

@@ -38,8 +38,7 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
   const ASTContext *CtxP = &astContext();
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Actor = E.Rule ? E.Rule->Name : "delete";
-  std::string Subject = E.SubjectExpr ? quoteSource(E.SubjectExpr, *CtxP)
-                                      : E.SubjectName;
+  std::string Subject = subjectText(E, *CtxP);
   std::string Destroyed = E.DestroyedObject;
   EventKind Kind = E.Kind;
   std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);

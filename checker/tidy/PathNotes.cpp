@@ -126,6 +126,11 @@ std::string calleeName(const CallExpr *CE, const ASTContext &Ctx) {
   return quoteSource(CE->getCallee(), Ctx);
 }
 
+std::string subjectText(const Event &E, const ASTContext &Ctx) {
+  return E.SubjectExpr ? quoteSource(E.SubjectExpr, Ctx) + E.SubjectName
+                       : E.SubjectName;
+}
+
 SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {
   return Ctx.getSourceManager().getExpansionLoc(Loc);
 }
@@ -196,8 +201,7 @@ std::optional<CallSiteNote> callSiteNote(const Event &E,
   if (E.CallStack.empty() || E.InnerLoc.isInvalid())
     return std::nullopt;
   std::string Actor = E.Rule ? E.Rule->Name : "delete";
-  std::string Subject =
-      E.SubjectExpr ? quoteSource(E.SubjectExpr, Ctx) : E.SubjectName;
+  std::string Subject = subjectText(E, Ctx);
   std::string What;
   switch (E.Kind) {
   case EventKind::Close:

@@ -31,6 +31,11 @@ std::string quoteSource(const clang::Expr *E, const clang::ASTContext &Ctx,
 /// The name to quote for a called function.
 std::string calleeName(const clang::CallExpr *CE, const clang::ASTContext &Ctx);
 
+/// What an event closes, frees or cancels, as written: the argument, with
+/// the members a rule reads from it (`d` and `->handle`: `d->handle`), or
+/// the name of what has no expression.
+std::string subjectText(const Event &E, const clang::ASTContext &Ctx);
+
 /// Where to put a diagnostic about `Loc`: outside macros.
 clang::SourceLocation reportLocation(clang::SourceLocation Loc,
                                      const clang::ASTContext &Ctx);

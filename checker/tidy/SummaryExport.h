@@ -11,7 +11,9 @@
 #ifndef IODRAIN_TIDY_SUMMARYEXPORT_H
 #define IODRAIN_TIDY_SUMMARYEXPORT_H
 
+#include "../core/ApiModel.h"
 #include "../core/ObjectProtocols.h"
+#include "../core/TranslationUnitFacts.h"
 #include "../core/ProtocolRule.h"
 #include "llvm/Support/Error.h"
 #include <vector>
@@ -27,10 +29,20 @@ namespace iodrain {
 std::vector<ProtocolRule> writtenProtocols(const ObjectProtocols &Protocols,
                                            const clang::ASTContext &Ctx);
 
-/// Writes the unit's protocols into `Dir` (created if needed), in a file
-/// named after the unit's main file.
+/// The effects of the unit's straight-line helpers on what they receive,
+/// as rules entries with several effects: `device_free(d)` closes
+/// `1->handle` and frees `1->buf` and `1`. Only functions other units can
+/// call, whose every path does the same (at most a leading null guard),
+/// and that hand nothing they receive to a call iodrain does not know.
+std::vector<FunctionRule> writtenHelpers(const TranslationUnitFacts &Facts,
+                                         const ApiModel &Model);
+
+/// Writes the unit's protocols and helpers into `Dir` (created if
+/// needed), in a file named after the unit's main file.
 llvm::Error exportSummaries(llvm::StringRef Dir,
                             const ObjectProtocols &Protocols,
+                            const TranslationUnitFacts &Facts,
+                            const ApiModel &Model,
                             const clang::ASTContext &Ctx);
 
 } // namespace iodrain

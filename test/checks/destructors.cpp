@@ -1,0 +1,131 @@
+// A destructor runs where the unit destroys its objects: a `delete`, a
+// local's scope, a member or a smart pointer's object (`worker_.reset()`),
+// and for a virtual destructor, destruction through a base. A class the
+// unit destroys is not an entry point: the code that destroys it decides
+// what is pending (here, `Pipe::Close` cancels and waits first). A class
+// the unit never destroys is, and its destructor is reported.
+// RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
+#include <windows.h>
+#include <memory>
+
+class Worker {
+public:
+  explicit Worker(HANDLE h) : h_(h) {}
+  virtual ~Worker();
+  bool Start();
+  void WaitForCanceled();
+
+protected:
+  HANDLE h_;
+  bool pending_ = false;
+  OVERLAPPED ov_ = {};
+  char buf_[64];
+};
+
+class InputWorker : public Worker {
+public:
+  explicit InputWorker(HANDLE h) : Worker(h) {}
+};
+
+// RUNTIME-TWIN: none, the issuer: pipe_fixed's twin runs it
+bool Worker::Start() {
+  if (!ReadFile(h_, buf_, sizeof buf_, nullptr, &ov_)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return false;
+    pending_ = true;
+  }
+  return true;
+}
+
+// RUNTIME-TWIN: none, a helper: pipe_fixed's twin runs it
+void Worker::WaitForCanceled() {
+  if (pending_) {
+    DWORD n;
+    GetOverlappedResult(h_, &ov_, &n, TRUE);
+    pending_ = false;
+  }
+}
+
+// Destroyed only through Pipe's unique_ptr, after the wait.
+// RUNTIME-TWIN: none, destroyed by pipe_fixed, whose twin runs it
+Worker::~Worker() {}
+
+class Pipe {
+public:
+  explicit Pipe(HANDLE h) : h_(h) {}
+  ~Pipe() { Close(); }
+  void Service() {
+    if (!worker_)
+      worker_.reset(new InputWorker(h_));
+    worker_->Start();
+  }
+  void Close() {
+    if (!h_)
+      return;
+    CancelIo(h_);
+    if (worker_) {
+      worker_->WaitForCanceled();
+      worker_.reset();
+    }
+    h_ = nullptr;
+  }
+
+private:
+  HANDLE h_;
+  std::unique_ptr<InputWorker> worker_;
+};
+
+void pipe_fixed(HANDLE h) {
+  Pipe p(h);
+  p.Service();
+  p.Close();
+}
+
+// A class nothing here destroys: whoever does may do it mid-read.
+class Lone {
+public:
+  explicit Lone(HANDLE h) : h_(h) {}
+  virtual ~Lone();
+  bool Start();
+
+private:
+  HANDLE h_;
+  OVERLAPPED ov_ = {};
+  char buf_[64];
+};
+
+// RUNTIME-TWIN: none, the issuer: the destructor's twin runs it
+bool Lone::Start() {
+  // CHECK: destructors.cpp:[[@LINE+1]]:10: note: 'ReadFile' in 'Lone::Start' starts overlapped I/O on 'h_' and may return with it pending
+  return ReadFile(h_, buf_, sizeof buf_, nullptr, &ov_) ||
+         GetLastError() == ERROR_IO_PENDING;
+}
+
+// CHECK-NEXT: destructors.cpp:[[@LINE+2]]:15: note: 'Lone::~Lone' may be called with that I/O on 'this' still pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+1]]:16: warning: the destructor of 'Lone' frees '*this' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+Lone::~Lone() {}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds; the peer
+// answers after ten seconds.
+#include "shim_twins.h"
+
+static void twin_pipe(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+}
+static void twin_pipe_fixed(void) {
+  twin_pipe();
+  pipe_fixed(twin_server);
+}
+static void twin_lone_destructor(void) {
+  twin_pipe();
+  Lone *l = new Lone(twin_server);
+  l->Start();
+  delete l;
+}
+
+TWIN_MAIN({"pipe_fixed", twin_pipe_fixed},
+          {"Lone::~Lone", twin_lone_destructor})
+#endif
