@@ -11,11 +11,20 @@
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefix=ALONE --allow-empty
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.ImportSummaries: '%t/summaries'}}" %s -- -x c %win32 %}
 // ALONE-NOT: warning:
-// SUMMARY:      Protocols:
+// SUMMARY:      Functions:
+// SUMMARY-NEXT:   - Name: device_destroy
+// SUMMARY-NEXT:     Effects:
+// SUMMARY-NEXT:       - Role: close
+// SUMMARY-NEXT:         Handle: '1->handle'
+// SUMMARY-NEXT:       - Role: free
+// SUMMARY-NEXT:         Pointer: '1->buf'
+// SUMMARY-NEXT:       - Role: free
+// SUMMARY-NEXT:         Pointer: '1'
+// SUMMARY-NEXT: Protocols:
 // SUMMARY-NEXT:   - Type: device
 // SUMMARY-NEXT:     Issuer: device_start_read
 // SUMMARY-NEXT:     Call: ReadFile
-// SUMMARY-NEXT:     Site: 'device.c:11'
+// SUMMARY-NEXT:     Site: 'device.c:12'
 // SUMMARY-NEXT:     HandleText: 'd->handle'
 // SUMMARY-NEXT:     Overlapped: .ov
 // SUMMARY-NEXT:     Handle: '.handle*'
@@ -29,7 +38,7 @@
 #include <stdlib.h>
 
 // Cancelled, never waited for: the cancelled read still completes later.
-// CHECK: cross-unit.c:[[@LINE+1]]:41: note: 'device_close_bug' may be called with I/O on 'd' still pending: 'ReadFile' in 'device_start_read' (device.c:11) starts overlapped I/O on 'd->handle' and may return with it pending
+// CHECK: cross-unit.c:[[@LINE+1]]:41: note: 'device_close_bug' may be called with I/O on 'd' still pending: 'ReadFile' in 'device_start_read' (device.c:12) starts overlapped I/O on 'd->handle' and may return with it pending
 void device_close_bug(struct device *d) {
   // CHECK-NEXT: cross-unit.c:[[@LINE+1]]:3: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
   CancelIo(d->handle);
@@ -41,7 +50,7 @@ void device_close_bug(struct device *d) {
 
 // No cancel at all, the flag ignored: the buffer and the device are freed
 // under the read.
-// CHECK: cross-unit.c:[[@LINE+1]]:43: note: 'device_release_bug' may be called with I/O on 'd' still pending: 'ReadFile' in 'device_start_read' (device.c:11) starts overlapped I/O on 'd->handle' and may return with it pending
+// CHECK: cross-unit.c:[[@LINE+1]]:43: note: 'device_release_bug' may be called with I/O on 'd' still pending: 'ReadFile' in 'device_start_read' (device.c:12) starts overlapped I/O on 'd->handle' and may return with it pending
 void device_release_bug(struct device *d) {
   // CHECK-NEXT: cross-unit.c:[[@LINE+1]]:3: warning: 'free' frees 'd->buf' while overlapped I/O that uses it may still be pending (it is the I/O's buffer); cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
   free(d->buf);
@@ -94,8 +103,25 @@ void device_restart_fixed(struct device *d) {
   device_start_read(d);
 }
 
+// The other unit's helper closes and frees; its summary says so.
+// CHECK: cross-unit.c:[[@LINE+1]]:43: note: 'device_destroy_bug' may be called with I/O on 'd' still pending: 'ReadFile' in 'device_start_read' (device.c:12) starts overlapped I/O on 'd->handle' and may return with it pending
+void device_destroy_bug(struct device *d) {
+  // CHECK-NEXT: cross-unit.c:[[@LINE+1]]:3: warning: 'device_destroy' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  device_destroy(d);
+}
+
+void device_destroy_fixed(struct device *d) {
+  DWORD n;
+  if (d->read_pending) {
+    CancelIoEx(d->handle, &d->ov);
+    GetOverlappedResult(d->handle, &d->ov, &n, TRUE);
+    d->read_pending = FALSE;
+  }
+  device_destroy(d);
+}
+
 // The same protocol on globals, declared in the shared header.
-// CHECK: cross-unit.c:[[@LINE+1]]:26: note: 'pipe_stop_bug' may be called with I/O on 'g_pipe' still pending: 'ReadFile' in 'pipe_start_read' (device.c:20) starts overlapped I/O on 'g_pipe' and may return with it pending
+// CHECK: cross-unit.c:[[@LINE+1]]:26: note: 'pipe_stop_bug' may be called with I/O on 'g_pipe' still pending: 'ReadFile' in 'pipe_start_read' (device.c:21) starts overlapped I/O on 'g_pipe' and may return with it pending
 void pipe_stop_bug(void) {
   // CHECK-NEXT: cross-unit.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'g_pipe' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(g_pipe);
@@ -149,6 +175,12 @@ static void twin_device_restart_fixed(void) {
   device_restart_fixed(d);
   device_close_fixed(d);
 }
+static void twin_device_destroy_bug(void) {
+  device_destroy_bug(twin_device());
+}
+static void twin_device_destroy_fixed(void) {
+  device_destroy_fixed(twin_device());
+}
 static void twin_pipe(void (*stop)(void)) {
   twin_shared_pipe();
   g_pipe = twin_server;
@@ -162,6 +194,7 @@ static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
 
 TWIN_MAIN(TWIN(device_close_bug), TWIN(device_release_bug),
           TWIN(device_close_fixed), TWIN(device_open_fixed),
-          TWIN(device_restart_fixed), TWIN(pipe_stop_bug),
+          TWIN(device_restart_fixed), TWIN(device_destroy_bug),
+          TWIN(device_destroy_fixed), TWIN(pipe_stop_bug),
           TWIN(pipe_stop_fixed))
 #endif

@@ -11,6 +11,7 @@ struct device {
 };
 
 BOOL device_start_read(struct device *d);
+void device_destroy(struct device *d);
 
 extern HANDLE g_pipe;
 extern OVERLAPPED g_ov;
