@@ -16,11 +16,17 @@ run by run, and ends with the median and the maximum ratio:
 
   scripts/benchmark.py --real-code [--mirrors DIR] [--work DIR] [--runs 5]
                        [--only SUBSTRING] [--tidy PATH] [--config TEXT]
+                       [--two-phase]
+
+--two-phase times both phases of a two-phase run per file (the export,
+then the analysis with the file's repository's summaries) against the same
+baseline.
 
 Without mirrors (--mirrors or $IODRAIN_MIRRORS) it says so and exits 0.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,9 +47,9 @@ def median_seconds(command, runs):
     return statistics.median(times)
 
 
-def seconds(command):
+def seconds(command, env=None):
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -61,6 +67,8 @@ def real_code(args, tidy):
     wanted = list(realcode.corpus_files(repos, args.only))
     roots = realcode.prepare([r for r in repos if any(r is w[0] for w in wanted)], mirrors,
                              os.path.abspath(args.work))
+    if args.two_phase:
+        return two_phase(args, tidy, realcode, wanted, roots)
     print("| file | clang -fsyntax-only | iodrain-tidy | ratio |")
     print("|---|---|---|---|")
     ratios = []
@@ -86,6 +94,47 @@ def real_code(args, tidy):
     return 0
 
 
+def two_phase(args, tidy, realcode, wanted, roots):
+    """Times each file's two phases against clang -fsyntax-only: the export
+    (phase one, into a scratch directory) and the analysis with its
+    repository's summaries (phase two), and prints their ratios and the
+    ratio of both together."""
+    import types
+    options = types.SimpleNamespace(work=args.work, jobs=2, tidy=tidy, checks="-*,iodrain-*")
+    env_of = realcode.export_summaries(options, wanted, roots, args.config)
+    scratch = os.path.join(os.path.abspath(args.work), "summaries-scratch")
+    export_env = dict(os.environ, IODRAIN_OPTIONS="{ExportSummaries: '%s', ExportOnly: true}"
+                      % scratch)
+    print("| file | clang -fsyntax-only | phase one | phase two | both |")
+    print("|---|---|---|---|---|")
+    ratios = {"one": [], "two": [], "both": []}
+    for repo, entry in wanted:
+        root = roots.get(repo["repo"])
+        if root is None:
+            continue
+        base_cmd = realcode.syntax_command("clang-19", repo, entry, root)
+        ours_cmd = realcode.tidy_command(tidy, "-*,iodrain-*", repo, entry, root,
+                                         config=args.config)
+        base, one, two = [], [], []
+        for _ in range(args.runs):
+            base.append(seconds(base_cmd))
+            one.append(seconds(ours_cmd, export_env))
+            two.append(seconds(ours_cmd, env_of(repo)))
+        base, one, two = (statistics.median(x) for x in (base, one, two))
+        ratios["one"].append(one / base)
+        ratios["two"].append(two / base)
+        ratios["both"].append((one + two) / base)
+        print("| %s/%s | %.3f s | %.2fx | %.2fx | %.2fx |" % (
+            repo["repo"], entry["path"], base, one / base, two / base, (one + two) / base))
+    shutil.rmtree(scratch, ignore_errors=True)
+    if ratios["one"]:
+        print()
+        for phase, values in ratios.items():
+            print("%s: median ratio %.2fx, maximum ratio %.2fx"
+                  % (phase, statistics.median(values), max(values)))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -95,6 +144,8 @@ def main():
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "realcode"),
                         help="where real-code repositories are extracted")
     parser.add_argument("--only", help="real-code files whose owner/name/path contains this")
+    parser.add_argument("--two-phase", action="store_true",
+                        help="with --real-code: time both phases of a two-phase run")
     parser.add_argument("--tidy", default=os.path.join(ROOT, "build", "bin", "iodrain-tidy"))
     parser.add_argument("--config", default="{Checks: '-*,iodrain-*'}",
                         help="iodrain-tidy --config for the real-code set (to time"

@@ -43,6 +43,26 @@ const KeyInfo Keys[] = {
     {"Failure", nullptr},
 };
 
+/// The keys an entry and an effect may have.
+const std::vector<StringRef> &keyList(bool Entry) {
+  static const std::vector<StringRef> Lists[2] = {
+      [] {
+        std::vector<StringRef> L{"Role"};
+        for (const KeyInfo &K : Keys)
+          L.push_back(K.Name);
+        return L;
+      }(),
+      [] {
+        std::vector<StringRef> L{"Name", "Role", "Effects"};
+        for (const KeyInfo &K : Keys)
+          L.push_back(K.Name);
+        return L;
+      }()};
+  return Lists[Entry];
+}
+const std::vector<StringRef> &EntryKeys = keyList(true);
+const std::vector<StringRef> &EffectKeys = keyList(false);
+
 // The document as written, before validation turns it into FunctionRules.
 struct RawRule {
   std::vector<std::string> UnknownKeys;
@@ -288,9 +308,6 @@ const std::vector<RoleInfo> &roleTable() {
   return Table;
 }
 
-bool isKnownKey(StringRef Key) {
-  return llvm::any_of(Keys, [&](const KeyInfo &K) { return Key == K.Name; });
-}
 
 /// `1`, `this`, or either followed by members: `1->handle`,
 /// `this->io.ov`, `2->slots[0]`.
@@ -313,15 +330,7 @@ std::optional<ArgRef> parseArgRef(StringRef Text) {
   if (!Rest.consume_front("->"))
     return std::nullopt;
   A.Written = "->" + Rest.str();
-  std::string Member = ".";
-  for (size_t I = 0; I < Rest.size(); ++I) {
-    if (Rest.substr(I).starts_with("->")) {
-      Member += "*.";
-      ++I;
-    } else {
-      Member += Rest[I];
-    }
-  }
+  std::string Member = memberPathText(A.Written);
   if (!isProtocolPathText(Member) || StringRef(Member).contains("[?]"))
     return std::nullopt;
   A.Member = Member;
@@ -495,11 +504,7 @@ namespace yaml {
 template <> struct MappingTraits<iodrain::RawRule> {
   static void mapping(IO &IO, iodrain::RawRule &R) {
     // Report a misspelt key as such, not as the key it fails to provide.
-    if (!IO.outputting())
-      for (StringRef Key : IO.keys())
-        if (Key != "Name" && Key != "Role" && Key != "Effects" &&
-            !iodrain::isKnownKey(Key))
-          R.UnknownKeys.push_back(Key.str());
+    iodrain::collectUnknownKeys(IO, iodrain::EntryKeys, R.UnknownKeys);
     IO.mapRequired("Name", R.Name);
     IO.mapOptional("Role", R.Role, std::string());
     IO.mapOptional("Effects", R.Effects);
@@ -513,10 +518,7 @@ template <> struct MappingTraits<iodrain::RawRule> {
 // Checked with its entry, which gives it its name.
 template <> struct MappingTraits<iodrain::RawEffect> {
   static void mapping(IO &IO, iodrain::RawEffect &R) {
-    if (!IO.outputting())
-      for (StringRef Key : IO.keys())
-        if (Key != "Role" && !iodrain::isKnownKey(Key))
-          R.UnknownKeys.push_back(Key.str());
+    iodrain::collectUnknownKeys(IO, iodrain::EffectKeys, R.UnknownKeys);
     IO.mapRequired("Role", R.Role);
     for (const iodrain::KeyInfo &K : iodrain::Keys)
       IO.mapOptional(K.Name, R.Values[K.Name]);

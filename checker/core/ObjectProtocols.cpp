@@ -69,6 +69,15 @@ bool hasTypeNamed(const RecordDecl *RD, llvm::StringRef Name,
   });
 }
 
+/// An entry state: `S` (the issuer's fields) with the request pending.
+void addEntryState(State S, Request Q, std::vector<State> &States) {
+  if (Q.View.PortBound)
+    S.PortBound.set(Q.Handle, true);
+  AccessPath Key = Q.Overlapped;
+  S.Requests.set(Key, std::move(Q));
+  States.push_back(std::move(S));
+}
+
 /// The globals `Body` names.
 llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
   llvm::DenseSet<const void *> Globals;
@@ -272,11 +281,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
         V.Referent = Place(V.Referent, Object);
       S.Vars.set(Place(Field, Object), V);
     }
-    if (Q.View.PortBound)
-      S.PortBound.set(Q.Handle, true);
-    AccessPath Key = Q.Overlapped;
-    S.Requests.set(Key, std::move(Q));
-    States.push_back(std::move(S));
+    addEntryState(std::move(S), std::move(Q), States);
   };
 
   for (const Entry &E : Entries) {
@@ -363,11 +368,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       if (V.K != AbsValue::Unknown)
         S.Vars.set(*Field, V);
     }
-    if (Q.View.PortBound)
-      S.PortBound.set(Q.Handle, true);
-    AccessPath Key = Q.Overlapped;
-    S.Requests.set(Key, std::move(Q));
-    States.push_back(std::move(S));
+    addEntryState(std::move(S), std::move(Q), States);
   };
   for (const ProtocolRule &P : Imported) {
     if (KnowsIssuer(P))

@@ -174,6 +174,20 @@ std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
   return P;
 }
 
+std::string memberPathText(llvm::StringRef Written) {
+  Written.consume_front("->");
+  std::string Member = ".";
+  for (size_t I = 0; I < Written.size(); ++I) {
+    if (Written.substr(I).starts_with("->")) {
+      Member += "*.";
+      ++I;
+    } else {
+      Member += Written[I];
+    }
+  }
+  return Member;
+}
+
 std::string protocolTypeName(const RecordDecl &RD) {
   if (RD.getIdentifier())
     return RD.getQualifiedNameAsString();

@@ -88,6 +88,10 @@ std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
                                               clang::ASTContext &Ctx,
                                               clang::QualType *Last = nullptr);
 
+/// The path a member argument of a rules entry names, from the object the
+/// argument points to: `->io.ov` is `.io.ov`, `->ctx->ov` is `.ctx*.ov`.
+std::string memberPathText(llvm::StringRef Written);
+
 /// The name a protocol gives a record: its qualified name, or for an
 /// anonymous C struct its typedef's.
 std::string protocolTypeName(const clang::RecordDecl &RD);

@@ -90,17 +90,7 @@ std::optional<ArgRef> ruleArgument(const Expr *E, const FunctionDecl &F) {
   }
   if (Written.empty())
     return A.K == ArgRef::This ? std::nullopt : std::optional<ArgRef>(A);
-  // Members behind a second pointer are the rules format's too.
-  std::string Member = ".";
-  for (size_t I = 2; I < Written.size(); ++I) {
-    if (StringRef(Written).substr(I).starts_with("->")) {
-      Member += "*.";
-      ++I;
-    } else {
-      Member += Written[I];
-    }
-  }
-  A.Member = Member;
+  A.Member = memberPathText(Written);
   A.Written = Written;
   return A;
 }
