@@ -1,6 +1,7 @@
 //===- AccessPath.cpp -----------------------------------------------------===//
 
 #include "AccessPath.h"
+#include "clang/AST/DeclTemplate.h"
 #include "AbstractState.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -250,6 +251,18 @@ bool AccessPaths::isHandleLike(QualType T) {
     T = TT->getDecl()->getUnderlyingType();
   }
   return false;
+}
+
+QualType AccessPaths::smartPointee(QualType T) {
+  const auto *Spec = T.isNull() ? nullptr
+                                : dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+                                      T->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace() ||
+      (Spec->getName() != "unique_ptr" && Spec->getName() != "shared_ptr") ||
+      Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return QualType();
+  return Spec->getTemplateArgs()[0].getAsType();
 }
 
 bool AccessPaths::isOverlappedType(QualType T) {

@@ -160,6 +160,8 @@ public:
   /// identity through assignments.
   static bool isHandleLike(clang::QualType T);
   static bool isOverlappedType(clang::QualType T);
+  /// For `std::unique_ptr<T>` and `std::shared_ptr<T>`: `T`; else null.
+  static clang::QualType smartPointee(clang::QualType T);
   /// Whether a record type holds an OVERLAPPED (directly or in a member).
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 

@@ -385,6 +385,27 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
         Obj ? Obj->getType()->getPointeeCXXRecordDecl() : nullptr;
     if (Obj && !RD)
       RD = Obj->getType()->getAsCXXRecordDecl();
+    // `p.reset()`: the object it held dies here.
+    if (RD && MCE->getMethodDecl() &&
+        MCE->getMethodDecl()->getName() == "reset" &&
+        !AccessPaths::smartPointee(Obj->getType()->isPointerType()
+                                       ? Obj->getType()->getPointeeType()
+                                       : Obj->getType())
+             .isNull()) {
+      ObjectRef Owner = Paths.objectOrPointee(S, Obj);
+      if (Owner.isKnown()) {
+        QualType SmartPointer = Obj->getType()->isPointerType()
+                                    ? Obj->getType()->getPointeeType()
+                                    : Obj->getType();
+        destroyHeld(S, Owner.Path, SmartPointer, CE, CE->getBeginLoc(), Obj,
+                    "", "");
+        S.Vars.set(Owner.Path.held(),
+                   MCE->getNumArgs() > 0
+                       ? valueOf(S, MCE->getArg(0))
+                       : AbsValue::null());
+      }
+      return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+    }
     if (RD && RD->isInStdNamespace() &&
         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
         MCE->getMethodDecl() && MCE->getMethodDecl()->getName() == "get") {

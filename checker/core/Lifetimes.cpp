@@ -171,16 +171,46 @@ void Transfer::deleteObject(const CXXDeleteExpr *DE, State &S) const {
              DE->getArgument(), "", "");
 }
 
+void Transfer::destroyHeld(State &S, const AccessPath &Owner,
+                           QualType SmartPointer, const Stmt *Site,
+                           SourceLocation Loc, const Expr *Subject,
+                           std::string Name, std::string Destroyed) const {
+  static const FunctionRule Reset = [] {
+    FunctionRule R;
+    R.Name = "std::unique_ptr::reset";
+    R.FunctionRole = Role::Free;
+    return R;
+  }();
+  QualType T = AccessPaths::smartPointee(SmartPointer);
+  if (T.isNull() || S.Requests.empty())
+    return;
+  const AbsValue *V = S.Vars.find(Owner.held());
+  if (V && V->K == AbsValue::Null)
+    return;
+  AccessPath Object = V && V->K == AbsValue::Object ? V->Referent
+                                                    : Owner.held().deref();
+  runDestructor(S, Object, T->getAsCXXRecordDecl(), Site, Loc,
+                Destroyed.empty() ? Name : Destroyed);
+  endStorage(S, Object, EventKind::Free, Site, Loc,
+             Destroyed.empty() ? &Reset : nullptr, Subject, Name, Destroyed);
+}
+
 void Transfer::functionExit(const Stmt *Return, State &S) {
   if (S.Requests.empty())
     return;
   // A destructor ends the storage of its object: an OVERLAPPED or buffer
-  // member still in use is freed under the kernel.
+  // member still in use is freed under the kernel, and so are the objects
+  // its smart-pointer members own.
   if (const auto *Dtor = dyn_cast_or_null<CXXDestructorDecl>(Function);
       Dtor && CallStack.empty() && Dtor->getBody()) {
     const Stmt *Body = Dtor->getBody();
     SourceLocation End = Body->getEndLoc().isValid() ? Body->getEndLoc()
                                                      : Dtor->getLocation();
+    if (const CXXRecordDecl *RD = Dtor->getParent()->getDefinition())
+      for (const FieldDecl *F : RD->fields())
+        destroyHeld(S, AccessPath::thisObject().field(F), F->getType(), Body,
+                    End, nullptr, F->getName().str(),
+                    Dtor->getParent()->getNameAsString());
     endStorage(S, AccessPath::thisObject(), EventKind::Free, Body, End,
                nullptr, nullptr, "*this",
                Dtor->getParent()->getNameAsString());

@@ -251,6 +251,40 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       MD && MD->isInstance() && !MD->getParent()->isLambda())
     Holders.push_back({AccessPath::thisObject(), MD->getParent(),
                        Ctx.getRecordType(MD->getParent()), "this"});
+  // The objects those own, one level down: a member (`this->reader_`) or
+  // a smart pointer's object (`worker_.reset()` destroys it), when a
+  // protocol may have left them a request. A raw pointer member may point
+  // anywhere (a borrowed object, one that another owner drains): not
+  // followed.
+  auto HasProtocol = [&](const RecordDecl *RD) {
+    return llvm::any_of(Entries,
+                        [&](const Entry &E) {
+                          return E.Record && sameRecord(RD, E.Record);
+                        }) ||
+           llvm::any_of(Imported, [&](const ProtocolRule &P) {
+             return !P.Type.empty() && hasTypeNamed(RD, P.Type);
+           });
+  };
+  for (size_t I = 0, N = Holders.size(); I < N; ++I) {
+    const RecordDecl *Def = Holders[I].Record->getDefinition();
+    if (!Def)
+      continue;
+    for (const FieldDecl *F : Def->fields()) {
+      QualType T = F->getType();
+      AccessPath Member = Holders[I].Object.field(F);
+      if (QualType Held = AccessPaths::smartPointee(T); !Held.isNull()) {
+        T = Held;
+        Member = Member.held().deref();
+      }
+      const RecordDecl *RD = T->getAsRecordDecl();
+      if (!RD || F->getName().empty() || !HasProtocol(RD))
+        continue;
+      std::string Name = Holders[I].Name == "this"
+                             ? F->getName().str()
+                             : Holders[I].Name + "->" + F->getName().str();
+      Holders.push_back({Member, RD, T, Name});
+    }
+  }
   llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
   llvm::DenseSet<const FunctionDecl *> Reachable = Facts.reachableFrom(&FD);
 

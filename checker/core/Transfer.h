@@ -197,6 +197,13 @@ private:
   void declare(const clang::DeclStmt *DS, State &S) const;
   void assign(const clang::Expr *E, State &S) const;
   void deleteObject(const clang::CXXDeleteExpr *DE, State &S) const;
+  /// The object a smart pointer at `Owner` (of type `SmartPointer`) holds
+  /// dies: its destructor runs and its storage ends (`reset()`, or the
+  /// smart pointer's own end). `Name` names the smart pointer.
+  void destroyHeld(State &S, const AccessPath &Owner,
+                   clang::QualType SmartPointer, const clang::Stmt *Site,
+                   clang::SourceLocation Loc, const clang::Expr *Subject,
+                   std::string Name, std::string Destroyed) const;
   AbsValue assignedValue(const State &S, clang::QualType T,
                          const clang::Expr *RHS) const;
   void storeInit(State &S, const AccessPath &Path, clang::QualType T,

@@ -2,8 +2,10 @@
 // local's scope, a member or a smart pointer's object (`worker_.reset()`),
 // and for a virtual destructor, destruction through a base. A class the
 // unit destroys is not an entry point: the code that destroys it decides
-// what is pending (here, `Pipe::Close` cancels and waits first). A class
-// the unit never destroys is, and its destructor is reported.
+// what is pending (here, `Pipe::Close` cancels and waits first; `Channel`
+// does not, and its `reset()` and destructor free the worker's OVERLAPPED
+// under the read). A class the unit never destroys is an entry point, and
+// its destructor is reported.
 // RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
 #include <windows.h>
@@ -82,6 +84,38 @@ void pipe_fixed(HANDLE h) {
   p.Close();
 }
 
+// An owner that destroys its worker mid-read: the worker's protocol
+// reaches the object its smart pointer holds.
+class Channel {
+public:
+  explicit Channel(HANDLE h) : h_(h) {}
+  ~Channel();
+  void Service() {
+    if (!worker_)
+      worker_.reset(new InputWorker(h_));
+    worker_->Start();
+  }
+  void CloseBug();
+
+private:
+  HANDLE h_;
+  std::unique_ptr<InputWorker> worker_;
+};
+
+// CHECK: destructors.cpp:35:8: note: 'ReadFile' in 'Worker::Start' starts overlapped I/O on 'h_' and may return with it pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+2]]:26: note: 'Channel::CloseBug' may be called with that I/O on 'worker_' still pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+3]]:3: warning: 'std::unique_ptr::reset' frees 'worker_' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+void Channel::CloseBug() {
+  CloseHandle(h_);
+  worker_.reset();
+}
+
+// The destructor does not wait either: the worker dies with it.
+// CHECK: destructors.cpp:35:8: note: 'ReadFile' in 'Worker::Start' starts overlapped I/O on 'h_' and may return with it pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+2]]:21: note: 'Channel::~Channel' may be called with that I/O on 'worker_' still pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+1]]:22: warning: the destructor of 'Channel' frees 'worker_' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+Channel::~Channel() {}
+
 // A class nothing here destroys: whoever does may do it mid-read.
 class Lone {
 public:
@@ -126,6 +160,23 @@ static void twin_lone_destructor(void) {
   delete l;
 }
 
+static void twin_channel_close_bug(void) {
+  twin_pipe();
+  Channel *c = new Channel(twin_server);
+  c->Service();
+  c->CloseBug();
+  delete c;
+}
+static void twin_channel_destructor(void) {
+  twin_pipe();
+  Channel *c = new Channel(twin_server);
+  c->Service();
+  delete c;
+  CloseHandle(twin_server);
+}
+
 TWIN_MAIN({"pipe_fixed", twin_pipe_fixed},
+          {"Channel::CloseBug", twin_channel_close_bug},
+          {"Channel::~Channel", twin_channel_destructor},
           {"Lone::~Lone", twin_lone_destructor})
 #endif
