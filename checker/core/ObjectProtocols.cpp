@@ -8,6 +8,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 
@@ -54,18 +55,26 @@ bool sameRecord(const RecordDecl *Have, const RecordDecl *Want) {
          HaveCxx->isDerivedFrom(WantCxx);
 }
 
-/// Whether the record, or one of its bases, is the type a protocol names.
-bool hasTypeNamed(const RecordDecl *RD, llvm::StringRef Name,
+/// The names a protocol may give the record: its own and its bases'.
+void addTypeNames(const RecordDecl *RD, llvm::StringSet<> &Names,
                   unsigned Depth = 0) {
   if (!RD || Depth > 16)
-    return false;
-  if (protocolTypeName(*RD) == Name)
-    return true;
+    return;
+  Names.insert(protocolTypeName(*RD));
   const auto *Cxx = dyn_cast<CXXRecordDecl>(RD);
-  if (!Cxx || !Cxx->hasDefinition())
+  if (Cxx && Cxx->hasDefinition())
+    for (const CXXBaseSpecifier &Base : Cxx->bases())
+      addTypeNames(Base.getType()->getAsRecordDecl(), Names, Depth + 1);
+}
+
+/// Whether a protocol rule names the record or one of its bases.
+bool hasTypeNamed(const RecordDecl *RD, llvm::ArrayRef<ProtocolRule> Rules) {
+  if (Rules.empty())
     return false;
-  return llvm::any_of(Cxx->bases(), [&](const CXXBaseSpecifier &Base) {
-    return hasTypeNamed(Base.getType()->getAsRecordDecl(), Name, Depth + 1);
+  llvm::StringSet<> Names;
+  addTypeNames(RD, Names);
+  return llvm::any_of(Rules, [&](const ProtocolRule &P) {
+    return !P.Type.empty() && Names.contains(P.Type);
   });
 }
 
@@ -261,9 +270,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
                         [&](const Entry &E) {
                           return E.Record && sameRecord(RD, E.Record);
                         }) ||
-           llvm::any_of(Imported, [&](const ProtocolRule &P) {
-             return !P.Type.empty() && hasTypeNamed(RD, P.Type);
-           });
+           hasTypeNamed(RD, Imported);
   };
   for (size_t I = 0, N = Holders.size(); I < N; ++I) {
     const RecordDecl *Def = Holders[I].Record->getDefinition();
@@ -346,12 +353,16 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
 
   // Protocols other units wrote down: unless this unit defines their
   // issuer (it learned the protocol itself) or the function reaches it.
+  std::optional<llvm::StringSet<>> Known;
   auto KnowsIssuer = [&](const ProtocolRule &P) {
-    auto Named = [&](const FunctionDecl *F) {
-      return F->getQualifiedNameAsString() == P.Issuer;
-    };
-    return llvm::any_of(Facts.functions(), Named) ||
-           llvm::any_of(Reachable, Named);
+    if (!Known) {
+      // Named once per function, not once per protocol.
+      Known.emplace();
+      for (const FunctionDecl *F : Reachable)
+        Known->insert(F->getQualifiedNameAsString());
+    }
+    return Facts.functionNames().contains(P.Issuer) ||
+           Known->contains(P.Issuer);
   };
   auto InstantiateImported = [&](const ProtocolRule &P,
                                  const AccessPath &Object, QualType Type,
@@ -404,6 +415,10 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     }
     addEntryState(std::move(S), std::move(Q), States);
   };
+  std::vector<llvm::StringSet<>> HolderNames(Holders.size());
+  if (!Imported.empty())
+    for (size_t I = 0; I < Holders.size(); ++I)
+      addTypeNames(Holders[I].Record, HolderNames[I]);
   for (const ProtocolRule &P : Imported) {
     if (KnowsIssuer(P))
       continue;
@@ -425,9 +440,10 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       }
       continue;
     }
-    for (const Holder &H : Holders)
-      if (hasTypeNamed(H.Record, P.Type))
-        InstantiateImported(P, H.Object, H.Type, H.Name);
+    for (size_t I = 0; I < Holders.size(); ++I)
+      if (HolderNames[I].contains(P.Type))
+        InstantiateImported(P, Holders[I].Object, Holders[I].Type,
+                            Holders[I].Name);
   }
   return States;
 }

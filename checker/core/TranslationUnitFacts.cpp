@@ -292,6 +292,15 @@ void TranslationUnitFacts::computeThreads() {
   ThreadsAndIssues = !Procedures.empty() && !IssuesOnHandle.empty();
 }
 
+const llvm::StringSet<> &TranslationUnitFacts::functionNames() const {
+  if (!FunctionNames) {
+    FunctionNames.emplace();
+    for (const FunctionDecl *F : Functions)
+      FunctionNames->insert(F->getQualifiedNameAsString());
+  }
+  return *FunctionNames;
+}
+
 bool TranslationUnitFacts::isDestroyedHere(const CXXRecordDecl *RD,
                                            unsigned Depth) const {
   const CXXDestructorDecl *Dtor = RD ? RD->getDestructor() : nullptr;

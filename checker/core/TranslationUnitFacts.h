@@ -21,6 +21,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include <vector>
 
@@ -55,6 +56,8 @@ public:
   llvm::ArrayRef<const clang::FunctionDecl *> functions() const {
     return Functions;
   }
+  /// The qualified names of functions(), computed once.
+  const llvm::StringSet<> &functionNames() const;
   /// Whether code outside the unit, or a thread, may call `FD` with an
   /// object in any state: no function of the unit calls it, or its address
   /// is taken, or it is virtual.
@@ -112,6 +115,7 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *,
                  llvm::SmallVector<const clang::FunctionDecl *, 4>>
       Callees;
+  mutable std::optional<llvm::StringSet<>> FunctionNames;
   llvm::DenseSet<const clang::FunctionDecl *> Walked, Called, AddressTaken,
       Procedures;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
