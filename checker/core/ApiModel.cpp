@@ -713,12 +713,11 @@ bool ApiModel::isFollowable(const clang::CallExpr *Call,
     return true;
   if (MD->isStatic())
     return !isa<clang::CXXMemberCallExpr>(Call);
+  // A method of another object runs with that object as its `this`.
   const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call);
-  if (!MCE || MD->isVirtual() || isa<clang::CXXConstructorDecl>(MD) ||
-      isa<clang::CXXDestructorDecl>(MD) || MD->getParent()->isLambda())
-    return false;
-  const clang::Expr *Object = MCE->getImplicitObjectArgument();
-  return Object && isa<clang::CXXThisExpr>(Object->IgnoreParenImpCasts());
+  return MCE && !MD->isVirtual() && !isa<clang::CXXConstructorDecl>(MD) &&
+         !isa<clang::CXXDestructorDecl>(MD) && !MD->getParent()->isLambda() &&
+         MCE->getImplicitObjectArgument();
 }
 
 bool ApiModel::callsThrough(

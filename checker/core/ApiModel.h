@@ -154,7 +154,7 @@ public:
   /// bodies of lambdas it defines (functions of their own).
   bool bodyCalls(const clang::Stmt *Body, llvm::ArrayRef<Role> Roles) const;
   /// Whether iodrain follows `Call` into `Def`: a function, or a non-virtual
-  /// method called on `this` (its `this` is the caller's).
+  /// method (its `this` is the object it is called on).
   static bool isFollowable(const clang::CallExpr *Call,
                            const clang::FunctionDecl *Def);
   /// Whether `FD` calls a function with one of `Roles`, itself or through

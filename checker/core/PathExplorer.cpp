@@ -477,6 +477,70 @@ static void splitVisible(const CallExpr *CE, State &Visible, State &Hidden,
   });
 }
 
+/// For a method called on an object other than `this` (`r.Close()`,
+/// `p->Start()`): that object's path, which becomes the callee's `this`.
+/// None for other calls; an invalid path when the object is unknown.
+static std::optional<AccessPath> otherObject(const CallExpr *CE,
+                                             const State &S,
+                                             const AccessPaths &Paths) {
+  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+  const Expr *Object = MCE ? MCE->getImplicitObjectArgument() : nullptr;
+  if (!Object || isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
+    return std::nullopt;
+  ObjectRef O = Paths.objectOrPointee(S, Object);
+  return O.isKnown() ? O.Path : AccessPath();
+}
+
+/// The state with storage renamed: every path `Rename` maps, as keys and
+/// as the objects values and requests refer to; the others stay.
+static State renamed(const State &S,
+                     llvm::function_ref<std::optional<AccessPath>(
+                         const AccessPath &)> Rename) {
+  auto Name = [&](const AccessPath &P) { return Rename(P).value_or(P); };
+  State Out;
+  Out.LastError = S.LastError;
+  for (const auto &[P, V] : S.Vars) {
+    AbsValue W = V;
+    if (W.K == AbsValue::Object)
+      W.Referent = Name(W.Referent);
+    Out.Vars.set(Name(P), W);
+  }
+  for (const auto &[P, R] : S.Requests) {
+    Request Q = R;
+    Q.Overlapped = Name(Q.Overlapped);
+    Q.Handle = Name(Q.Handle);
+    if (Q.Buffer)
+      Q.Buffer = Name(*Q.Buffer);
+    if (Q.EventObject)
+      Q.EventObject = Name(*Q.EventObject);
+    Out.Requests.set(Name(P), std::move(Q));
+  }
+  for (const auto &[P, V] : S.SyncHandles)
+    Out.SyncHandles.set(Name(P), V);
+  for (const auto &[P, V] : S.PortBound)
+    Out.PortBound.set(Name(P), V);
+  return Out;
+}
+
+/// Whether anything in the state names storage that `Pred` picks.
+static bool mentions(const State &S,
+                     llvm::function_ref<bool(const AccessPath &)> Pred) {
+  for (const auto &[P, V] : S.Vars)
+    if (Pred(P) || (V.K == AbsValue::Object && Pred(V.Referent)))
+      return true;
+  for (const auto &[P, R] : S.Requests)
+    if (Pred(R.Overlapped) || Pred(R.Handle) || (R.Buffer && Pred(*R.Buffer)) ||
+        (R.EventObject && Pred(*R.EventObject)))
+      return true;
+  for (const auto &[P, V] : S.SyncHandles)
+    if (Pred(P))
+      return true;
+  for (const auto &[P, V] : S.PortBound)
+    if (Pred(P))
+      return true;
+  return false;
+}
+
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Callee = CE->getDirectCallee();
@@ -535,6 +599,35 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
       Entry.Requests.set(P, R);
     Hidden.Requests = {};
   }
+  // A method of another object: that object is the callee's `this`, and
+  // the caller's own `this` is out of its sight (set aside, put back).
+  std::optional<AccessPath> Object = otherObject(CE, S, Paths);
+  const AccessPath This = AccessPath::thisObject();
+  if (Object) {
+    if (!Object->isValid())
+      return false;
+    auto CallersThis = [&](const AccessPath &P) {
+      return P.isUnder(This) && !P.isUnder(*Object);
+    };
+    for (const auto &[P, V] : Entry.Vars)
+      if (CallersThis(P))
+        Hidden.Vars.set(P, V);
+    for (const auto &[P, R] : Entry.Requests)
+      if (CallersThis(R.Overlapped))
+        Hidden.Requests.set(P, R);
+    Entry.Vars.eraseIf(
+        [&](const AccessPath &P, const AbsValue &) { return CallersThis(P); });
+    Entry.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+      return CallersThis(R.Overlapped);
+    });
+    // What is left must not name the caller's `this`: to the callee, that
+    // name is its own object.
+    if (mentions(Entry, CallersThis))
+      return false;
+    Entry = renamed(Entry, [&](const AccessPath &P) {
+      return P.rebased(*Object, This);
+    });
+  }
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     const ParmVarDecl *P = Def->getParamDecl(I);
     const Expr *Arg = CE->getArg(I);
@@ -575,7 +668,11 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   // On a summary made earlier, the callee's events for this visible state
   // were emitted then, at this same call site.
   for (const SummaryExit &E : Known->second) {
-    State X = E.Exit;
+    State X = Object ? renamed(E.Exit,
+                               [&](const AccessPath &P) {
+                                 return P.rebased(This, *Object);
+                               })
+                     : E.Exit;
     for (const auto &[P, V] : Hidden.Vars)
       X.Vars.set(P, V);
     for (const auto &[P, R] : Hidden.Requests)
