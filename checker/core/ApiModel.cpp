@@ -715,9 +715,31 @@ bool ApiModel::isFollowable(const clang::CallExpr *Call,
     return !isa<clang::CXXMemberCallExpr>(Call);
   // A method of another object runs with that object as its `this`.
   const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call);
-  return MCE && !MD->isVirtual() && !isa<clang::CXXConstructorDecl>(MD) &&
+  return MCE && !isa<clang::CXXConstructorDecl>(MD) &&
          !isa<clang::CXXDestructorDecl>(MD) && !MD->getParent()->isLambda() &&
          MCE->getImplicitObjectArgument();
+}
+
+const clang::FunctionDecl *
+ApiModel::followedDefinition(const clang::CallExpr *Call) {
+  const clang::FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Callee)
+    return nullptr;
+  // A virtual call is followed only where the object's type is known (a
+  // local object, a final class or method): into that override.
+  if (const auto *MD = dyn_cast<clang::CXXMethodDecl>(Callee);
+      MD && MD->isVirtual()) {
+    const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call);
+    const clang::Expr *Object = MCE ? MCE->getImplicitObjectArgument() : nullptr;
+    Callee = Object ? MD->getDevirtualizedMethod(Object, /*IsAppleKext=*/false)
+                    : nullptr;
+    if (!Callee)
+      return nullptr;
+  }
+  const clang::FunctionDecl *Def = nullptr;
+  if (!Callee->hasBody(Def) || !Def || !isFollowable(Call, Def))
+    return nullptr;
+  return Def;
 }
 
 bool ApiModel::callsThrough(
@@ -735,12 +757,9 @@ bool ApiModel::callsThrough(
     if (!S || isa<clang::LambdaExpr>(S))
       continue;
     if (const auto *CE = dyn_cast<clang::CallExpr>(S))
-      if (const clang::FunctionDecl *Callee = CE->getDirectCallee()) {
-        const clang::FunctionDecl *Def = nullptr;
-        if (Callee->hasBody(Def) && Def && isFollowable(CE, Def) &&
-            !lookupCall(CE))
-          Found = callsThrough(*Def, Roles, Levels - 1, Memo);
-      }
+      if (const clang::FunctionDecl *Def = followedDefinition(CE);
+          Def && !lookupCall(CE))
+        Found = callsThrough(*Def, Roles, Levels - 1, Memo);
     for (const clang::Stmt *Child : S->children())
       Work.push_back(Child);
   }

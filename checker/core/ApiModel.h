@@ -157,6 +157,11 @@ public:
   /// method (its `this` is the object it is called on).
   static bool isFollowable(const clang::CallExpr *Call,
                            const clang::FunctionDecl *Def);
+  /// The definition iodrain follows `Call` into: its callee's, or for a
+  /// virtual call whose object's type is known, the override's; null when
+  /// there is none or it is not followable.
+  static const clang::FunctionDecl *
+  followedDefinition(const clang::CallExpr *Call);
   /// Whether `FD` calls a function with one of `Roles`, itself or through
   /// functions of the translation unit it calls (see isFollowable), at most
   /// `Levels` calls below it. `Memo` keeps the answers per function.

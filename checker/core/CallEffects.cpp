@@ -233,9 +233,7 @@ void Transfer::emit(Event E) const {
     const SourceManager &SM = Ctx.getSourceManager();
     llvm::SmallVector<SourceRange, 4> Bodies;
     for (const CallExpr *Call : CallStack) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      const FunctionDecl *Def = nullptr;
-      if (Callee && Callee->hasBody(Def) && Def)
+      if (const FunctionDecl *Def = ApiModel::followedDefinition(Call))
         Bodies.push_back(Def->getBody()->getSourceRange());
     }
     auto IssuedInCallee = [&](const CallExpr *Issue) {
@@ -258,7 +256,8 @@ void Transfer::emit(Event E) const {
     E.InnerLoc = E.Loc;
     E.Loc = CallStack.front()->getBeginLoc();
     E.Site = CallStack.front();
-    if (const FunctionDecl *Inner = CallStack.back()->getDirectCallee())
+    if (const FunctionDecl *Inner =
+            ApiModel::followedDefinition(CallStack.back()))
       E.InnerFunction = Inner->getQualifiedNameAsString();
   }
   for (AnalysisObserver *O : Observers)

@@ -159,10 +159,8 @@ bool ObjectProtocols::mayIssueOnCallerStorage(
           return true;
       }
       // A followed callee may issue on what it is given.
-      const FunctionDecl *Callee = CE->getDirectCallee();
-      const FunctionDecl *Def = nullptr;
-      if (!R && Levels > 0 && Callee && Callee->hasBody(Def) && Def &&
-          ApiModel::isFollowable(CE, Def) &&
+      const FunctionDecl *Def = ApiModel::followedDefinition(CE);
+      if (!R && Levels > 0 && Def &&
           Model.callsThrough(*Def, {Role::Issue}, Levels - 1, IssuesMemo))
         return true;
     }

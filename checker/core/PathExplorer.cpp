@@ -543,11 +543,9 @@ static bool mentions(const State &S,
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
-  const FunctionDecl *Callee = CE->getDirectCallee();
-  const FunctionDecl *Def = nullptr;
-  if (Sh.Result.StoppedFollowingCalls || !Callee || !Callee->hasBody(Def) ||
-      !Def || Def->isVariadic() || Def->isDependentContext() ||
-      !ApiModel::isFollowable(CE, Def) ||
+  const FunctionDecl *Def = ApiModel::followedDefinition(CE);
+  if (Sh.Result.StoppedFollowingCalls || !Def || Def->isVariadic() ||
+      Def->isDependentContext() ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
       CE->getNumArgs() != Def->getNumParams())
