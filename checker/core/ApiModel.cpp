@@ -340,7 +340,7 @@ std::optional<ArgRef> parseArgRef(StringRef Text) {
 // Keys that may name a member, and the roles that read one.
 const char *const MemberKeys[] = {"Handle", "Overlapped", "Buffer", "Pointer"};
 const char *const MemberRoles[] = {"close", "free", "cancel",
-                                   "wait-overlapped"};
+                                   "wait-overlapped", "transfer"};
 
 // Keys whose values are words, not argument positions.
 struct WordKey {
@@ -410,7 +410,7 @@ std::string validateRule(RawRule &R) {
                                !llvm::is_contained(MemberRoles, R.Role)))
       return "'" + R.Name + "': '" + Key.str() + ": " + *V +
              "': members are read only for Handle, Overlapped, Buffer and "
-             "Pointer of close, free, cancel and wait-overlapped";
+             "Pointer of close, free, cancel, wait-overlapped and transfer";
   }
   return "";
 }

@@ -104,6 +104,24 @@ void transfer_hands_over(HANDLE h, struct job *a, struct job *b) {
   iodrain_dump_state();
 }
 
+// A transfer point can name a member of its argument: the slot's job is
+// handed over, the other job stays.
+struct slot {
+  struct job *job;
+};
+void iodrain_enqueue_slot(struct slot *s);
+void transfer_member(HANDLE h, struct slot *s, struct job *other) {
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &s->job->ov) ||
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  if (ReadFile(h, buffer, sizeof buffer, NULL, &other->ov) ||
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  iodrain_enqueue_slot(s);
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{other*.ov: on h* pending} lasterror=997
+  iodrain_dump_state();
+}
+
 // Storage that holds a live request was not reached through a null
 // pointer: after issuing into `*w`, `if (!w)` is false.
 void not_null_once_issued(HANDLE h, struct job *w) {
