@@ -10,6 +10,10 @@
                             own OVERLAPPED of one object, and a close
   generate.py lists N       N walks down linked lists (`n = n->next`), each
                             calling a helper on every node, in one function
+  generate.py units N       N device types; with -DISSUERS, N functions each
+                            leaving a read pending on one type (phase one of
+                            a two-phase run), otherwise N functions each
+                            closing one type's handle (phase two)
 
 Each shape ends with one read left pending before a close, so a complete
 analysis reports exactly one warning per function.
@@ -31,6 +35,23 @@ if kind == "blocks":
     print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
     print("  CloseHandle(h);")
     print("}")
+elif kind == "units":
+    for i in range(count):
+        print("struct dev%d { HANDLE h; OVERLAPPED ov; char buf[64]; int busy; };" % i)
+    print("#ifdef ISSUERS")
+    for i in range(count):
+        print("BOOL start%d(struct dev%d *d) {" % (i, i))
+        print("  if (!ReadFile(d->h, d->buf, 64, NULL, &d->ov)) {")
+        print("    if (GetLastError() != ERROR_IO_PENDING)")
+        print("      return FALSE;")
+        print("    d->busy = 1;")
+        print("  }")
+        print("  return TRUE;")
+        print("}")
+    print("#else")
+    for i in range(count):
+        print("void stop%d(struct dev%d *d) { CloseHandle(d->h); }" % (i, i))
+    print("#endif")
 elif kind == "protocol":
     # The close may be called with any of the N reads pending: N entry
     # states, past the cap of 16 a remark, and still one warning.
