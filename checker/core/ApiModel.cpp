@@ -105,6 +105,7 @@ struct RawDocument {
   unsigned Version = 1;
   std::optional<std::vector<RawRule>> Functions;
   std::optional<std::vector<RawProtocol>> Protocols;
+  std::optional<std::vector<std::string>> Called;
 };
 
 const char *const ProtocolKeys[] = {
@@ -564,6 +565,7 @@ template <> struct MappingTraits<iodrain::RawDocument> {
     IO.mapOptional("Version", D.Version, 1u);
     IO.mapOptional("Functions", D.Functions);
     IO.mapOptional("Protocols", D.Protocols);
+    IO.mapOptional("Called", D.Called);
   }
   static std::string validate(IO &, iodrain::RawDocument &D) {
     if (D.Version != 1)
@@ -611,11 +613,13 @@ Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
     Rules.Functions.push_back(toRule(R));
   for (const RawProtocol &P : Doc.Protocols.value_or(std::vector<RawProtocol>()))
     Rules.Protocols.push_back(toProtocol(P, SourceName));
+  Rules.Called = Doc.Called.value_or(std::vector<std::string>());
   return Rules;
 }
 
 std::string ApiModel::write(ArrayRef<FunctionRule> Functions,
-                            ArrayRef<ProtocolRule> Protocols) {
+                            ArrayRef<ProtocolRule> Protocols,
+                            ArrayRef<std::string> Called) {
   RawDocument Doc;
   Doc.Functions.emplace();
   for (const FunctionRule &F : Functions)
@@ -623,6 +627,7 @@ std::string ApiModel::write(ArrayRef<FunctionRule> Functions,
   Doc.Protocols.emplace();
   for (const ProtocolRule &P : Protocols)
     Doc.Protocols->push_back(fromProtocol(P));
+  Doc.Called.emplace(Called.begin(), Called.end());
   std::string Text;
   raw_string_ostream OS(Text);
   yaml::Output Out(OS, nullptr, /*WrapColumn=*/0);
@@ -659,6 +664,8 @@ void ApiModel::add(RulesDocument Document) {
   for (ProtocolRule &P : Document.Protocols)
     if (!llvm::is_contained(Protocols, P))
       Protocols.push_back(std::move(P));
+  for (const std::string &Name : Document.Called)
+    CalledElsewhere.insert(Name);
 }
 
 const FunctionRule *ApiModel::lookup(StringRef Name) const {

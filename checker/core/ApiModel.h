@@ -15,6 +15,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <optional>
@@ -114,6 +115,9 @@ struct FunctionRule {
 struct RulesDocument {
   std::vector<FunctionRule> Functions;
   std::vector<ProtocolRule> Protocols;
+  /// Functions a unit calls without defining them (phase one writes them,
+  /// so that the unit defining one knows it has callers elsewhere).
+  std::vector<std::string> Called;
 };
 
 class ApiModel {
@@ -132,7 +136,8 @@ public:
   /// A rules document holding `Functions` and `Protocols`, as `parse`
   /// reads it back.
   static std::string write(llvm::ArrayRef<FunctionRule> Functions,
-                           llvm::ArrayRef<ProtocolRule> Protocols);
+                           llvm::ArrayRef<ProtocolRule> Protocols,
+                           llvm::ArrayRef<std::string> Called);
 
   /// Adds rules; a later rule for the same name replaces an earlier one,
   /// so user files can override built-in entries. Protocols written twice
@@ -141,6 +146,10 @@ public:
 
   /// The protocols read from rules files (other units' summaries).
   llvm::ArrayRef<ProtocolRule> protocols() const { return Protocols; }
+  /// Whether another unit's summary says it calls `Name`.
+  bool isCalledElsewhere(llvm::StringRef Name) const {
+    return CalledElsewhere.contains(Name);
+  }
 
   /// The rule for a callee, looked up by qualified name, then by plain name
   /// for functions at file scope.
@@ -178,6 +187,7 @@ public:
 private:
   llvm::StringMap<FunctionRule> Rules;
   std::vector<ProtocolRule> Protocols;
+  llvm::StringSet<> CalledElsewhere;
 };
 
 } // namespace iodrain

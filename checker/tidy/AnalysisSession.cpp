@@ -363,8 +363,15 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   // A received request matters only where something can end its storage
   // or handle: a close, a free, a cancel, a delete, the end of a
   // destructor.
-  if (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
-      Model.callsThrough(FD, EndingRoles, Levels, MayEnd))
+  // A helper that other units call and whose effects they were told
+  // (its summary) is theirs to report, with their own objects' states.
+  const FunctionRule *Summary = Model.lookup(&FD);
+  bool ReportedByCallers = Summary &&
+                           Summary->FunctionRole == Role::Effects &&
+                           Model.isCalledElsewhere(FD.getQualifiedNameAsString());
+  if (!ReportedByCallers &&
+      (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
+       Model.callsThrough(FD, EndingRoles, Levels, MayEnd)))
     Unit.EntryStates =
         Protocols.entryStates(FD, *Facts, Model.protocols(), MaxEntryStates,
                               Truncated);

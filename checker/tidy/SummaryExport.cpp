@@ -15,6 +15,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 
@@ -316,6 +317,25 @@ std::vector<FunctionRule> writtenHelpers(const TranslationUnitFacts &Facts,
   return Out;
 }
 
+std::vector<std::string> calledElsewhere(const TranslationUnitFacts &Facts) {
+  llvm::StringSet<> Names;
+  for (const FunctionDecl *F : Facts.functions())
+    findStatement(F->getBody(), [&](const Stmt *S) {
+      if (const auto *CE = dyn_cast<CallExpr>(S))
+        if (const FunctionDecl *Callee = CE->getDirectCallee();
+            Callee && !Callee->hasBody() && Callee->isExternallyVisible() &&
+            !F->getASTContext().getSourceManager().isInSystemHeader(
+                Callee->getLocation()))
+          Names.insert(Callee->getQualifiedNameAsString());
+      return false;
+    });
+  std::vector<std::string> Sorted;
+  for (const auto &Entry : Names)
+    Sorted.push_back(Entry.getKey().str());
+  llvm::sort(Sorted);
+  return Sorted;
+}
+
 std::vector<ProtocolRule> writtenProtocols(const ObjectProtocols &Protocols,
                                            const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
@@ -386,7 +406,8 @@ llvm::Error exportSummaries(llvm::StringRef Dir,
   if (!EC) {
     OS << "# iodrain summaries of " << MainName << "\n"
        << ApiModel::write(writtenHelpers(Facts, Model),
-                          writtenProtocols(Protocols, Ctx));
+                          writtenProtocols(Protocols, Ctx),
+                          calledElsewhere(Facts));
     OS.close();
     EC = OS.error();
   }

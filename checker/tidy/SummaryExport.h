@@ -37,6 +37,10 @@ std::vector<ProtocolRule> writtenProtocols(const ObjectProtocols &Protocols,
 std::vector<FunctionRule> writtenHelpers(const TranslationUnitFacts &Facts,
                                          const ApiModel &Model);
 
+/// The functions the unit calls without defining them, outside system
+/// headers: in the unit that defines one, it has callers elsewhere.
+std::vector<std::string> calledElsewhere(const TranslationUnitFacts &Facts);
+
 /// Writes the unit's protocols and helpers into `Dir` (created if
 /// needed), in a file named after the unit's main file.
 llvm::Error exportSummaries(llvm::StringRef Dir,

@@ -9,6 +9,16 @@
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.ImportSummaries: '%t/summaries'}}" %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.ImportSummaries: '%t/summaries'}}" %s -- -x c++ %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefix=ALONE --allow-empty
+// This unit's own summary says it calls device_destroy: with it, the
+// helper is its callers' to report, not an entry point of device.c.
+// RUN: %iodrain_tidy --checks=-*,iodrain-* %S/Inputs/cross-unit/device.c -- -x c %win32 | FileCheck %s --check-prefix=ISSUER-ALONE
+// RUN: %iodrain_tidy --checks=-*,iodrain-* --config="{CheckOptions: {iodrain.ExportSummaries: '%t/summaries', iodrain.ExportOnly: true}}" %s -- -x c %win32 | count 0
+// RUN: cat %t/summaries/cross-unit.c-*.yaml | FileCheck %s --check-prefix=CALLED
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.ImportSummaries: '%t/summaries'}}" %S/Inputs/cross-unit/device.c -- -x c %win32 | count 0
+// ISSUER-ALONE: device.c:32:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending
+// CALLED:      Called:
+// CALLED-NEXT:   - device_destroy
+// CALLED-NEXT:   - device_start_read
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.ImportSummaries: '%t/summaries'}}" %s -- -x c %win32 %}
 // ALONE-NOT: warning:
 // SUMMARY:      Functions:
