@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -493,6 +494,53 @@ template <typename Raw> Raw fromRule(const FunctionRule &F) {
   return R;
 }
 
+/// Rules files, summaries included, are far smaller than this.
+constexpr uint64_t MaxRulesFileBytes = 16u << 20;
+/// Flow nesting (`[`, `{`) and block indentation no rules file reaches.
+constexpr unsigned MaxFlowDepth = 64;
+constexpr unsigned MaxIndentColumns = 512;
+
+} // namespace
+
+std::optional<std::string> yamlNestingProblem(StringRef Text) {
+  unsigned Depth = 0, Line = 1, Column = 1;
+  bool LineStart = true;
+  char Quote = 0;
+  for (char C : Text) {
+    if (C == '\n') {
+      ++Line;
+      Column = 1;
+      LineStart = true;
+      Quote = 0;
+      continue;
+    }
+    if (LineStart && C != ' ' && C != '-' && C != '\t')
+      LineStart = false;
+    if (LineStart && Column > MaxIndentColumns)
+      return (Twine(Line) + ":" + Twine(Column) +
+              ": indented deeper than " + Twine(MaxIndentColumns) +
+              " columns")
+          .str();
+    if (Quote) {
+      if (C == Quote)
+        Quote = 0;
+    } else if (C == '\'' || C == '"') {
+      Quote = C;
+    } else if (C == '[' || C == '{') {
+      if (++Depth > MaxFlowDepth)
+        return (Twine(Line) + ":" + Twine(Column) + ": nested deeper than " +
+                Twine(MaxFlowDepth) + " levels")
+            .str();
+    } else if ((C == ']' || C == '}') && Depth) {
+      --Depth;
+    }
+    ++Column;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 const char BuiltinRulesText[] =
 #include "BuiltinRules.inc"
     ;
@@ -586,6 +634,11 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(iodrain::RawProtocol)
 namespace iodrain {
 
 Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
+  // LLVM's YAML parser recurses once per level of nesting: a document
+  // nested deeper than any rules file needs is refused before it runs.
+  if (std::optional<std::string> Problem = yamlNestingProblem(Yaml))
+    return createStringError(inconvertibleErrorCode(),
+                             (SourceName + ":" + *Problem).str());
   std::vector<std::string> Problems;
   auto Handler = [](const SMDiagnostic &D, void *Ctx) {
     static_cast<std::vector<std::string> *>(Ctx)->push_back(
@@ -636,6 +689,20 @@ std::string ApiModel::write(ArrayRef<FunctionRule> Functions,
 }
 
 Expected<RulesDocument> ApiModel::parseFile(StringRef Path) {
+  // A device or a pipe would never end (/dev/zero, a FIFO).
+  sys::fs::file_status Status;
+  if (std::error_code EC = sys::fs::status(Path, Status))
+    return createStringError(EC, "cannot read rules file '" + Path +
+                                     "': " + EC.message());
+  if (Status.type() != sys::fs::file_type::regular_file)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read rules file '" + Path +
+                                 "': not a regular file");
+  if (Status.getSize() > MaxRulesFileBytes)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "cannot read rules file '" + Path + "': larger than " +
+            Twine(MaxRulesFileBytes >> 20) + " MiB");
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return createStringError(Buffer.getError(),

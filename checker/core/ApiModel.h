@@ -111,6 +111,11 @@ struct FunctionRule {
   }
 };
 
+/// "<line>:<column>: <problem>" where a YAML text nests deeper (in flow
+/// brackets or indentation) than any configuration needs; none if it does
+/// not. LLVM's YAML parser recurses per level, so this runs first.
+std::optional<std::string> yamlNestingProblem(llvm::StringRef Text);
+
 /// One rules document: function entries and written-down protocols.
 struct RulesDocument {
   std::vector<FunctionRule> Functions;

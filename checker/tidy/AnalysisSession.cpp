@@ -133,6 +133,10 @@ environmentOptions(std::vector<std::string> &Problems) {
   std::optional<std::string> Text = llvm::sys::Process::GetEnv("IODRAIN_OPTIONS");
   if (!Text || StringRef(*Text).trim().empty())
     return Values;
+  if (std::optional<std::string> Problem = yamlNestingProblem(*Text)) {
+    Problems.push_back("IODRAIN_OPTIONS:" + *Problem);
+    return Values;
+  }
   llvm::yaml::Input In(*Text, nullptr,
                        [](const llvm::SMDiagnostic &, void *) {});
   In >> Values;
