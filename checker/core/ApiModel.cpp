@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -621,6 +622,13 @@ template <> struct MappingTraits<iodrain::RawDocument> {
              " (this iodrain reads version 1)";
     if (!D.Functions && !D.Protocols)
       return "a rules document needs 'Functions', 'Protocols' or both";
+    // Within one file, a second entry for a name is a mistake (a later
+    // file may override an earlier one on purpose).
+    llvm::StringSet<> Names;
+    for (const iodrain::RawRule &R :
+         D.Functions.value_or(std::vector<iodrain::RawRule>()))
+      if (!Names.insert(R.Name).second)
+        return "'" + R.Name + "' has two entries in one file";
     return "";
   }
 };
@@ -650,6 +658,12 @@ Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
   yaml::Input In(MemoryBufferRef(Yaml, SourceName), nullptr, Handler,
                  &Problems);
   In >> Doc;
+  if (!In.error() && In.nextDocument())
+    return createStringError(
+        inconvertibleErrorCode(),
+        (SourceName + ": a second YAML document ('---'); a rules file holds "
+                      "one")
+            .str());
   if (In.error()) {
     if (Problems.empty())
       Problems.push_back((SourceName + ": not a valid rules document").str());
