@@ -31,6 +31,13 @@ config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%rules_dir", os.path.join(
     config.iodrain_source_dir, "rules")))
 config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%source_dir", config.iodrain_source_dir))
+
+# GCC is on most machines; where it is, configuring with it must fail
+# clearly (test/integration/gcc-refused.test).
+import shutil as _which
+if _which.which("g++") and _which.which("gcc") and _which.which("cmake"):
+    config.available_features.add("gxx")
 
 # Every diagnostic must be expected: a test fails on any extra one.
 config.substitutions.append(

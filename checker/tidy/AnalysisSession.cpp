@@ -59,12 +59,19 @@ std::optional<std::string> lookupOption(const tidy::ClangTidyOptions &Options,
   return std::nullopt;
 }
 
+/// A budget: a whole number of at least 1. Anything else keeps the
+/// default and is a problem, not a silent zero (which would skip every
+/// function).
 template <typename T>
 void readNumber(const tidy::ClangTidyOptions &Options, StringRef Name,
-                T &Out) {
+                T &Out, std::vector<std::string> &Problems) {
   if (auto V = lookupOption(Options, Name)) {
     unsigned N;
-    if (!StringRef(*V).trim().getAsInteger(10, N))
+    if (StringRef(*V).trim().getAsInteger(10, N) || N == 0)
+      Problems.push_back(("iodrain." + Name + " must be a whole number of "
+                          "at least 1, not '" + *V + "'")
+                             .str());
+    else
       Out = N;
   }
 }
@@ -171,9 +178,9 @@ EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Config) {
   E.ExportSummaries = lookupOption(Options, "ExportSummaries").value_or("");
   if (auto V = lookupOption(Options, "ExportOnly"))
     E.ExportOnly = isTrue(*V);
-  readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits);
-  readNumber(Options, "MaxCfgBlocks", E.Budget.MaxCfgBlocks);
-  readNumber(Options, "MaxPathNotes", E.Budget.MaxNotes);
+  readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits, E.Problems);
+  readNumber(Options, "MaxCfgBlocks", E.Budget.MaxCfgBlocks, E.Problems);
+  readNumber(Options, "MaxPathNotes", E.Budget.MaxNotes, E.Problems);
   if (auto V = lookupOption(Options, "ReportSkippedFunctions"))
     E.ReportSkippedFunctions = isTrue(*V);
   if (auto V = lookupOption(Options, "FollowCalls"))
