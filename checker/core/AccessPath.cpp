@@ -161,23 +161,13 @@ bool AccessPath::endsInField(StringRef Name) const {
   return static_cast<const FieldDecl *>(Path.back().Ptr)->getName() == Name;
 }
 
-std::string AccessPath::str() const {
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  switch (Kind) {
-  case RootKind::This:
-    OS << "this";
-    break;
-  case RootKind::CallResult:
-    OS << "<call>";
-    break;
-  default:
-    OS << static_cast<const VarDecl *>(Root)->getName();
-  }
+bool AccessPath::printComponents(llvm::raw_ostream &OS, bool Strict) const {
   for (const PathComponent &C : Path) {
     switch (C.K) {
     case PathComponent::Field: {
       StringRef Name = static_cast<const FieldDecl *>(C.Ptr)->getName();
+      if (Name.empty() && Strict)
+        return false;
       OS << '.' << (Name.empty() ? "<anon>" : Name);
       break;
     }
@@ -191,13 +181,34 @@ std::string AccessPath::str() const {
         OS << '[' << C.Index << ']';
       break;
     case PathComponent::Held:
+      if (Strict)
+        return false;
       OS << ".<held>";
       break;
     case PathComponent::Retired:
+      if (Strict)
+        return false;
       OS << "@old";
       break;
     }
   }
+  return true;
+}
+
+std::string AccessPath::str() const {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  switch (Kind) {
+  case RootKind::This:
+    OS << "this";
+    break;
+  case RootKind::CallResult:
+    OS << "<call>";
+    break;
+  default:
+    OS << static_cast<const VarDecl *>(Root)->getName();
+  }
+  printComponents(OS, /*Strict=*/false);
   return Out;
 }
 

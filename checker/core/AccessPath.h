@@ -30,6 +30,10 @@ class QualType;
 class VarDecl;
 } // namespace clang
 
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
 namespace iodrain {
 
 struct State;
@@ -105,6 +109,10 @@ public:
 
   /// For dumps and debugging: `c->pipe`, `ov`, `evs[1]`.
   std::string str() const;
+  /// Writes the components after the root (`.ov`, `*`, `[2]`). `Strict`
+  /// (the rules format's paths) fails on what another unit cannot name:
+  /// anonymous members, a smart pointer's held pointer, retired objects.
+  bool printComponents(llvm::raw_ostream &OS, bool Strict) const;
 
   friend bool operator==(const AccessPath &A, const AccessPath &B) {
     return A.Kind == B.Kind && A.Root == B.Root && A.Path == B.Path;

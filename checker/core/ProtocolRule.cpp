@@ -90,29 +90,8 @@ std::optional<std::string> protocolPathText(const AccessPath &P) {
     OS << static_cast<const VarDecl *>(P.root())->getName();
   else if (P.rootKind() != AccessPath::RootKind::This)
     return std::nullopt;
-  for (const PathComponent &C : P.components()) {
-    switch (C.K) {
-    case PathComponent::Field: {
-      llvm::StringRef Name = static_cast<const FieldDecl *>(C.Ptr)->getName();
-      if (Name.empty())
-        return std::nullopt;
-      OS << '.' << Name;
-      break;
-    }
-    case PathComponent::Deref:
-      OS << '*';
-      break;
-    case PathComponent::Element:
-      if (C.Index < 0)
-        OS << "[?]";
-      else
-        OS << '[' << C.Index << ']';
-      break;
-    case PathComponent::Held:
-    case PathComponent::Retired:
-      return std::nullopt;
-    }
-  }
+  if (!P.printComponents(OS, /*Strict=*/true))
+    return std::nullopt;
   return Out;
 }
 
