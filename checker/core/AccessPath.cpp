@@ -276,6 +276,18 @@ QualType AccessPaths::smartPointee(QualType T) {
   return Spec->getTemplateArgs()[0].getAsType();
 }
 
+QualType AccessPaths::resetSmartPointer(const Stmt *S) {
+  const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(S);
+  const Expr *Obj = MCE ? MCE->getImplicitObjectArgument() : nullptr;
+  if (!Obj || !MCE->getMethodDecl() ||
+      MCE->getMethodDecl()->getName() != "reset")
+    return QualType();
+  QualType T = Obj->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return smartPointee(T).isNull() ? QualType() : T;
+}
+
 bool AccessPaths::isOverlappedType(QualType T) {
   const auto *RD = T.isNull() ? nullptr : T->getAsRecordDecl();
   if (!RD)

@@ -27,6 +27,7 @@ class CallExpr;
 class Expr;
 class FieldDecl;
 class QualType;
+class Stmt;
 class VarDecl;
 } // namespace clang
 
@@ -170,6 +171,9 @@ public:
   static bool isOverlappedType(clang::QualType T);
   /// For `std::unique_ptr<T>` and `std::shared_ptr<T>`: `T`; else null.
   static clang::QualType smartPointee(clang::QualType T);
+  /// For `p.reset(...)` or `pp->reset(...)` on a smart pointer: the smart
+  /// pointer's type; else null.
+  static clang::QualType resetSmartPointer(const clang::Stmt *S);
   /// Whether a record type holds an OVERLAPPED (directly or in a member).
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 

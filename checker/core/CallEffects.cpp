@@ -385,17 +385,10 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
     if (Obj && !RD)
       RD = Obj->getType()->getAsCXXRecordDecl();
     // `p.reset()`: the object it held dies here.
-    if (RD && MCE->getMethodDecl() &&
-        MCE->getMethodDecl()->getName() == "reset" &&
-        !AccessPaths::smartPointee(Obj->getType()->isPointerType()
-                                       ? Obj->getType()->getPointeeType()
-                                       : Obj->getType())
-             .isNull()) {
+    if (QualType SmartPointer = AccessPaths::resetSmartPointer(MCE);
+        !SmartPointer.isNull()) {
       ObjectRef Owner = Paths.objectOrPointee(S, Obj);
       if (Owner.isKnown()) {
-        QualType SmartPointer = Obj->getType()->isPointerType()
-                                    ? Obj->getType()->getPointeeType()
-                                    : Obj->getType();
         destroyHeld(S, Owner.Path, SmartPointer, CE, CE->getBeginLoc(), Obj,
                     "", "");
         S.Vars.set(Owner.Path.held(),

@@ -84,17 +84,8 @@ const Role EndingRoles[] = {Role::Close, Role::Free, Role::Cancel};
 /// Whether the body deletes an object, or resets a smart pointer.
 bool deletes(const Stmt *Body) {
   return findStatement(Body, [](const Stmt *S) {
-           if (isa<CXXDeleteExpr>(S))
-             return true;
-           const auto *MCE = dyn_cast<CXXMemberCallExpr>(S);
-           const Expr *Obj = MCE ? MCE->getImplicitObjectArgument() : nullptr;
-           return Obj && MCE->getMethodDecl() &&
-                  MCE->getMethodDecl()->getName() == "reset" &&
-                  !AccessPaths::smartPointee(
-                       Obj->getType()->isPointerType()
-                           ? Obj->getType()->getPointeeType()
-                           : Obj->getType())
-                       .isNull();
+           return isa<CXXDeleteExpr>(S) ||
+                  !AccessPaths::resetSmartPointer(S).isNull();
          }) != nullptr;
 }
 
