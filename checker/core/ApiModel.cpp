@@ -6,10 +6,12 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
+#include <cstdio>
 #include <map>
 
 using namespace llvm;
@@ -55,7 +57,7 @@ const std::vector<StringRef> &keyList(bool Entry) {
         return L;
       }(),
       [] {
-        std::vector<StringRef> L{"Name", "Role", "Effects"};
+        std::vector<StringRef> L{"Name", "Role", "Effects", "Parameters"};
         for (const KeyInfo &K : Keys)
           L.push_back(K.Name);
         return L;
@@ -72,6 +74,9 @@ struct RawRule {
   std::map<std::string, std::optional<std::string>> Values;
   /// Several effects in turn, each a rule without a name.
   std::optional<std::vector<struct RawEffect>> Effects;
+  std::optional<unsigned> Parameters;
+  /// Where the entry starts in the text, for its line in later messages.
+  const char *At = nullptr;
 
   const std::optional<std::string> &value(StringRef Key) {
     return Values[Key.str()];
@@ -358,7 +363,7 @@ const WordKey WordKeys[] = {
 
 std::string validateRule(RawRule &R) {
   if (!R.UnknownKeys.empty()) {
-    std::string Known = "Name, Role, Effects";
+    std::string Known = "Name, Role, Effects, Parameters";
     for (const KeyInfo &K : Keys)
       Known += ", " + std::string(K.Name);
     return "unknown key '" + R.UnknownKeys.front() + "' (known keys: " +
@@ -418,11 +423,29 @@ std::string validateRule(RawRule &R) {
   return "";
 }
 
+FunctionRule toRule(RawRule &R);
+
+/// What `Parameters` allows: a count, and every position within it.
+std::string validateParameters(RawRule &R) {
+  if (!R.Parameters)
+    return "";
+  if (*R.Parameters > 64)
+    return "'" + R.Name + "': 'Parameters' must be from 0 to 64";
+  if (std::optional<std::string> Beyond =
+          positionBeyond(toRule(R), *R.Parameters))
+    return "'" + R.Name + "': " + *Beyond + " is beyond its " +
+           std::to_string(*R.Parameters) + " parameter(s)";
+  return "";
+}
+
 /// An entry with `Effects`: no role of its own, each effect a valid rule.
 std::string validateEntry(RawRule &R) {
-  if (!R.Effects)
-    return R.Role.empty() ? "'" + R.Name + "' needs a 'Role' or 'Effects'"
-                          : validateRule(R);
+  if (!R.Effects) {
+    if (R.Role.empty())
+      return "'" + R.Name + "' needs a 'Role' or 'Effects'";
+    std::string Problem = validateRule(R);
+    return Problem.empty() ? validateParameters(R) : Problem;
+  }
   if (!R.Role.empty())
     return "'" + R.Name + "': an entry has a 'Role' or 'Effects', not both";
   if (R.Effects->empty() || R.Effects->size() > 8)
@@ -435,12 +458,13 @@ std::string validateEntry(RawRule &R) {
     if (!Problem.empty())
       return Problem;
   }
-  return "";
+  return validateParameters(R);
 }
 
 FunctionRule toRule(RawRule &R) {
   FunctionRule F;
   F.Name = R.Name;
+  F.Parameters = R.Parameters;
   if (R.Effects) {
     F.FunctionRole = Role::Effects;
     for (RawEffect &E : *R.Effects) {
@@ -471,6 +495,7 @@ FunctionRule toRule(RawRule &R) {
 template <typename Raw> Raw fromRule(const FunctionRule &F) {
   Raw R;
   R.Name = F.Name;
+  R.Parameters = F.Parameters;
   if (F.FunctionRole == Role::Effects) {
     R.Effects.emplace();
     for (const FunctionRule &E : F.Effects)
@@ -502,6 +527,44 @@ constexpr unsigned MaxFlowDepth = 64;
 constexpr unsigned MaxIndentColumns = 512;
 
 } // namespace
+
+std::optional<std::string> positionBeyond(const FunctionRule &R,
+                                          unsigned Parameters) {
+  for (const FunctionRule &E : R.Effects)
+    if (std::optional<std::string> Beyond = positionBeyond(E, Parameters))
+      return Beyond;
+  for (const KeyInfo &K : Keys) {
+    if (!K.Arg)
+      continue;
+    const ArgRef &A = R.*K.Arg;
+    if (A.K == ArgRef::Index && A.Position > Parameters)
+      return "'" + std::string(K.Name) + ": " + std::to_string(A.Position) +
+             A.Written + "'";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> encodingProblem(StringRef Text) {
+  if (Text.starts_with("\xFF\xFE") || Text.starts_with("\xFE\xFF"))
+    return std::string("1:1: the file is UTF-16 (it starts with a UTF-16 "
+                       "byte order mark); save it as UTF-8");
+  const auto *Begin = reinterpret_cast<const UTF8 *>(Text.begin());
+  const auto *End = reinterpret_cast<const UTF8 *>(Text.end());
+  const UTF8 *Bad = Begin;
+  if (isLegalUTF8String(&Bad, End))
+    return std::nullopt;
+  StringRef Before(Text.data(), reinterpret_cast<const char *>(Bad) -
+                                    Text.data());
+  size_t LineStart = Before.rfind('\n');
+  unsigned Column =
+      Before.size() - (LineStart == StringRef::npos ? 0 : LineStart + 1) + 1;
+  char Hex[8];
+  snprintf(Hex, sizeof Hex, "0x%02X", static_cast<unsigned>(*Bad));
+  return (Twine(Before.count('\n') + 1) + ":" + Twine(Column) +
+          ": not UTF-8 text (byte " + Hex +
+          "); save the rules file as UTF-8")
+      .str();
+}
 
 std::optional<std::string> yamlNestingProblem(StringRef Text) {
   unsigned Depth = 0, Line = 1, Column = 1;
@@ -558,8 +621,12 @@ template <> struct MappingTraits<iodrain::RawRule> {
     IO.mapRequired("Name", R.Name);
     IO.mapOptional("Role", R.Role, std::string());
     IO.mapOptional("Effects", R.Effects);
+    IO.mapOptional("Parameters", R.Parameters);
     for (const iodrain::KeyInfo &K : iodrain::Keys)
       IO.mapOptional(K.Name, R.Values[K.Name]);
+    if (!IO.outputting())
+      if (const Node *N = static_cast<Input &>(IO).getCurrentNode())
+        R.At = N->getSourceRange().Start.getPointer();
   }
   static std::string validate(IO &, iodrain::RawRule &R) {
     return iodrain::validateEntry(R);
@@ -644,6 +711,9 @@ namespace iodrain {
 Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
   // LLVM's YAML parser recurses once per level of nesting: a document
   // nested deeper than any rules file needs is refused before it runs.
+  if (std::optional<std::string> Problem = encodingProblem(Yaml))
+    return createStringError(inconvertibleErrorCode(),
+                             (SourceName + ":" + *Problem).str());
   if (std::optional<std::string> Problem = yamlNestingProblem(Yaml))
     return createStringError(inconvertibleErrorCode(),
                              (SourceName + ":" + *Problem).str());
@@ -676,8 +746,17 @@ Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
     return createStringError(inconvertibleErrorCode(), Message);
   }
   RulesDocument Rules;
-  for (RawRule &R : Doc.Functions.value_or(std::vector<RawRule>()))
+  // Entries come in text order: their lines are counted in one pass.
+  const char *Counted = Yaml.data();
+  unsigned Line = 1;
+  for (RawRule &R : Doc.Functions.value_or(std::vector<RawRule>())) {
     Rules.Functions.push_back(toRule(R));
+    if (R.At >= Counted && R.At <= Yaml.end()) {
+      Line += StringRef(Counted, R.At - Counted).count('\n');
+      Counted = R.At;
+    }
+    Rules.Functions.back().Origin = (SourceName + ":" + Twine(Line)).str();
+  }
   for (const RawProtocol &P : Doc.Protocols.value_or(std::vector<RawProtocol>()))
     Rules.Protocols.push_back(toProtocol(P, SourceName));
   Rules.Called = Doc.Called.value_or(std::vector<std::string>());
@@ -737,9 +816,25 @@ const ApiModel &ApiModel::builtin() {
   return Model;
 }
 
-void ApiModel::add(RulesDocument Document) {
+std::vector<std::string> ApiModel::add(RulesDocument Document) {
+  std::vector<std::string> Problems;
   for (FunctionRule &R : Document.Functions) {
     std::string Name = R.Name;
+    auto Earlier = Rules.find(Name);
+    if (Earlier != Rules.end() && Earlier->second.Parameters &&
+        !R.Parameters) {
+      unsigned Known = *Earlier->second.Parameters;
+      if (std::optional<std::string> Beyond = positionBeyond(R, Known)) {
+        Problems.push_back(
+            R.Origin + ": '" + Name + "': " + *Beyond + " is beyond its " +
+            std::to_string(Known) + " parameter(s) (" +
+            (Earlier->second.Origin.empty() ? "built-in model"
+                                            : Earlier->second.Origin) +
+            "); the entry is ignored");
+        continue;
+      }
+      R.Parameters = Known;
+    }
     Rules[Name] = std::move(R);
   }
   for (ProtocolRule &P : Document.Protocols)
@@ -747,6 +842,7 @@ void ApiModel::add(RulesDocument Document) {
       Protocols.push_back(std::move(P));
   for (const std::string &Name : Document.Called)
     CalledElsewhere.insert(Name);
+  return Problems;
 }
 
 const FunctionRule *ApiModel::lookup(StringRef Name) const {

@@ -102,6 +102,11 @@ struct FunctionRule {
   /// For Role::Effects: what the function does, in order; each effect
   /// carries the function's name.
   std::vector<FunctionRule> Effects;
+  /// How many parameters the function declares, when the rules say.
+  std::optional<unsigned> Parameters;
+  /// "<file>:<line>" of the entry in its rules file (the built-in one is
+  /// "<builtin rules/win32.yaml>"); empty for rules made in code.
+  std::string Origin;
 
   /// Whether the function plays `R`, itself or as one of its effects.
   bool hasRole(Role R) const {
@@ -110,6 +115,15 @@ struct FunctionRule {
                         [R](const FunctionRule &E) { return E.hasRole(R); });
   }
 };
+
+/// The first argument position `R` (or one of its effects) names beyond
+/// `Parameters`, as "'Handle: 7'"; none if all fit.
+std::optional<std::string> positionBeyond(const FunctionRule &R,
+                                          unsigned Parameters);
+
+/// "<line>:<column>: <problem>" where a text is not UTF-8 (a rules file
+/// saved as UTF-16 or Latin-1); none if it is.
+std::optional<std::string> encodingProblem(llvm::StringRef Text);
 
 /// "<line>:<column>: <problem>" where a YAML text nests deeper (in flow
 /// brackets or indentation) than any configuration needs; none if it does
@@ -146,8 +160,10 @@ public:
 
   /// Adds rules; a later rule for the same name replaces an earlier one,
   /// so user files can override built-in entries. Protocols written twice
-  /// (by two units that share a header) are kept once.
-  void add(RulesDocument Document);
+  /// (by two units that share a header) are kept once. A rule naming an
+  /// argument beyond the parameters its predecessor declares is refused;
+  /// the problems are returned, one line each.
+  std::vector<std::string> add(RulesDocument Document);
 
   /// The protocols read from rules files (other units' summaries).
   llvm::ArrayRef<ProtocolRule> protocols() const { return Protocols; }

@@ -10,6 +10,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -284,7 +285,8 @@ AnalysisSession::model(const EngineOptions &Options,
         It->second.second.push_back(llvm::toString(Rules.takeError()));
         continue;
       }
-      Model.add(std::move(*Rules));
+      for (std::string &Problem : Model.add(std::move(*Rules)))
+        It->second.second.push_back(std::move(Problem));
     }
     It->second.first = std::move(Model);
   }
@@ -293,8 +295,22 @@ AnalysisSession::model(const EngineOptions &Options,
   return It->second.first;
 }
 
+void AnalysisSession::warnRuleArity(ASTContext &Ctx, const ApiModel &Model,
+                                    IodrainCheck &Reporter) {
+  // Once per process and entry: every unit that includes the header would
+  // say the same.
+  static std::mutex Lock;
+  static llvm::StringSet<> Said;
+  for (const ArityMismatch &M : arityMismatches(Model, Ctx)) {
+    std::lock_guard<std::mutex> Guard(Lock);
+    if (Said.insert(M.Rule->Origin + "\n" + M.Rule->Name).second)
+      Reporter.warnRuleArity(M, Ctx.getSourceManager());
+  }
+}
+
 void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
                                   IodrainCheck &Reporter) {
+  warnRuleArity(Ctx, Model, Reporter);
   Facts = std::make_unique<TranslationUnitFacts>(Ctx, Model);
   if (!Options.ObjectProtocols)
     return;

@@ -87,6 +87,10 @@ public:
 private:
   /// The first pass over the unit: its facts, and the requests its
   /// functions leave pending on the objects they receive.
+  /// Says each rules entry that reaches past its function's declared
+  /// parameters.
+  void warnRuleArity(clang::ASTContext &Ctx, const ApiModel &Model,
+                     IodrainCheck &Reporter);
   void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model,
                    IodrainCheck &Reporter);
   /// The check whose name comes first: it says the remarks.

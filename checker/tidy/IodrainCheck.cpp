@@ -56,6 +56,17 @@ void IodrainCheck::reportExportFailure(StringRef Problem) {
       << Problem;
 }
 
+void IodrainCheck::warnRuleArity(const ArityMismatch &M,
+                                 const SourceManager &SM) {
+  configurationDiag("iodrain rules entry %0: '%1': %2 is beyond the %3 "
+                    "parameter(s) of its declaration at %4; the entry reads "
+                    "nothing there",
+                    DiagnosticIDs::Warning)
+      << (M.Rule->Origin.empty() ? "of the built-in model" : M.Rule->Origin)
+      << M.Rule->Name << M.Beyond << M.Parameters
+      << M.Declaration->getLocation().printToString(SM);
+}
+
 void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {
   Ctx = &FD.getASTContext();
   Function = &FD;

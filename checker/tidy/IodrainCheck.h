@@ -12,6 +12,7 @@
 #include "../core/ApiModel.h"
 #include "../core/Events.h"
 #include "AnalysisSession.h"
+#include "../core/RuleDeclarations.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
 #include <functional>
@@ -47,6 +48,8 @@ public:
   void remarkSkipped(const clang::FunctionDecl &FD, llvm::StringRef Why);
   /// The unit's summaries could not be written (ExportSummaries).
   void reportExportFailure(llvm::StringRef Problem);
+  /// A rules entry reaches past the parameters its function declares.
+  void warnRuleArity(const ArityMismatch &M, const clang::SourceManager &SM);
   void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
   llvm::StringRef name() const { return getID(); }
   /// For engine tests: what a path knows at a `dump-state` call.

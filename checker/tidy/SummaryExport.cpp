@@ -241,6 +241,9 @@ std::optional<FunctionRule> helperRule(const FunctionDecl &F,
   FunctionRule Rule;
   Rule.Name = F.getQualifiedNameAsString();
   Rule.FunctionRole = Role::Effects;
+  // Written down so that the importing unit can check its positions.
+  if (!F.isVariadic())
+    Rule.Parameters = F.getNumParams();
   bool Leading = true;
   for (const Stmt *S : Body->body()) {
     if (Leading && isNullGuard(S, F))

@@ -30,6 +30,7 @@
 // SUMMARY-NEXT:         Pointer: '1->buf'
 // SUMMARY-NEXT:       - Role: free
 // SUMMARY-NEXT:         Pointer: '1'
+// SUMMARY-NEXT:     Parameters:      1
 // SUMMARY-NEXT: Protocols:
 // SUMMARY-NEXT:   - Type: device
 // SUMMARY-NEXT:     Issuer: device_start_read
