@@ -448,8 +448,9 @@ std::string validateEntry(RawRule &R) {
   }
   if (!R.Role.empty())
     return "'" + R.Name + "': an entry has a 'Role' or 'Effects', not both";
-  if (R.Effects->empty() || R.Effects->size() > 8)
-    return "'" + R.Name + "': 'Effects' lists 1 to 8 effects";
+  if (R.Effects->empty() || R.Effects->size() > MaxEffects)
+    return "'" + R.Name + "': 'Effects' lists 1 to " +
+           std::to_string(MaxEffects) + " effects";
   for (RawEffect &E : *R.Effects) {
     E.Name = R.Name;
     if (E.Role.empty())

@@ -90,6 +90,10 @@ struct ArgRef {
   }
 };
 
+/// An entry's effects at most: a cleanup helper closes and frees a dozen
+/// members; more would be a function to follow, not a list.
+constexpr size_t MaxEffects = 16;
+
 struct FunctionRule {
   std::string Name;
   Role FunctionRole = Role::Issue;

@@ -308,10 +308,23 @@ void AnalysisSession::warnRuleArity(ASTContext &Ctx, const ApiModel &Model,
   }
 }
 
-void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Model,
+void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Base,
                                   IodrainCheck &Reporter) {
-  warnRuleArity(Ctx, Model, Reporter);
-  Facts = std::make_unique<TranslationUnitFacts>(Ctx, Model);
+  warnRuleArity(Ctx, Base, Reporter);
+  Facts = std::make_unique<TranslationUnitFacts>(Ctx, Base);
+  // Without following calls, a call to a helper that closes or frees what
+  // it receives on every path is applied as its effects: the summary phase
+  // one writes for other units, here for this unit's own callers.
+  if (!Options.Budget.FollowCalls) {
+    RulesDocument Helpers;
+    Helpers.Functions =
+        writtenHelpers(*Facts, Base, /*OtherUnits=*/false);
+    if (!Helpers.Functions.empty()) {
+      UnitModel = std::make_unique<ApiModel>(Base);
+      UnitModel->add(std::move(Helpers));
+    }
+  }
+  const ApiModel &Model = unitModel(Base);
   if (!Options.ObjectProtocols)
     return;
   const SourceManager &SM = Ctx.getSourceManager();
@@ -369,11 +382,11 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   if (!Analysed.insert(&FD).second || Checks.empty())
     return;
   IodrainCheck &Reporter = reporter();
-  const ApiModel &Model = Reporter.model();
   if (!Facts)
-    prepareUnit(Ctx, Model, Reporter);
+    prepareUnit(Ctx, Reporter.model(), Reporter);
   if (Options.ExportOnly)
     return;
+  const ApiModel &Model = unitModel(Reporter.model());
   UnitContext Unit;
   Unit.Facts = Facts.get();
   bool Truncated = false;

@@ -65,6 +65,7 @@ public:
     Analysed.clear();
     IssuesIo.clear();
     Facts.reset();
+    UnitModel.reset();
     Protocols = ObjectProtocols();
     MayEnd.clear();
   }
@@ -85,14 +86,20 @@ public:
   void setOptions(EngineOptions O) { Options = std::move(O); }
 
 private:
-  /// The first pass over the unit: its facts, and the requests its
-  /// functions leave pending on the objects they receive.
   /// Says each rules entry that reaches past its function's declared
   /// parameters.
   void warnRuleArity(clang::ASTContext &Ctx, const ApiModel &Model,
                      IodrainCheck &Reporter);
-  void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Model,
+  /// The first pass over the unit: its facts, its straight-line helpers'
+  /// effects, and the requests its functions leave pending on the objects
+  /// they receive.
+  void prepareUnit(clang::ASTContext &Ctx, const ApiModel &Base,
                    IodrainCheck &Reporter);
+  /// The model the unit is analysed with: the options' model, and the
+  /// effects of the unit's own helpers when calls are not followed.
+  const ApiModel &unitModel(const ApiModel &Base) const {
+    return UnitModel ? *UnitModel : Base;
+  }
   /// The check whose name comes first: it says the remarks.
   IodrainCheck &reporter() const;
 
@@ -106,6 +113,7 @@ private:
   /// issue (where a request it receives with an object can matter).
   llvm::DenseMap<const clang::FunctionDecl *, bool> MayEnd;
   std::unique_ptr<TranslationUnitFacts> Facts;
+  std::unique_ptr<ApiModel> UnitModel;
   ObjectProtocols Protocols;
   EngineOptions Options;
   bool Exported = false;

@@ -127,8 +127,18 @@ std::string calleeName(const CallExpr *CE, const ASTContext &Ctx) {
 }
 
 std::string subjectText(const Event &E, const ASTContext &Ctx) {
-  return E.SubjectExpr ? quoteSource(E.SubjectExpr, Ctx) + E.SubjectName
-                       : E.SubjectName;
+  if (!E.SubjectExpr)
+    return E.SubjectName;
+  // A member reached from a rule's argument is written `->member`; from an
+  // implicit `this` it reads `member`, from an object `object.member`.
+  StringRef Member = E.SubjectName;
+  const Expr *Base = E.SubjectExpr->IgnoreParenImpCasts();
+  if (const auto *This = dyn_cast<CXXThisExpr>(Base);
+      This && This->isImplicit() && Member.consume_front("->"))
+    return Member.str();
+  if (!Base->getType()->isPointerType() && Member.consume_front("->"))
+    return quoteSource(E.SubjectExpr, Ctx) + "." + Member.str();
+  return quoteSource(E.SubjectExpr, Ctx) + E.SubjectName;
 }
 
 SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {

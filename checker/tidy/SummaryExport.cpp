@@ -2,6 +2,7 @@
 
 #include "SummaryExport.h"
 #include "../core/ApiModel.h"
+#include "../core/AccessPath.h"
 #include "../core/StmtSearch.h"
 #include "PathNotes.h"
 #include "clang/AST/ASTContext.h"
@@ -105,6 +106,21 @@ bool mentionsReceived(const Stmt *S, const FunctionDecl &F) {
            const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
            return P && P->getDeclContext() == &F;
          }) != nullptr;
+}
+
+/// `d->info` read as a value, where `info` points to a record: the call
+/// gets that record, not `*d`, whose requests it cannot reach. A handle,
+/// an `OVERLAPPED` or a buffer could be waited for, closed or freed.
+bool isOwnRecordPointer(const Expr *Arg) {
+  const auto *Load = dyn_cast<ImplicitCastExpr>(Arg->IgnoreParens());
+  if (!Load || Load->getCastKind() != CK_LValueToRValue)
+    return false;
+  const auto *ME = dyn_cast<MemberExpr>(Load->getSubExpr()->IgnoreParens());
+  if (!ME)
+    return false;
+  QualType Pointee = ME->getType()->getPointeeType();
+  return !Pointee.isNull() && Pointee->isRecordType() &&
+         !AccessPaths::containsOverlapped(Pointee);
 }
 
 /// Whether the statement could run only on some paths, or change a
@@ -281,7 +297,7 @@ std::optional<FunctionRule> helperRule(const FunctionDecl &F,
       if (!R) {
         // What it gets of the caller's objects, it may wait for or close.
         Ok = !llvm::any_of(CE->arguments(), [&](const Expr *A) {
-          return mentionsReceived(A, F);
+          return mentionsReceived(A, F) && !isOwnRecordPointer(A);
         }) && !(isa<CXXMemberCallExpr>(CE) && mentionsReceived(CE, F));
         return !Ok;
       }
@@ -292,7 +308,7 @@ std::optional<FunctionRule> helperRule(const FunctionDecl &F,
         Rule.Effects.push_back(std::move(**Effect));
       return !Ok;
     });
-    if (!Ok || Rule.Effects.size() > 8)
+    if (!Ok || Rule.Effects.size() > MaxEffects)
       return std::nullopt;
   }
   if (Rule.Effects.empty())
@@ -303,11 +319,13 @@ std::optional<FunctionRule> helperRule(const FunctionDecl &F,
 } // namespace
 
 std::vector<FunctionRule> writtenHelpers(const TranslationUnitFacts &Facts,
-                                         const ApiModel &Model) {
+                                         const ApiModel &Model,
+                                         bool OtherUnits) {
   std::vector<FunctionRule> Out;
   for (const FunctionDecl *F : Facts.functions()) {
     const SourceManager &SM = F->getASTContext().getSourceManager();
-    if (!F->isExternallyVisible() || F->isMain() || F->isTemplated() ||
+    if ((OtherUnits && !F->isExternallyVisible()) || F->isMain() ||
+        F->isTemplated() ||
         isa<CXXConstructorDecl, CXXDestructorDecl>(F) ||
         SM.isInSystemHeader(F->getLocation()) || Model.lookup(F))
       continue;

@@ -31,11 +31,14 @@ std::vector<ProtocolRule> writtenProtocols(const ObjectProtocols &Protocols,
 
 /// The effects of the unit's straight-line helpers on what they receive,
 /// as rules entries with several effects: `device_free(d)` closes
-/// `1->handle` and frees `1->buf` and `1`. Only functions other units can
-/// call, whose every path does the same (at most a leading null guard),
-/// and that hand nothing they receive to a call iodrain does not know.
+/// `1->handle` and frees `1->buf` and `1`. Only functions whose every path
+/// does the same (at most a leading null guard), and that hand nothing
+/// they receive to a call iodrain does not know (what a pointer member
+/// points to, a record of its own, may go). With `OtherUnits`, only the
+/// functions other units can call.
 std::vector<FunctionRule> writtenHelpers(const TranslationUnitFacts &Facts,
-                                         const ApiModel &Model);
+                                         const ApiModel &Model,
+                                         bool OtherUnits = true);
 
 /// The functions the unit calls without defining them, outside system
 /// headers: in the unit that defines one, it has callers elsewhere.

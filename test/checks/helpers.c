@@ -1,9 +1,10 @@
 // Requests started in one function and waited for, closed or freed in a
 // helper it calls: iodrain follows calls into the translation unit's own
 // functions, path by path, and reports at the call in the analysed one
-// (iodrain.FollowCalls). Without it, helpers are unknown calls, the
-// requests they receive escape, and only the helper with its own bug is
-// reported.
+// (iodrain.FollowCalls). Without it, a helper whose every path closes,
+// frees, cancels or waits for what it receives is applied as those effects
+// (device_free); other helpers are unknown calls, the requests they receive
+// escape, and only the helper with its own bug is reported.
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefix=UNFOLLOWED
@@ -77,10 +78,13 @@ static void device_free(struct device *d) {
 }
 
 void device_read_then_free_bug(struct device *d) {
-  // CHECK-NEXT: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  // CHECK-NEXT: helpers.c:[[@LINE+2]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
+  // UNFOLLOWED: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
   ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
-  // CHECK-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
-  // CHECK-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helpers.c:[[@LINE+3]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'device_free' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   device_free(d);
 }
 

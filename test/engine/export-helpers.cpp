@@ -16,9 +16,19 @@ struct device {
   struct {
     HANDLE event;
   } sync;
+  struct info *info;
+  struct io_state *io;
+};
+struct info {
+  int id;
+};
+struct io_state {
+  OVERLAPPED ov;
 };
 void log_device(struct device *d);
 void log_text(const char *text);
+void info_free(struct info *i);
+void io_wait(struct io_state *io);
 
 // CHECK:      - Name: device_free
 // CHECK-NEXT:     Effects:
@@ -70,6 +80,26 @@ void device_close_checked(struct device *d) {
 // Hands the device to a function iodrain does not see.
 void device_close_logged(struct device *d) {
   log_device(d);
+  CloseHandle(d->handle);
+}
+
+// What a member points to, a record of its own, may go to an unknown call:
+// that call cannot reach the device's requests.
+// CHECK:      - Name: device_destroy
+// CHECK-NEXT:     Effects:
+// CHECK-NEXT:       - Role: close
+// CHECK-NEXT:         Handle: '1->handle'
+// CHECK-NEXT:       - Role: free
+// CHECK-NEXT:         Pointer: '1'
+void device_destroy(struct device *d) {
+  info_free(d->info);
+  CloseHandle(d->handle);
+  free(d);
+}
+
+// A record that holds an OVERLAPPED could be waited for there.
+void device_close_io(struct device *d) {
+  io_wait(d->io);
   CloseHandle(d->handle);
 }
 
