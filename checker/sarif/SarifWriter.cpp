@@ -1,7 +1,9 @@
 //===- SarifWriter.cpp ----------------------------------------------------===//
 
 #include "SarifWriter.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
@@ -61,58 +63,119 @@ std::vector<RuleHelp> builtinRuleHelp() {
   return Help;
 }
 
-json::Object SarifWriter::location(StringRef File, unsigned Offset,
-                                   std::string *LineText) const {
+SarifWriter::SarifWriter(std::string SourceRoot, std::vector<RuleHelp> Rules,
+                         raw_ostream &Warnings)
+    : SourceRoot(std::move(SourceRoot)), Rules(std::move(Rules)),
+      Warnings(Warnings) {}
+
+unsigned SarifWriter::intern(StringRef S) {
+  auto [It, New] = StringIds.try_emplace(S, Strings.size());
+  if (New)
+    Strings.push_back(It->first());
+  return It->second;
+}
+
+const SarifWriter::Source *SarifWriter::source(StringRef File) {
+  for (Source &S : Sources)
+    if (S.Path == File) {
+      S.LastUse = ++Clock;
+      return &S;
+    }
+  if (File.empty() || Unreadable.contains(File))
+    return nullptr;
+  // Only regular files: a path to a FIFO or /dev/zero would never end.
+  std::string Problem;
+  sys::fs::file_status Status;
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = std::error_code();
+  if (std::error_code EC = sys::fs::status(File, Status))
+    Problem = "cannot read '" + File.str() + "': " + EC.message();
+  else if (!sys::fs::is_regular_file(Status))
+    Problem = "'" + File.str() + "' is not a regular file";
+  else if (!(Buffer = MemoryBuffer::getFile(File, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false)))
+    Problem =
+        "cannot read '" + File.str() + "': " + Buffer.getError().message();
+  if (!Problem.empty()) {
+    Warnings << "iodrain-sarif: warning: " << Problem
+             << "; its findings are placed at line 1, column 1\n";
+    Unreadable.insert(File);
+    return nullptr;
+  }
+  // Enough to hold the sources of a finding and its notes, a few files.
+  constexpr size_t CachedSources = 8;
+  Source *Slot;
+  if (Sources.size() < CachedSources) {
+    Slot = &Sources.emplace_back();
+  } else {
+    Slot = &*llvm::min_element(Sources, [](const Source &A, const Source &B) {
+      return A.LastUse < B.LastUse;
+    });
+    *Slot = Source();
+  }
+  Slot->Path = File.str();
+  Slot->Buffer = std::move(*Buffer);
+  StringRef Text = Slot->Buffer->getBuffer();
+  Slot->LineStarts.push_back(0);
+  for (size_t I = 0; I < Text.size(); ++I)
+    if (Text[I] == '\n')
+      Slot->LineStarts.push_back(I + 1);
+  Slot->LastUse = ++Clock;
+  return Slot;
+}
+
+SarifWriter::Location SarifWriter::location(StringRef File, unsigned Offset,
+                                            std::string *LineText) {
+  const unsigned OriginalOffset = Offset;
   unsigned Line = 1, Column = 1;
-  if (auto Buffer = MemoryBuffer::getFile(File)) {
-    StringRef Text = (*Buffer)->getBuffer();
-    StringRef Before = Text.take_front(Offset);
-    Line += Before.count('\n');
-    size_t LineStart = Before.rfind('\n');
-    LineStart = LineStart == StringRef::npos ? 0 : LineStart + 1;
-    Column = Offset - LineStart + 1;
+  if (const Source *S = source(File)) {
+    StringRef Text = S->Buffer->getBuffer();
+    // A file edited since the analysis: its last character is the closest
+    // place that exists, not a column millions of bytes into a line.
+    bool Past = Offset > Text.size();
+    if (Past)
+      Offset = Text.empty() ? 0 : Text.size() - 1;
+    auto Next = llvm::upper_bound(S->LineStarts, Offset);
+    Line = Next - S->LineStarts.begin();
+    size_t LineStart = *std::prev(Next);
+    // The log says columnKind unicodeCodePoints: count UTF-8 lead bytes.
+    Column = 1;
+    for (char C : Text.slice(LineStart, Offset))
+      if ((C & 0xC0) != 0x80)
+        ++Column;
+    if (Past)
+      Warnings << "iodrain-sarif: warning: '" << File << "': offset "
+               << OriginalOffset << " is past the end of the file ("
+               << Text.size() << " bytes); placed at line " << Line
+               << ", column " << Column << "\n";
     if (LineText)
       *LineText = Text.substr(LineStart).split('\n').first.trim().str();
   }
   SmallString<256> Relative(File);
   if (!SourceRoot.empty() && Relative.str().starts_with(SourceRoot))
     Relative = Relative.str().drop_front(SourceRoot.size());
-  return json::Object{
-      {"physicalLocation",
-       json::Object{
-           {"artifactLocation",
-            json::Object{{"uri", toUriPath(Relative)},
-                         {"uriBaseId", "SRCROOT"}}},
-           {"region", json::Object{{"startLine", Line},
-                                   {"startColumn", Column}}}}}};
+  return {intern(toUriPath(Relative)), Line, Column};
 }
+
+namespace {
+std::string validUTF8(StringRef S) {
+  return json::isUTF8(S) ? S.str() : json::fixUTF8(S);
+}
+} // namespace
 
 void SarifWriter::add(const clang::tooling::TranslationUnitDiagnostics &TU) {
   for (const clang::tooling::Diagnostic &D : TU.Diagnostics) {
     const auto &M = D.Message;
     std::string Key = D.DiagnosticName + "|" + M.FilePath + "|" +
                       std::to_string(M.FileOffset) + "|" + M.Message;
-    if (is_contained(Seen, Key))
+    if (!Seen.insert(Key).second)
       continue;
-    Seen.push_back(Key);
 
+    Result R;
     std::string LineText;
-    json::Object Primary = location(M.FilePath, M.FileOffset, &LineText);
-    json::Array Related, Flow;
-    int Id = 1;
-    for (const auto &Note : D.Notes) {
-      json::Object At = location(Note.FilePath, Note.FileOffset);
-      json::Object WithMessage = At;
-      WithMessage["message"] = json::Object{{"text", Note.Message}};
-      json::Object RelatedLocation = WithMessage;
-      RelatedLocation["id"] = Id++;
-      Related.push_back(std::move(RelatedLocation));
-      Flow.push_back(json::Object{{"location", std::move(WithMessage)}});
-    }
-    // The close itself ends the path.
-    json::Object Last = Primary;
-    Last["message"] = json::Object{{"text", M.Message}};
-    Flow.push_back(json::Object{{"location", std::move(Last)}});
+    R.Primary = location(M.FilePath, M.FileOffset, &LineText);
+    for (const auto &N : D.Notes)
+      R.Notes.push_back(
+          {location(N.FilePath, N.FileOffset), validUTF8(N.Message)});
 
     // Stable across edits elsewhere: no line numbers, only what is there.
     SmallString<256> Relative(M.FilePath);
@@ -120,63 +183,134 @@ void SarifWriter::add(const clang::tooling::TranslationUnitDiagnostics &TU) {
       Relative = Relative.str().drop_front(SourceRoot.size());
     std::string Print = D.DiagnosticName + "\n" + Relative.str().str() + "\n" +
                         M.Message + "\n" + LineText;
-    std::string Fingerprint = toHex(SHA256::hash(arrayRefFromStringRef(Print)),
-                                    /*LowerCase=*/true)
-                                  .substr(0, 32);
+    R.Fingerprint = toHex(SHA256::hash(arrayRefFromStringRef(Print)),
+                          /*LowerCase=*/true)
+                        .substr(0, 32);
 
-    int RuleIndex = -1;
+    R.RuleIndex = -1;
     for (size_t I = 0; I < Rules.size(); ++I)
       if (Rules[I].Id == D.DiagnosticName)
-        RuleIndex = (int)I;
-    json::Object Result{
-        {"ruleId", D.DiagnosticName},
-        {"level", D.DiagLevel == clang::tooling::Diagnostic::Error ? "error"
-                                                                   : "warning"},
-        {"message", json::Object{{"text", M.Message}}},
-        {"locations", json::Array{std::move(Primary)}},
-        {"partialFingerprints",
-         json::Object{{"iodrainFingerprint/v1", Fingerprint}}}};
-    if (RuleIndex >= 0)
-      Result["ruleIndex"] = RuleIndex;
-    if (!Related.empty()) {
-      Result["relatedLocations"] = std::move(Related);
-      Result["codeFlows"] = json::Array{json::Object{
-          {"threadFlows",
-           json::Array{json::Object{{"locations", std::move(Flow)}}}}}};
-    }
-    Results.push_back(std::move(Result));
+        R.RuleIndex = (int)I;
+    R.RuleId = intern(validUTF8(D.DiagnosticName));
+    R.Error = D.DiagLevel == clang::tooling::Diagnostic::Error;
+    R.Message = validUTF8(M.Message);
+    Results.push_back(std::move(R));
   }
 }
 
-json::Value SarifWriter::log() const {
-  json::Array RuleArray;
-  for (const RuleHelp &R : Rules)
-    RuleArray.push_back(json::Object{
-        {"id", R.Id},
-        {"name", R.Name},
-        {"shortDescription", json::Object{{"text", R.ShortText}}},
-        {"fullDescription", json::Object{{"text", R.FullText}}},
-        {"help", json::Object{{"text", R.FullText}, {"markdown", R.Markdown}}},
-        {"defaultConfiguration", json::Object{{"level", "warning"}}}});
+// The keys of every object below are written in sorted order: that is how
+// llvm::json printed the json::Value tree this replaces, so logs (and what
+// tests and dashboards compare) are unchanged.
+
+void SarifWriter::writePhysical(json::OStream &J, const Location &L) const {
+  J.attributeObject("physicalLocation", [&] {
+    J.attributeObject("artifactLocation", [&] {
+      J.attribute("uri", Strings[L.Uri]);
+      J.attribute("uriBaseId", "SRCROOT");
+    });
+    J.attributeObject("region", [&] {
+      J.attribute("startColumn", L.Column);
+      J.attribute("startLine", L.Line);
+    });
+  });
+}
+
+void SarifWriter::writeResult(json::OStream &J, const Result &R) const {
+  auto Step = [&](const Location &L, StringRef Message) {
+    J.object([&] {
+      J.attributeObject("location", [&] {
+        J.attributeObject("message", [&] { J.attribute("text", Message); });
+        writePhysical(J, L);
+      });
+    });
+  };
+  J.object([&] {
+    if (!R.Notes.empty())
+      J.attributeArray("codeFlows", [&] {
+        J.object([&] {
+          J.attributeArray("threadFlows", [&] {
+            J.object([&] {
+              J.attributeArray("locations", [&] {
+                for (const Note &N : R.Notes)
+                  Step(N.At, N.Message);
+                // The close itself ends the path.
+                Step(R.Primary, R.Message);
+              });
+            });
+          });
+        });
+      });
+    J.attribute("level", R.Error ? "error" : "warning");
+    J.attributeArray("locations",
+                     [&] { J.object([&] { writePhysical(J, R.Primary); }); });
+    J.attributeObject("message", [&] { J.attribute("text", R.Message); });
+    J.attributeObject("partialFingerprints", [&] {
+      J.attribute("iodrainFingerprint/v1", R.Fingerprint);
+    });
+    if (!R.Notes.empty())
+      J.attributeArray("relatedLocations", [&] {
+        int Id = 1;
+        for (const Note &N : R.Notes)
+          J.object([&] {
+            J.attribute("id", Id++);
+            J.attributeObject("message",
+                              [&] { J.attribute("text", N.Message); });
+            writePhysical(J, N.At);
+          });
+      });
+    J.attribute("ruleId", Strings[R.RuleId]);
+    if (R.RuleIndex >= 0)
+      J.attribute("ruleIndex", R.RuleIndex);
+  });
+}
+
+void SarifWriter::write(raw_ostream &OS) const {
+  json::OStream J(OS, /*IndentSize=*/2);
   std::string Root = SourceRoot;
   if (!Root.empty() && Root.back() != '/')
     Root += '/';
-  return json::Object{
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       json::Array{json::Object{
-           {"tool",
-            json::Object{{"driver",
-                          json::Object{{"name", "iodrain"},
-                                       {"version", IODRAIN_VERSION},
-                                       {"semanticVersion", IODRAIN_VERSION},
-                                       {"rules", std::move(RuleArray)}}}}},
-           {"originalUriBaseIds",
-            json::Object{{"SRCROOT",
-                          json::Object{{"uri", "file://" + toUriPath(Root)}}}}},
-           {"columnKind", "unicodeCodePoints"},
-           {"results", json::Array(Results)}}}}};
+  J.object([&] {
+    J.attribute("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    J.attributeArray("runs", [&] {
+      J.object([&] {
+        J.attribute("columnKind", "unicodeCodePoints");
+        J.attributeObject("originalUriBaseIds", [&] {
+          J.attributeObject("SRCROOT", [&] {
+            J.attribute("uri", "file://" + toUriPath(Root));
+          });
+        });
+        J.attributeArray("results", [&] {
+          for (const Result &R : Results)
+            writeResult(J, R);
+        });
+        J.attributeObject("tool", [&] {
+          J.attributeObject("driver", [&] {
+            J.attribute("name", "iodrain");
+            J.attributeArray("rules", [&] {
+              for (const RuleHelp &H : Rules)
+                J.object([&] {
+                  J.attributeObject("defaultConfiguration",
+                                    [&] { J.attribute("level", "warning"); });
+                  J.attributeObject("fullDescription",
+                                    [&] { J.attribute("text", H.FullText); });
+                  J.attributeObject("help", [&] {
+                    J.attribute("markdown", H.Markdown);
+                    J.attribute("text", H.FullText);
+                  });
+                  J.attribute("id", H.Id);
+                  J.attribute("name", H.Name);
+                  J.attributeObject("shortDescription",
+                                    [&] { J.attribute("text", H.ShortText); });
+                });
+            });
+            J.attribute("semanticVersion", IODRAIN_VERSION);
+            J.attribute("version", IODRAIN_VERSION);
+          });
+        });
+      });
+    });
+    J.attribute("version", "2.1.0");
+  });
 }
 
 } // namespace iodrain
