@@ -6,6 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
 namespace clang {
 namespace clangd {
 int clangdMain(int argc, char *argv[]);
@@ -17,5 +20,10 @@ static int KeepIodrainModule = IodrainModuleAnchorSource;
 
 int main(int argc, char *argv[]) {
   (void)KeepIodrainModule;
+  // clangd's own line names only LLVM: say which iodrain this is first.
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--version" ||
+        llvm::StringRef(argv[I]) == "-version")
+      llvm::outs() << "iodrain-clangd (iodrain) " << IODRAIN_VERSION << "\n";
   return clang::clangd::clangdMain(argc, argv);
 }

@@ -6,11 +6,18 @@
 //===----------------------------------------------------------------------===//
 
 #include "clang-tidy/tool/ClangTidyMain.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 extern volatile int IodrainModuleAnchorSource;
 static int KeepIodrainModule = IodrainModuleAnchorSource;
 
 int main(int argc, const char **argv) {
   (void)KeepIodrainModule;
+  // clang-tidy's own line names only LLVM: say which iodrain this is first.
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--version" ||
+        llvm::StringRef(argv[I]) == "-version")
+      llvm::outs() << "iodrain-tidy (iodrain) " << IODRAIN_VERSION << "\n";
   return clang::tidy::clangTidyMain(argc, argv);
 }
