@@ -3,6 +3,7 @@
 #include "AnalysisSession.h"
 #include "../core/StmtSearch.h"
 #include "IodrainCheck.h"
+#include "ConfigPaths.h"
 #include "SummaryExport.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -158,16 +159,31 @@ environmentOptions(std::vector<std::string> &Problems) {
 
 } // namespace
 
-EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Config) {
+EngineOptions EngineOptions::read(const tidy::ClangTidyOptions &Config,
+                                  StringRef MainFile) {
   EngineOptions E;
   // The environment's options win: a copy of the configuration with them.
   tidy::ClangTidyOptions Options = Config;
-  for (const auto &[Name, Value] : environmentOptions(E.Problems))
+  auto FromEnvironment = environmentOptions(E.Problems);
+  for (const auto &[Name, Value] : FromEnvironment)
     Options.CheckOptions.insert_or_assign(
         "iodrain." + Name, tidy::ClangTidyOptions::ClangTidyValue(Value));
-  E.RulesFiles = lookupOption(Options, "RulesFiles").value_or("");
-  E.ImportSummaries = lookupOption(Options, "ImportSummaries").value_or("");
-  E.ExportSummaries = lookupOption(Options, "ExportSummaries").value_or("");
+  // A path a configuration file gives is relative to that file.
+  auto PathOption = [&](StringRef Name) -> std::string {
+    std::string Value = lookupOption(Options, Name).value_or("");
+    if (Value.empty() || FromEnvironment.count(Name.str()))
+      return Value;
+    std::optional<std::string> Dir =
+        configDirectoryOf(MainFile, [&](StringRef Text) {
+          auto Parsed = tidy::parseConfiguration(
+              llvm::MemoryBufferRef(Text, "config"));
+          return Parsed && lookupOption(*Parsed, Name) == Value;
+        });
+    return Dir ? resolvePaths(Value, *Dir) : Value;
+  };
+  E.RulesFiles = PathOption("RulesFiles");
+  E.ImportSummaries = PathOption("ImportSummaries");
+  E.ExportSummaries = PathOption("ExportSummaries");
   if (auto V = lookupOption(Options, "ExportOnly"))
     E.ExportOnly = isTrue(*V);
   readNumber(Options, "MaxBlockVisits", E.Budget.MaxBlockVisits, E.Problems);

@@ -47,7 +47,10 @@ struct EngineOptions {
   /// The configuration's options, then those of the environment variable
   /// IODRAIN_OPTIONS (a YAML mapping, `{ExportOnly: true}`), which drivers
   /// such as iodrain-lint set without touching the project's .clang-tidy.
-  static EngineOptions read(const clang::tidy::ClangTidyOptions &Options);
+  /// Paths (RulesFiles, ImportSummaries, ExportSummaries) relative to the
+  /// configuration file that sets them (ConfigPaths.h), for `MainFile`.
+  static EngineOptions read(const clang::tidy::ClangTidyOptions &Options,
+                            llvm::StringRef MainFile = "");
   /// Makes the option names known to clang-tidy's --verify-config.
   static void declare(clang::tidy::ClangTidyContext &Context);
   void store(clang::tidy::ClangTidyOptions::OptionMap &Opts) const;

@@ -12,7 +12,8 @@ namespace iodrain {
 IodrainCheck::IodrainCheck(StringRef Name, tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), Session(AnalysisSession::of(Context)) {
   EngineOptions::declare(*Context);
-  EngineOptions Options = EngineOptions::read(Context->getOptions());
+  EngineOptions Options =
+      EngineOptions::read(Context->getOptions(), Context->getCurrentFile());
   for (const std::string &Problem : Options.Problems)
     configurationDiag("invalid iodrain options: %0", DiagnosticIDs::Error)
         << Problem;
