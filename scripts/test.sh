@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds once, and runs the whole test suite.
+#
+#   scripts/test.sh             the suite on ./build
+#   scripts/test.sh --sanitize  the suite on ./build-sanitize (ASan+UBSan,
+#                               with the fuzzers run for a bounded time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  "") DIR=build; BUILD_ARGS=() ;;
+  --sanitize) DIR=build-sanitize; BUILD_ARGS=(--sanitize) ;;
+  *) echo "usage: scripts/test.sh [--sanitize]" >&2; exit 2 ;;
+esac
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh "${BUILD_ARGS[@]}"
+# install-deps.sh puts the SARIF Multitool in build/tools; lit looks for it
+# in the build directory it runs.
+if [ "$DIR" != build ] && [ -d build/tools ] && [ ! -e "$DIR/tools" ]; then
+  ln -s ../build/tools "$DIR/tools"
+fi
 
 # The lit that CMake found (llvm-19-tools ships it without a wrapper).
-LIT=$(sed -n 's/^IODRAIN_LIT:FILEPATH=//p' build/CMakeCache.txt)
-RESULTS=build/test-results.xml
+LIT=$(sed -n 's/^IODRAIN_LIT:FILEPATH=//p' "$DIR/CMakeCache.txt")
+RESULTS=$DIR/test-results.xml
 set +e
-python3 "$LIT" -sv --xunit-xml-output="$RESULTS" build/test
+python3 "$LIT" -sv --xunit-xml-output="$RESULTS" "$DIR/test"
 status=$?
 set -e
 

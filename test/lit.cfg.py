@@ -146,3 +146,27 @@ config.substitutions.append(("%examples", os.path.join(
 
 if config.iodrain_clangd:
     config.available_features.add("clangd")
+
+# The sanitizer lane (scripts/test.sh --sanitize): iodrain's own code is
+# built with ASan and UBSan. Tests that measure time or memory say
+# `UNSUPPORTED: sanitize`: ASan's shadow memory and quarantine inflate peak
+# RSS and slow everything down, so their limits mean nothing there.
+# iodrain-lint looks for iodrain-sarif as IODRAIN_SARIF before ./build/bin:
+# a lane built elsewhere (build-sanitize) must run its own.
+config.environment["IODRAIN_SARIF"] = os.path.join(
+    config.iodrain_binary_dir, "bin", "iodrain-sarif")
+if getattr(config, "sanitize", False):
+    config.available_features.add("sanitize")
+    # A UBSan report names where it happened; ASan's options are left to
+    # the shim's scenarios, which are ASan programs of their own.
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1"
+    # For helpers that measure (peak_memory.py): their limits do not hold.
+    config.environment["IODRAIN_SANITIZED"] = "1"
+if getattr(config, "fuzz_rules", ""):
+    config.available_features.add("fuzz")
+    config.substitutions.append(("%fuzz_rules", config.fuzz_rules))
+    config.substitutions.append(("%fuzz_sarif", config.fuzz_sarif))
+    config.substitutions.append(("%fuzz_dir", os.path.join(
+        config.iodrain_source_dir, "fuzz")))
+    config.substitutions.append(("%fuzz_seconds", os.environ.get(
+        "IODRAIN_FUZZ_SECONDS", "60")))

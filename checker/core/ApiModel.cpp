@@ -523,9 +523,6 @@ template <typename Raw> Raw fromRule(const FunctionRule &F) {
 
 /// Rules files, summaries included, are far smaller than this.
 constexpr uint64_t MaxRulesFileBytes = 16u << 20;
-/// Flow nesting (`[`, `{`) and block indentation no rules file reaches.
-constexpr unsigned MaxFlowDepth = 64;
-constexpr unsigned MaxIndentColumns = 512;
 
 } // namespace
 
@@ -567,42 +564,6 @@ std::optional<std::string> encodingProblem(StringRef Text) {
       .str();
 }
 
-std::optional<std::string> yamlNestingProblem(StringRef Text) {
-  unsigned Depth = 0, Line = 1, Column = 1;
-  bool LineStart = true;
-  char Quote = 0;
-  for (char C : Text) {
-    if (C == '\n') {
-      ++Line;
-      Column = 1;
-      LineStart = true;
-      Quote = 0;
-      continue;
-    }
-    if (LineStart && C != ' ' && C != '-' && C != '\t')
-      LineStart = false;
-    if (LineStart && Column > MaxIndentColumns)
-      return (Twine(Line) + ":" + Twine(Column) +
-              ": indented deeper than " + Twine(MaxIndentColumns) +
-              " columns")
-          .str();
-    if (Quote) {
-      if (C == Quote)
-        Quote = 0;
-    } else if (C == '\'' || C == '"') {
-      Quote = C;
-    } else if (C == '[' || C == '{') {
-      if (++Depth > MaxFlowDepth)
-        return (Twine(Line) + ":" + Twine(Column) + ": nested deeper than " +
-                Twine(MaxFlowDepth) + " levels")
-            .str();
-    } else if ((C == ']' || C == '}') && Depth) {
-      --Depth;
-    }
-    ++Column;
-  }
-  return std::nullopt;
-}
 
 namespace {
 
@@ -684,7 +645,11 @@ template <> struct MappingTraits<iodrain::RawDocument> {
     IO.mapOptional("Protocols", D.Protocols);
     IO.mapOptional("Called", D.Called);
   }
-  static std::string validate(IO &, iodrain::RawDocument &D) {
+  static std::string validate(IO &IO, iodrain::RawDocument &D) {
+    // A document without a root (no text, only comments, a lone '---')
+    // has no node to hang an error on: parse() says it.
+    if (!IO.outputting() && !static_cast<Input &>(IO).getCurrentNode())
+      return "";
     if (D.Version != 1)
       return "unsupported rules 'Version' " + std::to_string(D.Version) +
              " (this iodrain reads version 1)";
@@ -729,6 +694,14 @@ Expected<RulesDocument> ApiModel::parse(StringRef Yaml, StringRef SourceName) {
   yaml::Input In(MemoryBufferRef(Yaml, SourceName), nullptr, Handler,
                  &Problems);
   In >> Doc;
+  // Checked before anything else reads on: without a root, LLVM's parser
+  // cannot even skip to the next document.
+  if (!In.error() && !Doc.Functions && !Doc.Protocols)
+    return createStringError(
+        inconvertibleErrorCode(),
+        (SourceName + ": the document is empty; a rules document needs "
+                      "'Functions', 'Protocols' or both")
+            .str());
   if (!In.error() && In.nextDocument())
     return createStringError(
         inconvertibleErrorCode(),

@@ -12,6 +12,7 @@
 #define IODRAIN_CORE_APIMODEL_H
 
 #include "ProtocolRule.h"
+#include "YamlNesting.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -129,10 +130,6 @@ std::optional<std::string> positionBeyond(const FunctionRule &R,
 /// saved as UTF-16 or Latin-1); none if it is.
 std::optional<std::string> encodingProblem(llvm::StringRef Text);
 
-/// "<line>:<column>: <problem>" where a YAML text nests deeper (in flow
-/// brackets or indentation) than any configuration needs; none if it does
-/// not. LLVM's YAML parser recurses per level, so this runs first.
-std::optional<std::string> yamlNestingProblem(llvm::StringRef Text);
 
 /// One rules document: function entries and written-down protocols.
 struct RulesDocument {

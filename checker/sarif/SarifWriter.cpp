@@ -152,7 +152,7 @@ SarifWriter::Location SarifWriter::location(StringRef File, unsigned Offset,
   }
   SmallString<256> Relative(File);
   if (!SourceRoot.empty() && Relative.str().starts_with(SourceRoot))
-    Relative = Relative.str().drop_front(SourceRoot.size());
+    Relative = Relative.str().drop_front(SourceRoot.size()).str();
   return {intern(toUriPath(Relative)), Line, Column};
 }
 
@@ -180,7 +180,7 @@ void SarifWriter::add(const clang::tooling::TranslationUnitDiagnostics &TU) {
     // Stable across edits elsewhere: no line numbers, only what is there.
     SmallString<256> Relative(M.FilePath);
     if (!SourceRoot.empty() && Relative.str().starts_with(SourceRoot))
-      Relative = Relative.str().drop_front(SourceRoot.size());
+      Relative = Relative.str().drop_front(SourceRoot.size()).str();
     std::string Print = D.DiagnosticName + "\n" + Relative.str().str() + "\n" +
                         M.Message + "\n" + LineText;
     R.Fingerprint = toHex(SHA256::hash(arrayRefFromStringRef(Print)),

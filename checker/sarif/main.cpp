@@ -1,6 +1,7 @@
 //===- main.cpp - iodrain-sarif: export-fixes YAML to SARIF 2.1.0 ---------===//
 
 #include "SarifWriter.h"
+#include "../core/YamlNesting.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -166,6 +167,14 @@ int main(int argc, char **argv) {
     }
     if ((*Buffer)->getBuffer().trim().empty())
       continue; // clang-tidy writes nothing when it found nothing
+    // LLVM's YAML parser would overflow its stack on deep nesting.
+    if (std::optional<std::string> Deep =
+            iodrain::yamlNestingProblem((*Buffer)->getBuffer())) {
+      errs() << "iodrain-sarif: '" << Input
+             << "' is not a clang-tidy export-fixes file: line " << *Deep
+             << "\n";
+      return 2;
+    }
     std::string Problem;
     if (!read((*Buffer)->getBuffer(), Writer, Problem)) {
       errs() << "iodrain-sarif: '" << Input
