@@ -4,44 +4,70 @@ and under the shim's wine8 profile, and compares what they print.
 
 Usage: wine_lane.py SCENARIO-DIR TABLE-OUT
 
-A scenario is portable when it uses no shim-only harness call (anything
-named Shim* but ShimFinish); the others are listed as shim-only. Under Wine
-a run that does not finish within WINE_TIMEOUT seconds is a HANG. Writes
-the agreement table to stdout and to TABLE-OUT (Markdown); exits non-zero
-on any disagreement or on a portable scenario that does not build.
+A scenario is portable when it uses no harness call but those that Wine
+runs for real (test/shim/wine/iodrain_shim.h): ShimFinish, and the
+simulated child processes, which become real ones started with
+CreateProcess. The others are listed as shim-only, with the call that
+keeps them there.
+
+Both runs get a nonce (IODRAIN_SHIM_NONCE), and only the verdict line that
+carries it counts. Under Wine a run that does not finish within
+WINE_TIMEOUT seconds is a HANG; a timeout alone would also be what a run
+that never got anywhere looks like, so a HANG on either side counts only
+when the last line the scenario printed is its `about to block in ...`
+(shim_scenario.h), printed right before the call that blocks. Writes the
+agreement table to stdout and to TABLE-OUT (Markdown); exits non-zero on
+any disagreement, on a HANG without that line, or on a portable scenario
+that does not build.
 """
 import glob
 import os
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
 
-SHIM_ONLY = re.compile(r"\bShim(?!Finish\b)\w+\s*\(")
+PORTABLE_HELPERS = ("ShimFinish", "ShimCreateChildProcess",
+                    "ShimCreateChildInheriting", "ShimChildExit")
+SHIM_CALL = re.compile(r"\b(Shim\w+)\s*\(")
 # A verdict Wine cannot show (a write into a returned stack frame leaves no
 # trace there): only the printed results are compared.
 UNOBSERVABLE = re.compile(r"^// WINE-LANE: verdict not observable, (.*)$", re.M)
+BLOCKS = "about to block in "
 
 
-def lines_and_verdict(output):
-    before, verdict = [], None
+def lines_and_verdict(output, nonce):
+    """What the scenario printed before the verdict, and the verdict of the
+    line marked with nonce (None if there is none)."""
+    before, marker = [], "VERDICT %s: " % nonce
     for line in output.splitlines():
-        if line.startswith("VERDICT: "):
-            verdict = line[len("VERDICT: "):]
-            break
+        if line.startswith(marker):
+            return before, line[len(marker):].strip()
         before.append(line)
-    return before, verdict
+    return before, None
 
 
 def run_wine(exe, timeout):
+    nonce = secrets.token_hex(8)
+    env = dict(os.environ, IODRAIN_SHIM_NONCE=nonce)
     try:
         proc = subprocess.run([os.environ["WINE"], exe], capture_output=True,
-                              text=True, timeout=timeout)
-        before, verdict = lines_and_verdict(proc.stdout)
+                              text=True, timeout=timeout, env=env)
+        before, verdict = lines_and_verdict(proc.stdout, nonce)
         return before, verdict or "NO VERDICT (exit %d)" % proc.returncode
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        return lines_and_verdict(out)[0], "HANG"
+        return lines_and_verdict(out, nonce)[0], "HANG"
+
+
+def run_shim(exe):
+    nonce = secrets.token_hex(8)
+    shim = subprocess.run([exe], capture_output=True, text=True,
+                          env=dict(os.environ, IODRAIN_SHIM_PROFILE="wine8",
+                                   IODRAIN_SHIM_NONCE=nonce))
+    before, verdict = lines_and_verdict(shim.stdout, nonce)
+    return before, verdict or "NO VERDICT (exit %d)" % shim.returncode
 
 
 def main():
@@ -52,8 +78,10 @@ def main():
     for path in sorted(glob.glob(os.path.join(scenario_dir, "ref-*.c"))):
         name = os.path.basename(path)[:-2]
         source = open(path).read()
-        if SHIM_ONLY.search(source):
-            shim_only.append(name)
+        only = sorted(set(c for c in SHIM_CALL.findall(source)
+                          if c not in PORTABLE_HELPERS))
+        if only:
+            shim_only.append("%s (%s)" % (name, ", ".join(only)))
             continue
         exe = os.path.join(work, name + ".exe")
         build = subprocess.run(
@@ -72,23 +100,30 @@ def main():
              "-I" + os.environ["SHIM_INCLUDE"], "-I" + os.environ["SHIM_HARNESS"],
              path, "-x", "none", os.environ["SHIM_LIB"], "-o", shim_exe],
             check=True)
-        shim = subprocess.run([shim_exe], capture_output=True, text=True,
-                              env=dict(os.environ, IODRAIN_SHIM_PROFILE="wine8"))
-        shim_lines, shim_verdict = lines_and_verdict(shim.stdout)
+        shim_lines, shim_verdict = run_shim(shim_exe)
 
         blind = UNOBSERVABLE.search(source)
         agree = wine_lines == shim_lines and (blind or wine_verdict == shim_verdict)
-        mark = ("yes" if agree else "NO") + (
+        # A hang is shown only by a run that said it was about to block.
+        silent = [side for side, verdict, lines in (
+            ("Wine", wine_verdict, wine_lines), ("shim", shim_verdict, shim_lines))
+            if verdict == "HANG" and not (lines and lines[-1].startswith(BLOCKS))]
+        mark = ("yes" if agree and not silent else "NO") + (
             " (verdict not observable under Wine: %s)" % blind.group(1) if blind else "")
         rows.append((name, shim_verdict, wine_verdict, mark))
         if not agree:
             problems.append("%s: shim (wine8) says %s %s, Wine says %s %s" % (
                 name, shim_verdict, shim_lines, wine_verdict, wine_lines))
+        for side in silent:
+            problems.append(
+                "%s: a HANG under %s without '%s...' as the last line printed: "
+                "nothing shows that the run got to the call that blocks" % (
+                    name, side, BLOCKS))
 
     table = ["| scenario | shim (wine8) | Wine 8 | agree |", "|---|---|---|---|"]
     table += ["| %s | %s | %s | %s |" % row for row in rows]
-    table += ["", "Shim-only (a device or process Wine cannot provide): " +
-              ", ".join(shim_only)]
+    table += ["", "Shim-only (a harness call for a device or socket that "
+              "Wine cannot provide here): " + ", ".join(shim_only)]
     text = "\n".join(table) + "\n"
     open(table_out, "w").write(text)
     print(text)

@@ -21,4 +21,13 @@ static void say(const char *what, BOOL ok) {
   fflush(stdout); /* a hung run under Wine is killed: keep what it said */
 }
 
+/* A scenario says so right before a call that may block for good. Under
+ * Wine a hang is only a timeout: the Wine lane takes it as the hang the
+ * shim reports only when this line came last, so that a run that never got
+ * to the call (or never ran) cannot pass for one that blocked in it. */
+static void about_to_block(const char *call) {
+  printf("about to block in %s\n", call);
+  fflush(stdout);
+}
+
 #endif

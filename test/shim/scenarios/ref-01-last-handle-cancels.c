@@ -2,6 +2,9 @@
 // read; the packet arrives with ERROR_BROKEN_PIPE and the IOSB is written
 // at dequeue.
 // RUN: %shim_cc && %shim_run | FileCheck %s
+// With a nonce in the environment, the verdict line carries it: a harness
+// reads only that line, which the program cannot print by accident.
+// RUN: env IODRAIN_SHIM_NONCE=4f2a9c %shim_run | FileCheck %s --check-prefix=NONCE
 // REQUIRES: shim
 #include "shim_scenario.h"
 #include "iodrain_shim.h"
@@ -27,5 +30,6 @@ int main(void) {
          (unsigned)ov->Internal);
   free(ov);
   // CHECK-NEXT: VERDICT: CLEAN
+  // NONCE: VERDICT 4f2a9c: CLEAN
   ShimFinish();
 }

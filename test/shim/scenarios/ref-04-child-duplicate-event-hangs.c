@@ -15,11 +15,14 @@ int main(void) {
   static char buf[16];
   static OVERLAPPED ov;
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-  ReadFile(s, buf, sizeof buf, NULL, &ov);
+  // CHECK: ReadFile: FALSE 997
+  say("ReadFile", ReadFile(s, buf, sizeof buf, NULL, &ov));
   CloseHandle(s);
+  // CHECK-NEXT: about to block in WaitForSingleObject
+  about_to_block("WaitForSingleObject");
   WaitForSingleObject(ov.hEvent, INFINITE);
   ShimFinish();
 }
-// CHECK: VERDICT: HANG
-// CHECK-NEXT:   main thread blocked in WaitForSingleObject (ref-04-child-duplicate-event-hangs.c:20) waiting for event (ref-04-child-duplicate-event-hangs.c:17), with no other thread left to wake it
-// CHECK-NEXT:   pending: ReadFile #1 (ref-04-child-duplicate-event-hangs.c:18) on pipe server end (shim_scenario.h:13): it waits for data from pipe client end (shim_scenario.h:13), which is still open (handle {{0x[0-9a-f]+}} in this process (CreateFileW at shim_scenario.h:15)) but written by no running thread; cleanup of pipe server end (shim_scenario.h:13) never ran, so closing a handle did not cancel it: it still has handle {{0x[0-9a-f]+}} in a simulated child process (DuplicateHandle at ref-04-child-duplicate-event-hangs.c:14)
+// CHECK-NEXT: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in WaitForSingleObject (ref-04-child-duplicate-event-hangs.c:23) waiting for event (ref-04-child-duplicate-event-hangs.c:17), with no other thread left to wake it
+// CHECK-NEXT:   pending: ReadFile #1 (ref-04-child-duplicate-event-hangs.c:19) on pipe server end (shim_scenario.h:13): it waits for data from pipe client end (shim_scenario.h:13), which is still open (handle {{0x[0-9a-f]+}} in this process (CreateFileW at shim_scenario.h:15)) but written by no running thread; cleanup of pipe server end (shim_scenario.h:13) never ran, so closing a handle did not cancel it: it still has handle {{0x[0-9a-f]+}} in a simulated child process (DuplicateHandle at ref-04-child-duplicate-event-hangs.c:14)

@@ -26,3 +26,5 @@ int main(void) {
 // CHECK-NEXT:   memory: the kernel wrote the status of ReadFile #1 (ref-06-free-after-cancel.c:15) into memory that was freed or went out of scope
 // CHECK-NEXT:   memory: the kernel wrote the byte count of ReadFile #1 (ref-06-free-after-cancel.c:15) into memory that was freed or went out of scope
 // CHECK-NEXT:   finding: FREED_WHILE_PENDING: the OVERLAPPED of ReadFile #1 (ref-06-free-after-cancel.c:15) is no longer live
+// The report cites the request and the free of its OVERLAPPED.
+// CHECK-NEXT:   cites: ref-06-free-after-cancel.c:15 (ReadFile #1), ref-06-free-after-cancel.c:17 (the free of the memory of ReadFile #1)

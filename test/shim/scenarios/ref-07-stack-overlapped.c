@@ -25,3 +25,5 @@ int main(void) {
 // CHECK-NEXT:   memory: the kernel wrote the status of ReadFile #1 (ref-07-stack-overlapped.c:12) into memory that was freed or went out of scope
 // CHECK-NEXT:   memory: the kernel wrote the byte count of ReadFile #1 (ref-07-stack-overlapped.c:12) into memory that was freed or went out of scope
 // CHECK-NEXT:   finding: FREED_WHILE_PENDING: the OVERLAPPED of ReadFile #1 (ref-07-stack-overlapped.c:12) is no longer live
+// The report cites the request, and the call in main that started it.
+// CHECK-NEXT:   cites: ref-07-stack-overlapped.c:12 (ReadFile #1), ref-07-stack-overlapped.c:18 (in a call to: ReadFile #1)

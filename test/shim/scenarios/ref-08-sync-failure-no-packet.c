@@ -12,14 +12,18 @@ int main(void) {
   CloseHandle(c); // the pipe is broken
   static char buf[16];
   static OVERLAPPED ov;
-  ReadFile(s, buf, sizeof buf, NULL, &ov);
+  // CHECK: ReadFile: FALSE 109
+  say("ReadFile", ReadFile(s, buf, sizeof buf, NULL, &ov));
   DWORD n;
   ULONG_PTR key;
   LPOVERLAPPED done;
+  // CHECK-NEXT: about to block in GetQueuedCompletionStatus
+  about_to_block("GetQueuedCompletionStatus");
   GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
   ShimFinish();
 }
-// CHECK: VERDICT: HANG
-// CHECK-NEXT:   main thread blocked in GetQueuedCompletionStatus (ref-08-sync-failure-no-packet.c:19) waiting for completion port (ref-08-sync-failure-no-packet.c:11), with no other thread left to wake it
-// CHECK-NEXT:   no packet: ReadFile #1 (ref-08-sync-failure-no-packet.c:15) failed synchronously: no completion, no packet
+// CHECK-NEXT: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in GetQueuedCompletionStatus (ref-08-sync-failure-no-packet.c:22) waiting for completion port (ref-08-sync-failure-no-packet.c:11), with no other thread left to wake it
+// CHECK-NEXT:   no packet: ReadFile #1 (ref-08-sync-failure-no-packet.c:16) failed synchronously: no completion, no packet
 // CHECK-NEXT:   nothing is pending that could complete
+// CHECK-NEXT:   cites: ref-08-sync-failure-no-packet.c:22 (GetQueuedCompletionStatus, blocked), ref-08-sync-failure-no-packet.c:16 (ReadFile #1)

@@ -12,15 +12,18 @@ int main(void) {
   static char buf[16];
   static OVERLAPPED ov;
   ov.hEvent = (HANDLE)((ULONG_PTR)CreateEventW(NULL, TRUE, FALSE, NULL) | 1);
-  ReadFile(s, buf, sizeof buf, NULL, &ov);
+  // CHECK: ReadFile: FALSE 997
+  say("ReadFile", ReadFile(s, buf, sizeof buf, NULL, &ov));
   DWORD n;
   WriteFile(c, "data", 4, &n, NULL);
   ULONG_PTR key;
   LPOVERLAPPED done;
+  // CHECK-NEXT: about to block in GetQueuedCompletionStatus
+  about_to_block("GetQueuedCompletionStatus");
   GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
   ShimFinish();
 }
-// CHECK: VERDICT: HANG
-// CHECK-NEXT:   main thread blocked in GetQueuedCompletionStatus (ref-10-event-low-bit.c:20) waiting for completion port (ref-10-event-low-bit.c:11), with no other thread left to wake it
-// CHECK-NEXT:   no packet: ReadFile #1 (ref-10-event-low-bit.c:15) completed without a completion value (event low bit set): no packet
+// CHECK-NEXT: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in GetQueuedCompletionStatus (ref-10-event-low-bit.c:23) waiting for completion port (ref-10-event-low-bit.c:11), with no other thread left to wake it
+// CHECK-NEXT:   no packet: ReadFile #1 (ref-10-event-low-bit.c:16) completed without a completion value (event low bit set): no packet
 // CHECK-NEXT:   nothing is pending that could complete

@@ -19,17 +19,23 @@ int main(void) {
   OVERLAPPED *ov = calloc(1, sizeof *ov);
   ov->hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   HANDLE ev = ov->hEvent;
-  ReadFile(s, buf, sizeof buf, NULL, ov);
+  say("ReadFile", ReadFile(s, buf, sizeof buf, NULL, ov));
   CloseHandle(s);
   free(ov);
 #ifdef CHILD_EXITS
   ShimChildExit(child);
 #endif
+  about_to_block("WaitForSingleObject");
   WaitForSingleObject(ev, INFINITE);
   ShimFinish();
 }
-// HANG: VERDICT: HANG
+// HANG: ReadFile: FALSE 997
+// HANG-NEXT: about to block in WaitForSingleObject
+// HANG-NEXT: VERDICT: HANG
 // HANG: pending: ReadFile #1 (ref-14-inherited-then-freed.c:22) on pipe server end (shim_scenario.h:13): {{.*}}it still has handle {{0x[0-9a-f]+}} in a simulated child process (DuplicateHandle at ref-14-inherited-then-freed.c:17)
 // HANG-NEXT: finding: FREED_WHILE_PENDING: the OVERLAPPED of ReadFile #1 (ref-14-inherited-then-freed.c:22) is no longer live
 // UAF: VERDICT: USE-AFTER-FREE
 // UAF-NEXT: memory: the kernel wrote the status of ReadFile #1 (ref-14-inherited-then-freed.c:22) into memory that was freed or went out of scope
+// The report cites the request, the close that left it pending and the
+// free of its OVERLAPPED.
+// UAF: cites: ref-14-inherited-then-freed.c:22 (ReadFile #1), ref-14-inherited-then-freed.c:23 (the close that left ReadFile #1 pending), ref-14-inherited-then-freed.c:24 (the free of the memory of ReadFile #1)

@@ -23,13 +23,19 @@ int main(void) {
 #ifndef WITHOUT_SKIP
   SetFileCompletionNotificationModes(server, FILE_SKIP_SET_EVENT_ON_HANDLE);
 #endif
-  ReadFile(server, buf, sizeof buf, NULL, &ov);
+  say("ReadFile", ReadFile(server, buf, sizeof buf, NULL, &ov));
   CreateThread(NULL, 0, writer, NULL, 0, NULL);
+  about_to_block("GetOverlappedResult");
   say("GetOverlappedResult", GetOverlappedResult(server, &ov, &n, TRUE));
   ShimFinish();
 }
-// SKIP: VERDICT: HANG
-// SKIP-NEXT: main thread blocked in GetOverlappedResult (ref-16-skip-set-event.c:28) waiting for pipe server end (shim_scenario.h:13), with no other thread left to wake it
+// SKIP: ReadFile: FALSE 997
+// SKIP-NEXT: about to block in GetOverlappedResult
+// SKIP-NEXT: VERDICT: HANG
+// SKIP-NEXT: main thread blocked in GetOverlappedResult (ref-16-skip-set-event.c:29) waiting for pipe server end (shim_scenario.h:13), with no other thread left to wake it
+// SKIP-NEXT: no signal: ReadFile #1 (ref-16-skip-set-event.c:26) completed, but FILE_SKIP_SET_EVENT_ON_HANDLE kept it from signaling pipe server end (shim_scenario.h:13)
 // SKIP-NEXT: nothing is pending that could complete
-// SIGNALED: GetOverlappedResult: TRUE 0
+// SKIP-NEXT: cites: ref-16-skip-set-event.c:29 (GetOverlappedResult, blocked), ref-16-skip-set-event.c:26 (ReadFile #1)
+// SIGNALED: about to block in GetOverlappedResult
+// SIGNALED-NEXT: GetOverlappedResult: TRUE 0
 // SIGNALED-NEXT: VERDICT: CLEAN

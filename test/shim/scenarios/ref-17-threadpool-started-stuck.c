@@ -18,16 +18,23 @@ int main(void) {
   PTP_IO io = CreateThreadpoolIo(s, on_io, NULL, NULL);
   CloseHandle(c); // the pipe is broken: the read fails at once
   StartThreadpoolIo(io);
-  if (!ReadFile(s, buf, sizeof buf, NULL, &ov) &&
-      GetLastError() != ERROR_IO_PENDING) {
+  BOOL ok = ReadFile(s, buf, sizeof buf, NULL, &ov);
+  say("ReadFile", ok);
+  if (!ok && GetLastError() != ERROR_IO_PENDING) {
 #ifdef CANCELS
     CancelThreadpoolIo(io);
 #endif
   }
+  about_to_block("WaitForThreadpoolIoCallbacks");
   WaitForThreadpoolIoCallbacks(io, FALSE);
   CloseThreadpoolIo(io);
   ShimFinish();
 }
-// STUCK: VERDICT: HANG
-// STUCK-NEXT: main thread blocked in WaitForThreadpoolIoCallbacks (ref-17-threadpool-started-stuck.c:27) waiting for the callbacks of the thread-pool I/O created at ref-17-threadpool-started-stuck.c:18 (StartThreadpoolIo count 1: an I/O that fails synchronously needs CancelThreadpoolIo), with no other thread left to wake it
-// CANCELLED: VERDICT: CLEAN
+// STUCK: ReadFile: FALSE 109
+// STUCK-NEXT: about to block in WaitForThreadpoolIoCallbacks
+// STUCK-NEXT: VERDICT: HANG
+// STUCK-NEXT: main thread blocked in WaitForThreadpoolIoCallbacks (ref-17-threadpool-started-stuck.c:29) waiting for the callbacks of the thread-pool I/O created at ref-17-threadpool-started-stuck.c:18 (StartThreadpoolIo count 1: an I/O that fails synchronously needs CancelThreadpoolIo), with no other thread left to wake it
+// CANCELLED: about to block in WaitForThreadpoolIoCallbacks
+// CANCELLED-NEXT: VERDICT: CLEAN
+// STUCK-NEXT: nothing is pending that could complete
+// STUCK-NEXT: cites: ref-17-threadpool-started-stuck.c:29 (WaitForThreadpoolIoCallbacks, blocked)

@@ -14,10 +14,11 @@ int main(void) {
   ov.hEvent = CreateEventW(NULL, TRUE, TRUE, NULL);
   // CHECK: ConnectNamedPipe: FALSE 535
   say("ConnectNamedPipe", ConnectNamedPipe(s, &ov));
-  fflush(stdout);
+  // CHECK-NEXT: about to block in GetOverlappedResult
+  about_to_block("GetOverlappedResult");
   GetOverlappedResult(s, &ov, &n, TRUE);
   ShimFinish();
 }
-// CHECK: VERDICT: HANG
-// CHECK-NEXT:   main thread blocked in GetOverlappedResult (ref-20-already-connected.c:18) waiting for event (ref-20-already-connected.c:14), with no other thread left to wake it
+// CHECK-NEXT: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in GetOverlappedResult (ref-20-already-connected.c:19) waiting for event (ref-20-already-connected.c:14), with no other thread left to wake it
 // CHECK-NEXT:   nothing is pending that could complete

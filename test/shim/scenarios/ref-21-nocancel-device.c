@@ -15,10 +15,12 @@ int main(void) {
   ReadFile(dev, buf, sizeof buf, NULL, &ov);
   // CHECK: CancelIoEx: TRUE 0
   say("CancelIoEx", CancelIoEx(dev, &ov));
-  fflush(stdout);
+  // CHECK-NEXT: about to block in GetOverlappedResult
+  about_to_block("GetOverlappedResult");
   GetOverlappedResult(dev, &ov, &n, TRUE);
   ShimFinish();
 }
-// CHECK: VERDICT: HANG
-// CHECK-NEXT:   main thread blocked in GetOverlappedResult (ref-21-nocancel-device.c:19) waiting for event (ref-21-nocancel-device.c:14), with no other thread left to wake it
+// CHECK-NEXT: VERDICT: HANG
+// CHECK-NEXT:   main thread blocked in GetOverlappedResult (ref-21-nocancel-device.c:20) waiting for event (ref-21-nocancel-device.c:14), with no other thread left to wake it
 // CHECK-NEXT:   pending: ReadFile #1 (ref-21-nocancel-device.c:15) on no-cancel device (ref-21-nocancel-device.c:10): the device ignores cancellation (a cancel was requested) and cancels nothing when its last handle closes
+// CHECK-NEXT:   cites: ref-21-nocancel-device.c:20 (GetOverlappedResult, blocked), ref-21-nocancel-device.c:15 (ReadFile #1)

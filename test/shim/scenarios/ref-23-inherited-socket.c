@@ -26,10 +26,12 @@ int main(void) {
 #ifdef CHILD_EXITS
   ShimChildExit(child);
 #endif
+  about_to_block("WaitForSingleObject");
   WaitForSingleObject(ev, INFINITE);
   ShimFinish();
 }
-// HANG: VERDICT: HANG
+// HANG: about to block in WaitForSingleObject
+// HANG-NEXT: VERDICT: HANG
 // HANG: pending: WSARecv #1 (ref-23-inherited-socket.c:23) on socket (ref-23-inherited-socket.c:15): it waits for data from the peer socket; cleanup of socket (ref-23-inherited-socket.c:15) never ran, so closing a handle did not cancel it: it still has handle {{0x[0-9a-f]+}} in a simulated child process (inherited by the child created at ref-23-inherited-socket.c:16)
 // HANG-NEXT: finding: FREED_WHILE_PENDING: the OVERLAPPED of WSARecv #1 (ref-23-inherited-socket.c:23) is no longer live
 // UAF: VERDICT: USE-AFTER-FREE

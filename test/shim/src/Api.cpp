@@ -71,7 +71,7 @@ HANDLE WINAPI GetCurrentProcess(void) { return (HANDLE)(LONG_PTR)-1; }
 
 BOOL WINAPI CloseHandle(HANDLE H) {
   K().apiBoundary();
-  if (!K().closeHandle(H))
+  if (!K().closeHandleFromProgram(H))
     return fail(ERROR_INVALID_HANDLE);
   return TRUE;
 }
@@ -286,6 +286,7 @@ BOOL WINAPI GetQueuedCompletionStatus(HANDLE H, LPDWORD Bytes, PULONG_PTR Key,
   // Closing the port's last handle wakes its waiters on Windows 10; Wine 8
   // leaves them waiting (spec 2.9).
   bool WakesOnClose = !K().Wine8;
+  K().setWaitTargets({P}, false);
   switch (K().blockUntil(
       [&] { return !P->Packets.empty() || (P->Closed && WakesOnClose); },
                          Ms, "GetQueuedCompletionStatus (" + K().Site + ")",
@@ -316,6 +317,7 @@ BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE H, LPOVERLAPPED_ENTRY Entries,
     return !P->Packets.empty() || (P->Closed && WakesOnClose) ||
            (Alertable && !Me->Apcs.empty());
   };
+  K().setWaitTargets({P}, Alertable);
   switch (K().blockUntil(Ready, Ms,
                          "GetQueuedCompletionStatusEx (" + K().Site + ")",
                          P->Label)) {
@@ -366,8 +368,13 @@ BOOL WINAPI CancelIo(HANDLE H) {
   if (!F)
     return fail(ERROR_INVALID_HANDLE);
   for (Op *O : K().pendingOps(*F)) // CancelIo: the calling thread's only
-    if (O->Issuer == K().running())
+    if (O->Issuer == K().running()) {
       K().cancel(*O);
+      if (O->State == OpState::Pending && !F->DeferCancellation)
+        K().leftPending(*O, "the cancel (ignored by the device)");
+    } else {
+      K().leftPending(*O, "the CancelIo of another thread");
+    }
   return TRUE;
 }
 
@@ -401,6 +408,8 @@ BOOL WINAPI CancelIoEx(HANDLE H, LPOVERLAPPED Ov) {
     if (!O->CancelRequested && (!Ov || O->Ov == Ov)) {
       Any = true;
       K().cancel(*O);
+      if (O->State == OpState::Pending && !F->DeferCancellation)
+        K().leftPending(*O, "the cancel (ignored by the device)");
     }
   if (!Any && !Ov && K().Wine8)
     return TRUE; // Wine 8 does not report "nothing to cancel" here
@@ -508,7 +517,7 @@ BOOL WINAPI WSAGetOverlappedResult(SOCKET S, LPWSAOVERLAPPED Ov, LPDWORD Bytes,
 
 int WINAPI closesocket(SOCKET S) {
   K().apiBoundary();
-  if (!K().closeHandle((HANDLE)S))
+  if (!K().closeHandleFromProgram((HANDLE)S))
     return fail(10038), SOCKET_ERROR; // WSAENOTSOCK
   return 0;
 }
@@ -647,7 +656,10 @@ void ShimDeferCancellation(HANDLE H) {
 }
 
 void ShimPeerCloseAt(HANDLE End, DWORD AtMs) {
-  K().schedule(AtMs, "a peer closes its end", [End] { CloseHandle(End); });
+  K().schedule(AtMs, "a peer closes its end", [End] {
+    K().apiBoundary();
+    K().closeHandle(End); // the peer's close, not the program's
+  });
 }
 
 void ShimClientConnectAt(LPCWSTR Name, DWORD AtMs) {

@@ -16,6 +16,7 @@
 
 #include <windows.h>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -44,6 +45,15 @@ DWORD wsaError(NTSTATUS S);
 DWORD win32Error(NTSTATUS S); // RtlNtStatusToDosError, for the statuses used
 
 enum class ObjType { Process, Event, Port, File, Thread };
+
+/// Return addresses of the program's call stack at an event, so that a
+/// report can cite the event in every program function it happened in (a
+/// read started by a helper of the function, a free in another unit).
+using CallStack = std::vector<void *>;
+CallStack captureStack();
+/// The program's frames of S as "file.c:12", innermost first: frames of the
+/// shim, the C library and the sanitizer runtime are left out.
+std::vector<std::string> programFrames(const CallStack &S);
 
 struct Object {
   ObjType Type;
@@ -86,6 +96,7 @@ struct Process : Object {
 
 struct File;
 struct Op;
+class Citations;
 
 /// A queued user APC: a completion routine waiting for an alertable wait
 /// of its thread.
@@ -105,7 +116,15 @@ struct Thread : Object {
   const std::function<bool()> *Ready = nullptr;
   uint64_t Deadline = UINT64_MAX;
   std::string BlockedIn, WaitsFor; // for HANG reports
-  bool Internal = false;           // a shim worker, not a program thread
+  // Where it blocked, and what could satisfy the wait: a HANG report cites
+  // the requests involved in it, not every request in flight.
+  std::string BlockedApi, BlockedSite;
+  CallStack BlockedStack;
+  std::vector<const Object *> WaitObjects;
+  const Op *WaitsForOp = nullptr; // a synchronous call waiting for its I/O
+  bool WaitsAlertable = false;
+  bool Internal = false; // a shim worker, not a program thread
+  int Pid = 0;           // program threads all run in this process
   Thread(int T, std::string L) : Object(ObjType::Thread, std::move(L)), Tid(T) {}
 };
 
@@ -148,8 +167,18 @@ struct Op {
   int Id;
   OpKind Kind;
   Thread *Issuer = nullptr;
+  int Pid = 0; // the issuing process: the last-handle rule is per process
   const char *Api;
   std::string Site; // "file.c:12"
+  CallStack IssueStack;
+  /// Program calls that could have ended it and left it pending (a close
+  /// that ran no cleanup, a CancelIo of another thread, a cancel the device
+  /// ignored): reports cite them with the request.
+  struct Miss {
+    std::string Site, What;
+    CallStack Stack;
+  };
+  std::vector<Miss> LeftPendingBy;
   File *Target;
   LPOVERLAPPED Ov;
   Event *Ev = nullptr;
@@ -190,6 +219,11 @@ public:
     return E && E->Obj->Type == Type ? static_cast<T *>(E->Obj) : nullptr;
   }
   bool closeHandle(HANDLE H);
+  /// CloseHandle or closesocket called by the program: records the close
+  /// on the requests it leaves pending.
+  bool closeHandleFromProgram(HANDLE H);
+  /// Records that the program's current call (What) left O pending.
+  void leftPending(Op &O, const std::string &What);
   void closeEntry(uintptr_t Value);
   std::string describeHandles(const Object &O) const;
   /// A simulated child exits: its handles close.
@@ -227,6 +261,9 @@ public:
                     const char *What, const Op *O);
 
   // Waits (§2.7).
+  /// Records what the running thread's next block waits for (HANG reports).
+  void setWaitTargets(std::vector<const Object *> Objects, bool Alertable,
+                      const Op *Own = nullptr);
   DWORD wait(const std::vector<HANDLE> &Handles, bool All, DWORD Ms,
              bool Alertable, const char *Api);
   bool isSignaled(Object &O) const;
@@ -264,6 +301,16 @@ public:
   // Results.
   void finding(const std::string &Text);
   [[noreturn]] void finish();
+  /// Prints a verdict and its report lines, then exits. The verdict line
+  /// carries the run's nonce (IODRAIN_SHIM_NONCE) when one is set, so that
+  /// a harness cannot mistake a line the program printed for it. Cites are
+  /// "file:line (what)" of the operations the verdict is about.
+  [[noreturn]] void emitVerdict(const char *Verdict,
+                                const std::vector<std::string> &Lines,
+                                const std::vector<std::string> &Cites);
+  /// The real-time watchdog of spec 2.7 (a thread spinning in program
+  /// code): its own verdict, SPIN, never HANG.
+  void startWatchdog();
 
   /// Fidelity profile (spec 2.9): "win10" (default) or "wine8", from the
   /// environment variable IODRAIN_SHIM_PROFILE.
@@ -292,6 +339,7 @@ private:
   Thread *Running = nullptr;
   bool Finishing = false; // the process is exiting: no thread runs again
   uint64_t LastProgress = 0;
+  std::atomic<uint64_t> ApiCalls{0}; // read by the watchdog thread
   struct Timer {
     uint64_t At;
     std::string What;
@@ -300,6 +348,16 @@ private:
   std::vector<Timer> Timers;
   std::vector<std::string> Findings;
   std::vector<std::string> MemoryErrors;
+  /// What each memory error cites: the operation, and the free of the
+  /// memory it touched.
+  struct MemoryCite {
+    std::string Site, What;
+    CallStack Stack, FreeStack;
+    const Op *Operation;
+  };
+  std::vector<MemoryCite> MemoryCites;
+  void citeMemoryError(Citations &Cites, size_t I) const;
+  bool InOutsideAction = false; // ops it starts are not the program's
   bool Finished = false;
   friend class PipeDevice;
 };

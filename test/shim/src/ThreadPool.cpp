@@ -101,6 +101,7 @@ void WINAPI WaitForThreadpoolIoCallbacks(PTP_IO Io, BOOL CancelPending) {
     return;
   }
   auto Idle = [Io] { return Io->Started == 0 && Io->QueuedOrRunning == 0; };
+  K.setWaitTargets({Io->Target}, false);
   if (K.blockUntil(Idle, INFINITE,
                    "WaitForThreadpoolIoCallbacks (" + K.Site + ")",
                    "the callbacks of the thread-pool I/O created at " +
