@@ -338,16 +338,11 @@ def emit_block(block, slots, indent, out, loopvar):
     pad = "  " * indent
     for stmt in block:
         kind = stmt[0]
-        if kind == "if":
-            out.append("%sif (bits & %d) {" % (pad, stmt[1]))
-            emit_block(stmt[2], slots, indent + 1, out, loopvar)
-            if stmt[3]:
-                out.append("%s} else {" % pad)
-                emit_block(stmt[3], slots, indent + 1, out, loopvar)
-            out.append("%s}" % pad)
-        elif kind == "timed":
-            out.append("%sif (WaitForSingleObject(ev%d, 100) == WAIT_TIMEOUT) {"
-                       % (pad, stmt[1]))
+        if kind in ("if", "timed"):
+            condition = ("bits & %d" % stmt[1] if kind == "if" else
+                         "WaitForSingleObject(ev%d, 100) == WAIT_TIMEOUT"
+                         % stmt[1])
+            out.append("%sif (%s) {" % (pad, condition))
             emit_block(stmt[2], slots, indent + 1, out, loopvar)
             if stmt[3]:
                 out.append("%s} else {" % pad)
