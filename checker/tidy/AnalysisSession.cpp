@@ -247,15 +247,8 @@ namespace {
 /// files count, in name order).
 std::vector<std::string> rulesFilesOf(StringRef List,
                                       std::vector<std::string> &Problems) {
-  std::string Text = List.str();
-  std::replace(Text.begin(), Text.end(), ',', ';');
-  SmallVector<StringRef, 4> Items;
-  StringRef(Text).split(Items, ';', -1, /*KeepEmpty=*/false);
   std::vector<std::string> Files;
-  for (StringRef Item : Items) {
-    Item = Item.trim();
-    if (Item.empty())
-      continue;
+  for (StringRef Item : pathList(List)) {
     if (!llvm::sys::fs::is_directory(Item)) {
       Files.push_back(Item.str());
       continue;

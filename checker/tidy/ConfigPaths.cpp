@@ -34,16 +34,21 @@ configDirectoryOf(StringRef File,
   return std::nullopt;
 }
 
-std::string resolvePaths(StringRef List, StringRef Directory) {
-  SmallVector<StringRef, 4> Items;
+std::vector<std::string> pathList(StringRef List) {
   std::string Text = List.str();
   std::replace(Text.begin(), Text.end(), ',', ';');
+  SmallVector<StringRef, 4> Items;
   StringRef(Text).split(Items, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Paths;
+  for (StringRef Item : Items)
+    if (!Item.trim().empty())
+      Paths.push_back(Item.trim().str());
+  return Paths;
+}
+
+std::string resolvePaths(StringRef List, StringRef Directory) {
   std::string Out;
-  for (StringRef Item : Items) {
-    Item = Item.trim();
-    if (Item.empty())
-      continue;
+  for (const std::string &Item : pathList(List)) {
     SmallString<256> Path(Item);
     if (sys::path::is_relative(Path)) {
       Path = Directory;

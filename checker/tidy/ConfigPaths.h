@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace iodrain {
 
@@ -25,6 +26,10 @@ namespace iodrain {
 std::optional<std::string> configDirectoryOf(
     llvm::StringRef File,
     llvm::function_ref<bool(llvm::StringRef ConfigText)> Defines);
+
+/// The entries of a `;`- or `,`-separated list of paths, trimmed, empty
+/// ones left out.
+std::vector<std::string> pathList(llvm::StringRef List);
 
 /// A `;`- or `,`-separated list of paths with each relative one made
 /// absolute against `Directory`, separated by `;`.
