@@ -13,6 +13,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/SaveAndRestore.h"
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -21,6 +22,21 @@ using namespace clang;
 
 namespace iodrain {
 namespace {
+
+/// Calls into functions defined in the translation unit are followed this
+/// deep, into functions at most this large.
+constexpr unsigned MaxInlineDepth = 3;
+constexpr unsigned MaxInlinedCfgBlocks = 300;
+/// Without FollowCalls, the helpers still run are at most this large.
+constexpr unsigned MaxSmallHelperBlocks = 40;
+
+/// What makes a call worth following: the roles of the model that act on
+/// requests.
+const Role Modelled[] = {Role::Issue,          Role::Cancel,
+                         Role::WaitOverlapped, Role::WaitObject,
+                         Role::WaitObjects,    Role::Dequeue,
+                         Role::AlertableSleep, Role::Close,
+                         Role::Free,           Role::Transfer};
 
 /// Why clang could not build the CFG of `Body`, when iodrain can tell.
 std::string whyNoCfg(const Stmt *Body) {
@@ -114,16 +130,16 @@ struct Shared {
                      FingerprintHash>
       Summaries;
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
+  /// Per function, for the small helpers followed without FollowCalls.
+  llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens;
+  /// The largest callee (in CFG blocks) the current call may run.
+  unsigned InlinedBlockLimit = MaxInlinedCfgBlocks;
 };
 
 /// Summaries kept per analysed function; past this many, calls are run
 /// afresh each time (their exits are still right, only slower).
 constexpr size_t MaxSummaries = 4096;
 
-/// Calls into functions defined in the translation unit are followed this
-/// deep, into functions at most this large.
-constexpr unsigned MaxInlineDepth = 3;
-constexpr unsigned MaxInlinedCfgBlocks = 300;
 
 class Explorer {
 public:
@@ -156,6 +172,11 @@ private:
                    StateList &Out);
   bool calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
              llvm::DenseMap<const FunctionDecl *, bool> &Memo, unsigned Depth);
+  /// Without FollowCalls: runs a small helper that finishes a pending
+  /// request the call reaches; false if it is not one.
+  bool followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
+                         const State &S, const Transfer &Caller,
+                         StateList &Out);
 
   const FunctionDecl &FD;
   ASTContext &Ctx;
@@ -553,11 +574,6 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   // Only functions that (directly or through calls of their own) do what
   // iodrain models are worth following, and only while a request is
   // pending, unless they start one: the others stay unknown calls.
-  static const Role Modelled[] = {Role::Issue,          Role::Cancel,
-                                  Role::WaitOverlapped, Role::WaitObject,
-                                  Role::WaitObjects,    Role::Dequeue,
-                                  Role::AlertableSleep, Role::Close,
-                                  Role::Free,           Role::Transfer};
   unsigned Depth = Sh.Functions.size() - 1;
   // A helper that reads the last error (`return GetLastError() ==
   // ERROR_IO_PENDING;`) tells its caller which outcome the path is on. It
@@ -567,7 +583,9 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       calls(Def, {Role::LastError}, Sh.ReadsLastError, Depth) &&
       !calls(Def, Modelled, Sh.Relevant, Depth))
     return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
-  if (!Sh.Budget.FollowCalls || !calls(Def, Modelled, Sh.Relevant, Depth))
+  if (!Sh.Budget.FollowCalls)
+    return followSmallHelper(CE, Def, S, Caller, Out);
+  if (!calls(Def, Modelled, Sh.Relevant, Depth))
     return false;
   // A dequeue or an alertable wait may complete any request, reached or
   // not: then the callee sees them all.
@@ -579,6 +597,44 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
   return runAndApply(CE, Def, S, Caller, SeesAll, Out);
+}
+
+bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
+                                 const State &S, const Transfer &Caller,
+                                 StateList &Out) {
+  // Without FollowCalls, a small helper of the analysed function that
+  // cancels, waits, closes or frees what a pending request uses is still
+  // run: whether it waited (`if (!wait_for_pipe(h, &ov, 500)) return
+  // FALSE;`) decides the caller's paths, and an unknown call would let the
+  // request escape. It starts nothing and is not run through its own
+  // calls, so the cost stays with the calls that touch a pending request.
+  static const Role Finishes[] = {Role::Cancel,     Role::WaitOverlapped,
+                                  Role::WaitObject, Role::Close,
+                                  Role::Free};
+  static const Role Widens[] = {Role::Issue, Role::Dequeue,
+                                Role::AlertableSleep, Role::WaitObjects,
+                                Role::Transfer};
+  if (Sh.Functions.size() != 1 ||
+      !Sh.Model.callsThrough(*Def, Finishes, 0, Sh.FinishesDirectly) ||
+      Sh.Model.callsThrough(*Def, Widens, MaxInlineDepth - 1, Sh.Widens) ||
+      !reachesPendingRequest(CE, S, Caller.paths()))
+    return false;
+  // Its own calls would be unknown calls: one that finishes a request
+  // (winpty's `closePipe` calls each worker's `waitForCanceledIo`) would
+  // be lost, and the helper's closes would be reported. Such a helper
+  // stays an unknown call.
+  bool CallsHelpers = findStatement(Def->getBody(), [&](const Stmt *St) {
+    const auto *Inner = dyn_cast<CallExpr>(St);
+    if (!Inner || Sh.Model.lookupCall(Inner))
+      return false;
+    const FunctionDecl *Callee = ApiModel::followedDefinition(Inner);
+    return Callee && Callee != Def &&
+           calls(Callee, Modelled, Sh.Relevant, /*Depth=*/1);
+  });
+  if (CallsHelpers)
+    return false;
+  llvm::SaveAndRestore Limit(Sh.InlinedBlockLimit, MaxSmallHelperBlocks);
+  return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
 }
 
 bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
@@ -735,7 +791,7 @@ bool Explorer::runCall(const CallExpr *CallSite, State Entry,
   Call = CallSite;
   Exits = &ExitStates;
   std::string SavedReason = Sh.Result.Reason;
-  if (!prepare(std::min<unsigned>(Sh.Budget.MaxCfgBlocks, MaxInlinedCfgBlocks))) {
+  if (!prepare(std::min<unsigned>(Sh.Budget.MaxCfgBlocks, Sh.InlinedBlockLimit))) {
     Sh.Result.Reason = SavedReason;
     return false;
   }

@@ -116,6 +116,68 @@ void Channel::CloseBug() {
 // CHECK-NEXT: destructors.cpp:[[@LINE+1]]:22: warning: the destructor of 'Channel' frees 'worker_' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
 Channel::~Channel() {}
 
+// Destroyed by code outside this unit (winpty's NamedPipe, destroyed by
+// its event loop): the destructor is an entry point, and it runs the
+// small helper `Close`, which cancels and, through the worker's own
+// helper, waits before it frees the worker.
+class Endpoint {
+public:
+  explicit Endpoint(HANDLE h) : h_(h) {}
+  ~Endpoint();
+  void Service() {
+    if (!worker_)
+      worker_.reset(new InputWorker(h_));
+    worker_->Start();
+  }
+  void Close() {
+    if (!h_)
+      return;
+    CancelIo(h_);
+    if (worker_) {
+      worker_->WaitForCanceled();
+      worker_.reset();
+    }
+    h_ = nullptr;
+  }
+
+private:
+  HANDLE h_;
+  std::unique_ptr<InputWorker> worker_;
+};
+
+Endpoint::~Endpoint() { Close(); }
+
+// The same without the wait: the cancelled read completes into the freed
+// worker. (Not modelled: a guard such as `if (!h_) return;` in `Close`
+// is not tied to the worker's request, which was started on the worker's
+// copy of the handle; with it, the path where the guard returns would
+// also be reported, at the end of the destructor.)
+class HastyEndpoint {
+public:
+  explicit HastyEndpoint(HANDLE h) : h_(h) {}
+  ~HastyEndpoint();
+  void Service() {
+    if (!worker_)
+      worker_.reset(new InputWorker(h_));
+    worker_->Start();
+  }
+  void Close() {
+    CancelIo(h_);
+    worker_.reset();
+    h_ = nullptr;
+  }
+
+private:
+  HANDLE h_;
+  std::unique_ptr<InputWorker> worker_;
+};
+
+// CHECK: destructors.cpp:[[@LINE-9]]:5: note: in call to 'HastyEndpoint::Close': 'std::unique_ptr::reset' frees 'worker_' here
+// CHECK-NEXT: destructors.cpp:35:8: note: 'ReadFile' in 'Worker::Start' starts overlapped I/O on 'h_' and may return with it pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+2]]:33: note: 'HastyEndpoint::~HastyEndpoint' may be called with that I/O on 'worker_' still pending
+// CHECK-NEXT: destructors.cpp:[[@LINE+1]]:35: warning: 'std::unique_ptr::reset' frees 'worker_' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+HastyEndpoint::~HastyEndpoint() { Close(); }
+
 // A class nothing here destroys: whoever does may do it mid-read.
 class Lone {
 public:
@@ -175,7 +237,26 @@ static void twin_channel_destructor(void) {
   CloseHandle(twin_server);
 }
 
+static void twin_endpoint_destructor(void) {
+  twin_pipe();
+  Endpoint *e = new Endpoint(twin_server);
+  e->Service();
+  delete e;
+  CloseHandle(twin_server);
+}
+static void twin_hasty_endpoint_destructor(void) {
+  twin_pipe();
+  HastyEndpoint *e = new HastyEndpoint(twin_server);
+  // A driver's cancellation completes a moment after CancelIo returns.
+  ShimDeferCancellation(twin_server);
+  e->Service();
+  delete e;
+  CloseHandle(twin_server);
+}
+
 TWIN_MAIN({"pipe_fixed", twin_pipe_fixed},
+          {"Endpoint::~Endpoint", twin_endpoint_destructor},
+          {"HastyEndpoint::~HastyEndpoint", twin_hasty_endpoint_destructor},
           {"Channel::CloseBug", twin_channel_close_bug},
           {"Channel::~Channel", twin_channel_destructor},
           {"Lone::~Lone", twin_lone_destructor})

@@ -5,9 +5,9 @@
 // frees, cancels or waits for what it receives is applied as those effects
 // (device_free); other helpers are unknown calls, the requests they receive
 // escape, and only the helper with its own bug is reported.
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
-// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefix=UNFOLLOWED
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,BOTH
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s --check-prefixes=CHECK,BOTH
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefixes=UNFOLLOWED,BOTH
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ static BOOL wait_for_pipe(HANDLE h, OVERLAPPED *ov, DWORD timeout) {
   DWORD n;
   // The notes of a finding come in path order; this one is in a helper
   // defined above its caller, hence CHECK-DAG for that finding.
-  // CHECK-DAG: helpers.c:[[@LINE+1]]:7: note: in call to 'wait_for_pipe': 'WaitForSingleObject' may time out here, leaving the I/O pending
+  // BOTH-DAG: helpers.c:[[@LINE+1]]:7: note: in call to 'wait_for_pipe': 'WaitForSingleObject' may time out here, leaving the I/O pending
   if (WaitForSingleObject(ov->hEvent, timeout) != WAIT_OBJECT_0)
     return FALSE;
   return GetOverlappedResult(h, ov, &n, FALSE);
@@ -36,12 +36,12 @@ static void cancel_and_wait(HANDLE h, OVERLAPPED *ov) {
 BOOL timed_helper_bug(HANDLE h) {
   OVERLAPPED ov = {0};
   ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-  // CHECK-DAG: helpers.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  // BOTH-DAG: helpers.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   if (!ReadFile(h, reply, sizeof reply, NULL, &ov) &&
       GetLastError() != ERROR_IO_PENDING)
     return FALSE;
   if (!wait_for_pipe(h, &ov, 500))
-    // CHECK-DAG: helpers.c:[[@LINE+1]]:5: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+    // BOTH-DAG: helpers.c:[[@LINE+1]]:5: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
     return FALSE;
   CloseHandle(ov.hEvent);
   return TRUE;
