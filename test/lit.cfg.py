@@ -39,6 +39,18 @@ import shutil as _which
 if _which.which("g++") and _which.which("gcc") and _which.which("cmake"):
     config.available_features.add("gxx")
 
+# std::thread exists only in the libstdc++ of mingw-w64's posix thread
+# model (g++-mingw-w64-x86-64-posix); clang picks the win32 one.
+import glob as _glob
+_posix = sorted(_glob.glob(os.path.join(
+    config.mingw_sysroot, "lib", "gcc", "x86_64-w64-mingw32", "*-posix",
+    "include", "c++")))
+if _posix and os.path.exists(os.path.join(_posix[-1], "thread")):
+    config.available_features.add("mingw-std-thread")
+    config.substitutions.append(("%mingw_std_thread", " ".join(
+        ["-nostdinc++"] + ["-isystem " + os.path.join(_posix[-1], d)
+                           for d in ("", "x86_64-w64-mingw32", "backward")])))
+
 # Every diagnostic must be expected: a test fails on any extra one.
 config.substitutions.append(
     ("%filecheck", "FileCheck --implicit-check-not=warning: "

@@ -825,7 +825,10 @@ const FunctionRule *ApiModel::lookup(StringRef Name) const {
 }
 
 const FunctionRule *ApiModel::lookup(const clang::FunctionDecl *FD) const {
-  if (!FD || !FD->getDeclName().isIdentifier())
+  // Constructors have no identifier but a qualified name the rules use
+  // (`std::thread::thread`).
+  if (!FD || (!FD->getDeclName().isIdentifier() &&
+              !isa<clang::CXXConstructorDecl>(FD)))
     return nullptr;
   const auto *Ctx = FD->getDeclContext()->getRedeclContext();
   if (Ctx->isTranslationUnit() || Ctx->isExternCContext())

@@ -1,0 +1,100 @@
+// A callable passed to std::thread runs on a thread of its own, like a
+// CreateThread procedure: CancelIo on another thread cannot reach its
+// read, and the wait for that thread never returns.
+// REQUIRES: mingw-std-thread
+// RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 %mingw_std_thread | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %mingw_std_thread %}
+#include <windows.h>
+#ifndef IODRAIN_RUNTIME
+#include <thread>
+#else
+#include "shim_std_thread.h"
+#endif
+
+static HANDLE pipe_handle;
+static OVERLAPPED pipe_ov;
+static char pipe_buf[64];
+
+// RUNTIME-TWIN: none, it starts the thread: the stop functions' twins run it
+std::thread start_reader() {
+  return std::thread([] {
+    DWORD n;
+    // CHECK: std-thread.cpp:[[@LINE+1]]:5: note: 'ReadFile' in a lambda in 'start_reader' issues it, on the thread that runs a lambda in 'start_reader'
+    ReadFile(pipe_handle, pipe_buf, sizeof pipe_buf, nullptr, &pipe_ov);
+    GetOverlappedResult(pipe_handle, &pipe_ov, &n, TRUE);
+  });
+}
+
+void stop_reader_bug(std::thread &reader) {
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pipe_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(pipe_handle);
+  reader.join();
+}
+
+void stop_reader_fixed(std::thread &reader) {
+  CancelIoEx(pipe_handle, nullptr);
+  reader.join();
+}
+
+// A named function as the thread's body, on its own handle.
+static HANDLE log_handle;
+static OVERLAPPED log_ov;
+static char log_buf[64];
+
+// RUNTIME-TWIN: none, a thread body: the stop functions' twins run it
+static void log_reader() {
+  DWORD n;
+  // CHECK: std-thread.cpp:[[@LINE+1]]:3: note: 'ReadFile' in 'log_reader' issues it, on the thread that runs 'log_reader'
+  ReadFile(log_handle, log_buf, sizeof log_buf, nullptr, &log_ov);
+  GetOverlappedResult(log_handle, &log_ov, &n, TRUE);
+}
+
+void stop_log_bug() {
+  std::thread reader(log_reader);
+  Sleep(100);
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'log_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(log_handle);
+  reader.join();
+}
+
+void stop_log_fixed() {
+  std::thread reader(log_reader);
+  Sleep(100);
+  CancelIoEx(log_handle, nullptr);
+  reader.join();
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: pipes whose peer never answers; only a cancel that
+// reaches the reader's read ends it.
+#include "shim_twins.h"
+
+static void twin_stop_reader(void (*stop)(std::thread &)) {
+  twin_shared_pipe();
+  pipe_handle = twin_server;
+  pipe_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  std::thread reader = start_reader();
+  Sleep(100); // The reader's read is pending.
+  stop(reader);
+}
+static void twin_stop_reader_bug() { twin_stop_reader(stop_reader_bug); }
+static void twin_stop_reader_fixed() { twin_stop_reader(stop_reader_fixed); }
+static void twin_log() {
+  twin_shared_pipe();
+  log_handle = twin_server;
+  log_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+}
+static void twin_stop_log_bug() {
+  twin_log();
+  stop_log_bug();
+}
+static void twin_stop_log_fixed() {
+  twin_log();
+  stop_log_fixed();
+}
+
+TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed), TWIN(stop_log_bug),
+          TWIN(stop_log_fixed))
+#endif
