@@ -51,6 +51,13 @@ if _posix and os.path.exists(os.path.join(_posix[-1], "thread")):
         ["-nostdinc++"] + ["-isystem " + os.path.join(_posix[-1], d)
                            for d in ("", "x86_64-w64-mingw32", "backward")])))
 
+# scripts/install-deps.sh's lint profile is measured with apt's cache
+# (test/integration/deps-profile.test); without a cache it is unsupported.
+import subprocess as _subprocess
+if _which.which("apt-cache") and _subprocess.run(
+        ["apt-cache", "show", "python3"], capture_output=True).returncode == 0:
+    config.available_features.add("apt-cache")
+
 # Every diagnostic must be expected: a test fails on any extra one.
 config.substitutions.append(
     ("%filecheck", "FileCheck --implicit-check-not=warning: "

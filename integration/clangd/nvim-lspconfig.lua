@@ -1,5 +1,7 @@
 -- Neovim (nvim-lspconfig): use iodrain-clangd as the clangd server.
--- Put this in your init.lua; adjust the path to where iodrain is installed.
+-- Put this in your init.lua. "iodrain-clangd" is found on PATH, where the
+-- iodrain package and `cmake --install` put it (<prefix>/bin); elsewhere,
+-- give its full path, e.g. "<iodrain build>/bin/iodrain-clangd".
 require("lspconfig").clangd.setup({
-  cmd = { "/opt/iodrain/bin/iodrain-clangd", "--clang-tidy", "--header-insertion=never" },
+  cmd = { "iodrain-clangd", "--clang-tidy", "--header-insertion=never" },
 })

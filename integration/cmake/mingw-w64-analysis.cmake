@@ -4,6 +4,10 @@
 # build static libraries, so no Windows linker is needed.
 #   cmake -S . -B build -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
 #     -DCMAKE_TOOLCHAIN_FILE=<iodrain>/integration/cmake/mingw-w64-analysis.cmake
+# Installed (the iodrain package puts it in /usr/lib/cmake/iodrain, as
+# `cmake --install` does in <prefix>/lib/cmake/iodrain):
+#   cmake -S . -B build -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+#     -DCMAKE_TOOLCHAIN_FILE=/usr/lib/cmake/iodrain/mingw-w64-analysis.cmake
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(IODRAIN_MINGW_SYSROOT "/usr" CACHE PATH "Holds x86_64-w64-mingw32/include/windows.h")
