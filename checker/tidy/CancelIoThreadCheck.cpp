@@ -88,8 +88,8 @@ void CancelIoThreadCheck::onEvent(const Event &E) {
            if (Call) {
              std::vector<FixItHint> Fix = cancelEveryThread(*Call);
              if (!Fix.empty())
-               diag(Loc, "'CancelIoEx(h, NULL)' cancels the I/O of every "
-                         "thread on the handle",
+               diag(Loc, "cancel the I/O of every thread on the handle "
+                         "with 'CancelIoEx(h, NULL)'",
                     DiagnosticIDs::Note)
                    << Fix;
            }

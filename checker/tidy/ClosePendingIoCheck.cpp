@@ -52,7 +52,9 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
              if (auto Fix = suggestDrainBeforeClose(*Close, Pending.front(),
                                                     model(), astContext(),
                                                     *Root))
-               diag(Loc, "cancel the I/O and wait for it here",
+               diag(Loc,
+                    "cancel the pending I/O and wait for it before closing "
+                    "the handle",
                     DiagnosticIDs::Note)
                    << *Fix;
          });

@@ -3,23 +3,61 @@
 #include "IodrainCheck.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+#include <mutex>
 
 using namespace clang;
 using namespace clang::ast_matchers;
 
 namespace iodrain {
+namespace {
+
+std::mutex ProblemLogLock;
+ConfigurationProblemLog ProblemLog;
+
+ConfigurationProblemLog problemLog() {
+  std::lock_guard<std::mutex> Guard(ProblemLogLock);
+  return ProblemLog;
+}
+
+} // namespace
+
+std::vector<std::string> iodrainCheckNames() {
+  std::vector<std::string> Names;
+  for (const auto &Entry : tidy::ClangTidyModuleRegistry::entries()) {
+    if (Entry.getName() != "iodrain-module")
+      continue;
+    tidy::ClangTidyCheckFactories Factories;
+    Entry.instantiate()->addCheckFactories(Factories);
+    for (const auto &Factory : Factories)
+      Names.push_back(Factory.getKey().str());
+  }
+  llvm::sort(Names);
+  return Names;
+}
+
+void setConfigurationProblemLog(ConfigurationProblemLog Log) {
+  std::lock_guard<std::mutex> Guard(ProblemLogLock);
+  ProblemLog = std::move(Log);
+}
 
 IodrainCheck::IodrainCheck(StringRef Name, tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), Session(AnalysisSession::of(Context)) {
+    : ClangTidyCheck(Name, Context), TidyContext(*Context),
+      Session(AnalysisSession::of(Context)) {
   EngineOptions::declare(*Context);
   EngineOptions Options =
       EngineOptions::read(Context->getOptions(), Context->getCurrentFile());
-  for (const std::string &Problem : Options.Problems)
+  for (const std::string &Problem : Options.Problems) {
     configurationDiag("invalid iodrain options: %0", DiagnosticIDs::Error)
         << Problem;
+    ConfigurationProblems.push_back("invalid iodrain options: " + Problem);
+  }
   Model = &Session.model(Options, [&](StringRef Problem) {
     configurationDiag("invalid iodrain rules file: %0", DiagnosticIDs::Error)
         << Problem;
+    ConfigurationProblems.push_back(
+        ("invalid iodrain rules file: " + Problem).str());
   });
   Session.setOptions(std::move(Options));
   Session.add(this);
@@ -49,6 +87,33 @@ void IodrainCheck::check(const MatchFinder::MatchResult &Result) {
     Session.unitStarts(*Result.Context);
   if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
     Session.analyse(*FD, *Result.Context);
+}
+
+bool IodrainCheck::saysConfigurationProblems() const {
+  static const std::vector<std::string> Names = iodrainCheckNames();
+  for (const std::string &Other : Names)
+    if (Other < getID() && TidyContext.isCheckEnabled(Other))
+      return false;
+  return true;
+}
+
+void IodrainCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *,
+                                       Preprocessor *) {
+  reportConfigurationProblems(SM);
+}
+
+void IodrainCheck::reportConfigurationProblems(const SourceManager &SM) {
+  if (ConfigurationProblems.empty())
+    return;
+  ConfigurationProblemLog Log = problemLog();
+  if (!Log || !saysConfigurationProblems())
+    return;
+  SourceLocation Start = SM.getLocForStartOfFile(SM.getMainFileID());
+  StringRef File = TidyContext.getCurrentFile();
+  for (const std::string &Problem : ConfigurationProblems) {
+    diag(Start, "%0", DiagnosticIDs::Error) << Problem;
+    Log(File, Problem);
+  }
 }
 
 void IodrainCheck::reportExportFailure(StringRef Problem) {

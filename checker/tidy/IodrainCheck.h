@@ -19,6 +19,21 @@
 
 namespace iodrain {
 
+/// The names of iodrain's checks, sorted, from the module's registration.
+std::vector<std::string> iodrainCheckNames();
+
+/// Receives a configuration problem (bad options, unreadable rules file)
+/// and the file being analysed when it was found.
+using ConfigurationProblemLog =
+    std::function<void(llvm::StringRef File, llvm::StringRef Problem)>;
+
+/// clangd drops clang-tidy's configuration diagnostics, which have no
+/// location. A front end like iodrain-clangd sets a log here: each problem
+/// is then also reported at the start of the main file, and logged, each
+/// time a file is analysed. Unset (clang-tidy): configuration diagnostics
+/// only.
+void setConfigurationProblemLog(ConfigurationProblemLog Log);
+
 class IodrainCheck : public clang::tidy::ClangTidyCheck,
                      public AnalysisObserver {
 public:
@@ -32,6 +47,11 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
       override;
   void onStartOfTranslationUnit() override;
+  /// The first hook with the main file at hand, before parsing: clangd
+  /// matches only the main file's declarations, never the unit itself.
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
 
   void onFunctionBegin(const clang::FunctionDecl &FD) override;
@@ -66,6 +86,14 @@ protected:
   unsigned maxNotes() const { return Session.options().Budget.MaxNotes; }
 
 private:
+  /// Reports ConfigurationProblems in the main file and the front end's
+  /// log, if the front end asked for that.
+  void reportConfigurationProblems(const clang::SourceManager &SM);
+  /// Only one check says them: the enabled iodrain check first by name.
+  bool saysConfigurationProblems() const;
+
+  clang::tidy::ClangTidyContext &TidyContext;
+  std::vector<std::string> ConfigurationProblems;
   AnalysisSession &Session;
   const ApiModel *Model;
   clang::ASTContext *Ctx = nullptr;

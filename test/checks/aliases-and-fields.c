@@ -11,7 +11,7 @@ void handle_alias_bug(HANDLE h) {
   HANDLE same = h;
   // CHECK: aliases-and-fields.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
-  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: aliases-and-fields.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'same' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(same);
 }
@@ -68,7 +68,7 @@ typedef struct Connection {
 void struct_fields_bug(Connection *c) {
   // CHECK: aliases-and-fields.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'c->pipe' that may still be pending
   ReadFile(c->pipe, c->data, sizeof c->data, NULL, &c->ov);
-  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: aliases-and-fields.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'c->pipe' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(c->pipe);
 }
@@ -87,7 +87,7 @@ void struct_by_value_bug(HANDLE pipe) {
   c.pipe = pipe;
   // CHECK: aliases-and-fields.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'c.pipe' that may still be pending
   ReadFile(c.pipe, c.data, sizeof c.data, NULL, &c.ov);
-  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: aliases-and-fields.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: aliases-and-fields.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(pipe);
 }

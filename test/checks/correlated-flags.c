@@ -83,7 +83,7 @@ void flag_wrong_error_bug(HANDLE h) {
     CancelIoEx(h, &ov);
     GetOverlappedResult(h, &ov, &n, TRUE);
   }
-  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

@@ -19,7 +19,7 @@ private:
 void PipeReader::StopBuggy() {
   // CHECK: cpp-classes.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
   ReadFile(pipe_, buffer_, sizeof buffer_, nullptr, &ov_);
-  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: cpp-classes.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'pipe_' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(pipe_);
 }
@@ -49,7 +49,7 @@ template <typename Buffer> void read_into(HANDLE h, Buffer &b) {
   OVERLAPPED ov = {};
   // CHECK: cpp-classes.cpp:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, b.data, sizeof b.data, nullptr, &ov);
-  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: cpp-classes.cpp:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: cpp-classes.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

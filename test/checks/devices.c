@@ -10,7 +10,7 @@ void ioctl_bug(HANDLE dev, DWORD code) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'DeviceIoControl' starts overlapped I/O on 'dev' that may still be pending
   DeviceIoControl(dev, code, NULL, 0, buffer, sizeof buffer, NULL, &ov);
-  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'dev' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(dev);
 }
@@ -32,7 +32,7 @@ void listen_bug(HANDLE server) {
   // CHECK: devices.c:[[@LINE+1]]:8: note: 'ConnectNamedPipe' starts overlapped I/O on 'server' that may still be pending
   if (!ConnectNamedPipe(server, &ov) && GetLastError() == ERROR_PIPE_CONNECTED)
     SetEvent(ov.hEvent);
-  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'server' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(server);
 }
@@ -52,7 +52,7 @@ void lock_bug(HANDLE file) {
   OVERLAPPED ov = {0};
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'LockFileEx' starts overlapped I/O on 'file' that may still be pending
   LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &ov);
-  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'file' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(file);
 }
@@ -72,7 +72,7 @@ void watch_directory_bug(HANDLE dir) {
   // CHECK: devices.c:[[@LINE+1]]:3: note: 'ReadDirectoryChangesW' starts overlapped I/O on 'dir' that may still be pending
   ReadDirectoryChangesW(dir, buffer, sizeof buffer, TRUE,
                         FILE_NOTIFY_CHANGE_FILE_NAME, NULL, &ov, NULL);
-  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: devices.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: devices.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'dir' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(dir);
 }

@@ -15,7 +15,7 @@ void wait_times_out_bug(HANDLE h) {
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
   WaitForSingleObject(ov.hEvent, 5000);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
   CloseHandle(ov.hEvent);
@@ -52,7 +52,7 @@ void wait_wrong_event_bug(HANDLE h, HANDLE stop) {
   // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   WaitForSingleObject(stop, INFINITE);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -77,7 +77,7 @@ void wait_any_bug(HANDLE h, HANDLE stop) {
   HANDLE either[2] = {stop, ov.hEvent};
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
   WaitForMultipleObjects(_countof(either), either, FALSE, INFINITE);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -104,7 +104,7 @@ void poll_result_bug(HANDLE h) {
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'GetOverlappedResult' may return here before the I/O completes
   GetOverlappedResult(h, &ov, &n, FALSE);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -129,7 +129,7 @@ void result_ex_timeout_bug(HANDLE h) {
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'GetOverlappedResultEx' may return here before the I/O completes
   GetOverlappedResultEx(h, &ov, &n, 100, FALSE);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -159,7 +159,7 @@ void has_completed_once_bug(HANDLE h) {
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:7: note: '!HasOverlappedIoCompleted(&ov)' is true here
   if (!HasOverlappedIoCompleted(&ov))
     SleepEx(1, FALSE);
-  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

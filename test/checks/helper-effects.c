@@ -33,7 +33,7 @@ void read_then_free_bug(struct device *d) {
   if (ReadFile(d->handle, d->buf, 64, NULL, &d->ov) ||
       GetLastError() != ERROR_IO_PENDING)
     return;
-  // CHECK-NEXT: helper-effects.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helper-effects.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: helper-effects.c:[[@LINE+1]]:3: warning: 'device_free' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   device_free(d);
 }
@@ -65,7 +65,7 @@ void port_read_bug(struct port *p) {
   if (ReadFile(p->io.file, p->data, sizeof p->data, NULL, &p->io.ov) ||
       GetLastError() != ERROR_IO_PENDING)
     return;
-  // CHECK-NEXT: helper-effects.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helper-effects.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: helper-effects.c:[[@LINE+1]]:3: warning: 'port_close' closes 'p->io.file' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   port_close(p);
 }

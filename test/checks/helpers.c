@@ -81,9 +81,9 @@ void device_read_then_free_bug(struct device *d) {
   // CHECK-NEXT: helpers.c:[[@LINE+2]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
   // UNFOLLOWED: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
   ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
-  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: helpers.c:[[@LINE+3]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
-  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'device_free' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   device_free(d);
 }
@@ -137,9 +137,9 @@ static void read_then_close_bug(struct device *d) {
   // CHECK: helpers.c:[[@LINE+2]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
   // UNFOLLOWED: helpers.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'd->handle' that may still be pending
   ReadFile(d->handle, d->buf, 64, NULL, &d->ol);
-  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: helpers.c:[[@LINE+4]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: helpers.c:[[@LINE+3]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
-  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(d->handle);
 }
@@ -169,9 +169,9 @@ BOOL close_when_pending_bug(HANDLE h, OVERLAPPED *ov) {
   // CHECK: helpers.c:[[@LINE+2]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   // UNFOLLOWED: helpers.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   if (!ReadFile(h, reply, sizeof reply, NULL, ov) && io_pending()) {
-    // CHECK-NEXT: helpers.c:[[@LINE+4]]:5: note: cancel the I/O and wait for it here
+    // CHECK-NEXT: helpers.c:[[@LINE+4]]:5: note: cancel the pending I/O and wait for it before closing the handle
     // CHECK-NEXT: helpers.c:[[@LINE+3]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
-    // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:5: note: cancel the I/O and wait for it here
+    // UNFOLLOWED-NEXT: helpers.c:[[@LINE+2]]:5: note: cancel the pending I/O and wait for it before closing the handle
     // UNFOLLOWED-NEXT: helpers.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
     CloseHandle(h);
     return FALSE;

@@ -34,7 +34,7 @@ void break_in_flight_bug(HANDLE h, volatile LONG *stop) {
     GetOverlappedResult(h, &ov, &n, TRUE);
     consume(buffer, n);
   }
-  // CHECK-NEXT: loops.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: loops.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: loops.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -105,7 +105,7 @@ void bounded_poll_bug(HANDLE h) {
       break;
   // CHECK-NEXT: loops.c:[[@LINE+1]]:12: note: '++tries < 10' is false here
   } while (++tries < 10);
-  // CHECK-NEXT: loops.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: loops.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: loops.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

@@ -26,7 +26,7 @@ std::thread start_reader() {
 }
 
 void stop_reader_bug(std::thread &reader) {
-  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pipe_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(pipe_handle);
   reader.join();
@@ -53,7 +53,7 @@ static void log_reader() {
 void stop_log_bug() {
   std::thread reader(log_reader);
   Sleep(100);
-  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'log_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(log_handle);
   reader.join();

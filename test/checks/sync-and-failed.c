@@ -12,7 +12,7 @@ void failure_branch_bug(HANDLE h) {
   OVERLAPPED ov = {0};
   // CHECK: sync-and-failed.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov)) {
-    // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:5: note: cancel the I/O and wait for it here
+    // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:5: note: cancel the pending I/O and wait for it before closing the handle
     // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
     CloseHandle(h);
     return;
@@ -53,7 +53,7 @@ void saved_error_bug(HANDLE h) {
   DWORD err = GetLastError();
   if (!ok && err != ERROR_IO_PENDING)
     GetOverlappedResult(h, &ov, &n, TRUE);
-  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -83,7 +83,7 @@ void overlapped_handle_bug(const wchar_t *path) {
                          FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED, NULL);
   // CHECK: sync-and-failed.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, buffer, sizeof buffer, &n, &ov);
-  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }
@@ -95,7 +95,7 @@ void cancel_synchronous_bug(HANDLE h) {
   // CHECK: sync-and-failed.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
   ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   CancelSynchronousIo(GetCurrentThread());
-  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(h);
 }

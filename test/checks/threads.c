@@ -30,7 +30,7 @@ HANDLE start_reader(void) {
 }
 
 void stop_reader_bug(HANDLE thread) {
-  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pipe_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(pipe_handle);
   WaitForSingleObject(thread, INFINITE);
@@ -83,7 +83,7 @@ BOOL connection_read(struct connection *c) {
 static DWORD WINAPI watchdog_bug(LPVOID arg) {
   struct connection *c = (struct connection *)arg;
   Sleep(1000);
-  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'c->handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(c->handle);
   return 0;
@@ -133,7 +133,7 @@ HANDLE session_start(struct session *s) {
 }
 
 void session_close_bug(struct session *s) {
-  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 's->handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(s->handle);
   // CHECK-NEXT: threads.c:[[#SESSION]]:10: note: 'ReadFile' in 'session_read' starts overlapped I/O on 's->handle' and may return with it pending

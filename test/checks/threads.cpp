@@ -24,7 +24,7 @@ HANDLE start_reader() {
 }
 
 void stop_reader_bug(HANDLE thread) {
-  // CHECK-NEXT: threads.cpp:[[@LINE+2]]:3: note: 'CancelIoEx(h, NULL)' cancels the I/O of every thread on the handle
+  // CHECK-NEXT: threads.cpp:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
   // CHECK-NEXT: threads.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pipe_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
   CancelIo(pipe_handle);
   WaitForSingleObject(thread, INFINITE);

@@ -13,7 +13,7 @@ void wrapped_bug(HANDLE h) {
   OVERLAPPED ov = {};
   // CHECK: user-rules.cpp:[[@LINE+1]]:3: note: 'StartRead' starts overlapped I/O on 'h' that may still be pending
   StartRead(h, &ov);
-  // CHECK-NEXT: user-rules.cpp:[[@LINE+2]]:3: note: cancel the I/O and wait for it here
+  // CHECK-NEXT: user-rules.cpp:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
   // CHECK-NEXT: user-rules.cpp:[[@LINE+1]]:3: warning: 'CloseFile' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseFile(h);
 }

@@ -28,28 +28,53 @@ RUN_LINE = re.compile(r"^// RUN: %check_iodrain (?P<pre>.*?)%s -- (?P<args>.*?)"
 APPLIED = re.compile(r"clang-tidy applied (\d+) of (\d+) suggested fixes")
 
 
-def runs_of(path, win32):
-    """(extra iodrain options, compile args) of each RUN line with output."""
+def runs_of(path, substitutions):
+    """(extra iodrain options, compile args) of each RUN line with output;
+    None for a run that names a substitution this machine lacks."""
     for text in open(path, encoding="utf-8"):
         m = RUN_LINE.match(text.rstrip("\n"))
         if not m or m["sink"].startswith("count 0"):
             continue
-        here = os.path.dirname(os.path.abspath(path))
-        subst = lambda s: s.replace("%win32", win32).replace("%S", here)
-        yield shlex.split(subst(m["pre"])), shlex.split(subst(m["args"]))
+        here = dict(substitutions, S=os.path.dirname(os.path.abspath(path)))
+
+        def subst(s):
+            # Longest names first: %win32 must not eat %win32_yaml.
+            for name in sorted(here, key=len, reverse=True):
+                s = s.replace("%" + name, here[name])
+            return s
+        pre, args = subst(m["pre"]), subst(m["args"])
+        if re.search(r"%\w", pre + args):
+            yield None
+            continue
+        yield shlex.split(pre), shlex.split(args)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--win32", required=True)
+    parser.add_argument("--subst", action="append", default=[],
+                        metavar="NAME=VALUE",
+                        help="another lit substitution the RUN lines use; a "
+                             "VALUE that is still '%%NAME' (lit has no such "
+                             "substitution here) skips those runs")
     parser.add_argument("files", nargs="+")
     opts = parser.parse_args()
+    substitutions = {"win32": opts.win32}
+    for spec in opts.subst:
+        name, _, value = spec.partition("=")
+        if not value.startswith("%"):
+            substitutions[name] = value
     tidy = os.environ.get("IODRAIN_TIDY", "iodrain-tidy")
     clang = os.environ.get("CLANG", "clang-19")
 
     total, failures = 0, 0
     for path in opts.files:
-        for pre, args in runs_of(path, opts.win32):
+        for run in runs_of(path, substitutions):
+            if run is None:
+                print("%s: skipped (a substitution this machine lacks)"
+                      % os.path.basename(path))
+                continue
+            pre, args = run
             work = tempfile.mkdtemp()
             # The copy still finds the headers next to the original.
             shown = " ".join(a for a in args if not a.startswith("--"))
