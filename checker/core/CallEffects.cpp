@@ -420,6 +420,12 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
     unknownCall(CE, S);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
+  // A helper of this unit summarised as its effects (a rule made in code,
+  // with no origin in a rules file) is run instead when it can be: the
+  // same effects, with notes that point inside it.
+  if (R->FunctionRole == Role::Effects && R->Origin.empty() && Inline &&
+      Inline(CE, S, *this, Out))
+    return;
   // A rule with effects says what the call does to what it gets.
   if (R->FunctionRole != Role::Effects)
     invalidateOutArgs(CE, *R, S);

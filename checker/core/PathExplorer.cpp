@@ -134,6 +134,9 @@ struct Shared {
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens;
   /// The largest callee (in CFG blocks) the current call may run.
   unsigned InlinedBlockLimit = MaxInlinedCfgBlocks;
+  /// Whether a small helper (run without FollowCalls) is running, and
+  /// whether one of its calls may have finished a request unseen.
+  bool RunningSmallHelper = false, SmallHelperGaveUp = false;
 };
 
 /// Summaries kept per analysed function; past this many, calls are run
@@ -270,6 +273,10 @@ bool Explorer::runBlock(const CFGBlock &B, State Start) {
     DistinctStates Next;
     for (State &S : Current)
       apply(E, std::move(S), Next);
+    // A small helper that gave up ends here, before it reports anything
+    // that the call it could not run may have made right.
+    if (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp)
+      return false;
     size_t Before = Current.size();
     Current = Next.take();
     if (Current.size() > Before && !spend(Current.size() - Before))
@@ -455,6 +462,29 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
   return false;
 }
 
+/// Whether the callee may reach a pending request: it does, or an argument
+/// or the object of a method points to storage iodrain cannot name
+/// (`m_worker->wait()` through `std::unique_ptr::operator->`).
+static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
+                                   const AccessPaths &Paths) {
+  if (S.Requests.empty())
+    return false;
+  if (reachesPendingRequest(CE, S, Paths))
+    return true;
+  auto Unnamed = [&](const Expr *E) {
+    QualType T = E->getType();
+    return (T->isPointerType() || T->isReferenceType() ||
+            T->isRecordType()) &&
+           !Paths.objectOrPointee(S, E).isKnown();
+  };
+  if (llvm::any_of(CE->arguments(), Unnamed))
+    return true;
+  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+  const Expr *Object = MCE ? MCE->getImplicitObjectArgument() : nullptr;
+  return Object && !isa<CXXThisExpr>(Object->IgnoreParenImpCasts()) &&
+         Unnamed(Object);
+}
+
 /// Splits the caller's state into what a call can see and what it cannot:
 /// the requests and values of the caller's own variables that no argument
 /// reaches (directly or through pointers stored in what it reaches) are
@@ -614,26 +644,25 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
   static const Role Widens[] = {Role::Issue, Role::Dequeue,
                                 Role::AlertableSleep, Role::WaitObjects,
                                 Role::Transfer};
-  if (Sh.Functions.size() != 1 ||
-      !Sh.Model.callsThrough(*Def, Finishes, 0, Sh.FinishesDirectly) ||
+  if (Sh.Functions.size() != 1) {
+    // A call inside a running small helper stays an unknown call. If it
+    // may finish one of the requests (winpty's `closePipe` calls each
+    // worker's `waitForCanceledIo`), the helper's closes and frees after
+    // it would be reported: the helper is then not run at all.
+    // (A helper summarised as effects is applied as those effects.)
+    if (!Sh.Model.lookupCall(CE) &&
+        calls(Def, Modelled, Sh.Relevant, Sh.Functions.size() - 1) &&
+        mayReachPendingRequest(CE, S, Caller.paths()))
+      Sh.SmallHelperGaveUp = true;
+    return false;
+  }
+  if (!Sh.Model.callsThrough(*Def, Finishes, 0, Sh.FinishesDirectly) ||
       Sh.Model.callsThrough(*Def, Widens, MaxInlineDepth - 1, Sh.Widens) ||
       !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
-  // Its own calls would be unknown calls: one that finishes a request
-  // (winpty's `closePipe` calls each worker's `waitForCanceledIo`) would
-  // be lost, and the helper's closes would be reported. Such a helper
-  // stays an unknown call.
-  bool CallsHelpers = findStatement(Def->getBody(), [&](const Stmt *St) {
-    const auto *Inner = dyn_cast<CallExpr>(St);
-    if (!Inner || Sh.Model.lookupCall(Inner))
-      return false;
-    const FunctionDecl *Callee = ApiModel::followedDefinition(Inner);
-    return Callee && Callee != Def &&
-           calls(Callee, Modelled, Sh.Relevant, /*Depth=*/1);
-  });
-  if (CallsHelpers)
-    return false;
   llvm::SaveAndRestore Limit(Sh.InlinedBlockLimit, MaxSmallHelperBlocks);
+  llvm::SaveAndRestore Small(Sh.RunningSmallHelper, true);
+  Sh.SmallHelperGaveUp = false;
   return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
 }
 
@@ -748,7 +777,7 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
   bool Ran = Walk.runCall(CE, std::move(Entry), Exits);
   Sh.Functions.pop_back();
   Sh.Calls.pop_back();
-  if (!Ran)
+  if (!Ran || (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp))
     return false;
 
   AccessPath Result = AccessPath::callResult(CE);
