@@ -10,6 +10,9 @@
                             own OVERLAPPED of one object, and a close
   generate.py lists N       N walks down linked lists (`n = n->next`), each
                             calling a helper on every node, in one function
+  generate.py helpers N     N small helpers, each waiting a while for the
+                            caller's read and returning whether it ended,
+                            called in turn while the read is pending
   generate.py units N       N device types; with -DISSUERS, N functions each
                             leaving a read pending on one type (phase one of
                             a two-phase run), otherwise N functions each
@@ -33,6 +36,25 @@ if kind == "blocks":
         print("    GetOverlappedResult(h, &ov, &n, TRUE);")
         print("  }")
     print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("  CloseHandle(h);")
+    print("}")
+elif kind == "helpers":
+    # Each helper runs as a followed call (small, it waits on what a pending
+    # read uses) and forks the caller in two; the forks merge again.
+    for i in range(count):
+        print("static BOOL wait%d(HANDLE h, OVERLAPPED *ov) {" % i)
+        print("  DWORD n;")
+        print("  if (WaitForSingleObject(ov->hEvent, %d) != WAIT_OBJECT_0)" % (i + 1))
+        print("    return FALSE;")
+        print("  return GetOverlappedResult(h, ov, &n, FALSE);")
+        print("}")
+    print("void waits(HANDLE h) {")
+    print("  static OVERLAPPED ov;")
+    print("  BOOL done = FALSE;")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    for i in range(count):
+        print("  if (!done && wait%d(h, &ov))" % i)
+        print("    done = TRUE;")
     print("  CloseHandle(h);")
     print("}")
 elif kind == "units":
