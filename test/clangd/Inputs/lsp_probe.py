@@ -10,7 +10,6 @@ code actions offered on each diagnostic. --log FILE keeps clangd's log
 (stderr). Every wait is bounded; a missing answer is an error (exit 1).
 """
 import argparse
-import json
 import os
 import queue
 import subprocess
