@@ -176,6 +176,12 @@ void SarifWriter::add(const clang::tooling::TranslationUnitDiagnostics &TU) {
     for (const auto &N : D.Notes)
       R.Notes.push_back(
           {location(N.FilePath, N.FileOffset), validUTF8(N.Message)});
+    // iodrain's fixes sit on notes (applied with --fix-notes).
+    if (std::optional<Fix> F = fixOf(M))
+      R.Fixes.push_back(std::move(*F));
+    for (const auto &N : D.Notes)
+      if (std::optional<Fix> F = fixOf(N))
+        R.Fixes.push_back(std::move(*F));
 
     // Stable across edits elsewhere: no line numbers, only what is there.
     SmallString<256> Relative(M.FilePath);
@@ -196,6 +202,25 @@ void SarifWriter::add(const clang::tooling::TranslationUnitDiagnostics &TU) {
     R.Message = validUTF8(M.Message);
     Results.push_back(std::move(R));
   }
+}
+
+std::optional<SarifWriter::Fix>
+SarifWriter::fixOf(const clang::tooling::DiagnosticMessage &Message) {
+  Fix F;
+  F.Description = validUTF8(Message.Message);
+  // StringMap's order is a hash's: files in name order, for stable logs.
+  std::vector<StringRef> Files;
+  for (const auto &Entry : Message.Fix)
+    Files.push_back(Entry.getKey());
+  llvm::sort(Files);
+  for (StringRef File : Files)
+    for (const clang::tooling::Replacement &Rep : Message.Fix.find(File)->second)
+      F.Changes.push_back({location(File, Rep.getOffset()),
+                           location(File, Rep.getOffset() + Rep.getLength()),
+                           validUTF8(Rep.getReplacementText())});
+  if (F.Changes.empty())
+    return std::nullopt;
+  return F;
 }
 
 // The keys of every object below are written in sorted order: that is how
@@ -240,6 +265,11 @@ void SarifWriter::writeResult(json::OStream &J, const Result &R) const {
           });
         });
       });
+    if (!R.Fixes.empty())
+      J.attributeArray("fixes", [&] {
+        for (const Fix &F : R.Fixes)
+          writeFix(J, F);
+      });
     J.attribute("level", R.Error ? "error" : "warning");
     J.attributeArray("locations",
                      [&] { J.object([&] { writePhysical(J, R.Primary); }); });
@@ -261,6 +291,40 @@ void SarifWriter::writeResult(json::OStream &J, const Result &R) const {
     J.attribute("ruleId", Strings[R.RuleId]);
     if (R.RuleIndex >= 0)
       J.attribute("ruleIndex", R.RuleIndex);
+  });
+}
+
+void SarifWriter::writeFix(json::OStream &J, const Fix &F) const {
+  // One artifactChange per file, its replacements in the order given.
+  J.object([&] {
+    J.attributeArray("artifactChanges", [&] {
+      for (size_t I = 0; I < F.Changes.size();) {
+        unsigned Uri = F.Changes[I].Start.Uri;
+        J.object([&] {
+          J.attributeObject("artifactLocation", [&] {
+            J.attribute("uri", Strings[Uri]);
+            J.attribute("uriBaseId", "SRCROOT");
+          });
+          J.attributeArray("replacements", [&] {
+            for (; I < F.Changes.size() && F.Changes[I].Start.Uri == Uri; ++I) {
+              const Change &C = F.Changes[I];
+              J.object([&] {
+                J.attributeObject("deletedRegion", [&] {
+                  J.attribute("endColumn", C.End.Column);
+                  J.attribute("endLine", C.End.Line);
+                  J.attribute("startColumn", C.Start.Column);
+                  J.attribute("startLine", C.Start.Line);
+                });
+                J.attributeObject("insertedContent",
+                                  [&] { J.attribute("text", C.Text); });
+              });
+            }
+          });
+        });
+      }
+    });
+    J.attributeObject("description",
+                      [&] { J.attribute("text", F.Description); });
   });
 }
 

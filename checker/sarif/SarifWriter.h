@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace iodrain {
@@ -60,6 +61,17 @@ private:
     Location At;
     std::string Message;
   };
+  /// One replacement of a fix: the text between Start and End becomes Text.
+  struct Change {
+    Location Start, End;
+    std::string Text;
+  };
+  /// A fix clang-tidy attached to the finding or to one of its notes,
+  /// described by that message.
+  struct Fix {
+    std::string Description;
+    std::vector<Change> Changes;
+  };
   struct Result {
     unsigned RuleId; // into Strings
     int RuleIndex;
@@ -67,6 +79,7 @@ private:
     Location Primary;
     std::string Message, Fingerprint;
     std::vector<Note> Notes;
+    std::vector<Fix> Fixes;
   };
   /// A source file's text and where its lines start, while it is cached.
   struct Source {
@@ -82,6 +95,10 @@ private:
   unsigned intern(llvm::StringRef S);
   void writePhysical(llvm::json::OStream &J, const Location &L) const;
   void writeResult(llvm::json::OStream &J, const Result &R) const;
+  void writeFix(llvm::json::OStream &J, const Fix &F) const;
+  /// The fix of a message, if it has replacements.
+  std::optional<Fix>
+  fixOf(const clang::tooling::DiagnosticMessage &Message);
 
   std::string SourceRoot;
   std::vector<RuleHelp> Rules;
