@@ -7,7 +7,11 @@
 
 static HANDLE port;
 
+// The pause lets the waiter block first: a close before the wait starts is
+// another scenario (the wait fails with ERROR_INVALID_HANDLE), and under a
+// loaded machine Wine would otherwise run it now and then.
 static DWORD WINAPI closer(LPVOID unused) {
+  Sleep(1000);
   CloseHandle(port);
   return 0;
 }
