@@ -836,7 +836,14 @@ const FunctionRule *ApiModel::lookup(const clang::FunctionDecl *FD) const {
       return R;
   if (Ctx->isTranslationUnit())
     return nullptr;
-  return lookup(FD->getQualifiedNameAsString());
+  if (const FunctionRule *R = lookup(FD->getQualifiedNameAsString()))
+    return R;
+  // A method of a class template's specialisation, by the template's name
+  // (`std::coroutine_handle::destroy`).
+  if (const auto *Spec = dyn_cast<clang::ClassTemplateSpecializationDecl>(Ctx))
+    return lookup(Spec->getSpecializedTemplate()->getQualifiedNameAsString() +
+                  "::" + FD->getNameAsString());
+  return nullptr;
 }
 
 const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {

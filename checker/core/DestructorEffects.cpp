@@ -36,6 +36,10 @@ bool isParam(const Expr *E, const ParmVarDecl *P) {
 }
 
 const Expr *argOf(const CallExpr *CE, ArgRef A) {
+  if (A.K == ArgRef::This) {
+    const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
+    return MCE ? MCE->getImplicitObjectArgument() : nullptr;
+  }
   if (A.K != ArgRef::Index || A.Position > CE->getNumArgs())
     return nullptr;
   return CE->getArg(A.Position - 1);

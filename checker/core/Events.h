@@ -96,6 +96,10 @@ struct RequestView {
   bool TreatedAsSynchronous = false;
   const clang::CallExpr *IssueCall = nullptr;
   const FunctionRule *IssueRule = nullptr;
+  /// For a request a coroutine left pending in its frame at a suspension:
+  /// that coroutine (IssueCall is the call to it, IssueRule the API its
+  /// awaiter calls).
+  const clang::FunctionDecl *SuspendedIn = nullptr;
   const clang::CallExpr *CancelCall = nullptr;
   const FunctionRule *CancelRule = nullptr;
   const clang::Expr *HandleArg = nullptr;

@@ -131,7 +131,8 @@ struct Shared {
       Summaries;
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
   /// Per function, for the small helpers followed without FollowCalls.
-  llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens;
+  llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
+      CompletesAnyDirectly;
   /// The largest callee (in CFG blocks) the current call may run.
   unsigned InlinedBlockLimit = MaxInlinedCfgBlocks;
   /// Whether a small helper (run without FollowCalls) is running, and
@@ -638,12 +639,15 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
   // FALSE;`) decides the caller's paths, and an unknown call would let the
   // request escape. It starts nothing and is not run through its own
   // calls, so the cost stays with the calls that touch a pending request.
-  static const Role Finishes[] = {Role::Cancel,     Role::WaitOverlapped,
-                                  Role::WaitObject, Role::Close,
-                                  Role::Free};
-  static const Role Widens[] = {Role::Issue, Role::Dequeue,
-                                Role::AlertableSleep, Role::WaitObjects,
-                                Role::Transfer};
+  static const Role Finishes[] = {
+      Role::Cancel, Role::WaitOverlapped, Role::WaitObject,  Role::Close,
+      Role::Free,   Role::Dequeue,        Role::AlertableSleep, Role::WaitObjects};
+  static const Role Widens[] = {Role::Issue, Role::Transfer};
+  // A helper that dequeues or waits alertably or on several objects may
+  // complete any request (a port's loop that resumes coroutines): it sees
+  // them all, like a followed call that does.
+  static const Role CompletesAny[] = {Role::Dequeue, Role::AlertableSleep,
+                                      Role::WaitObjects};
   if (Sh.Functions.size() != 1) {
     // A call inside a running small helper stays an unknown call. If it
     // may finish one of the requests (winpty's `closePipe` calls each
@@ -657,13 +661,16 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
     return false;
   }
   if (!Sh.Model.callsThrough(*Def, Finishes, 0, Sh.FinishesDirectly) ||
-      Sh.Model.callsThrough(*Def, Widens, MaxInlineDepth - 1, Sh.Widens) ||
-      !reachesPendingRequest(CE, S, Caller.paths()))
+      Sh.Model.callsThrough(*Def, Widens, MaxInlineDepth - 1, Sh.Widens))
+    return false;
+  bool SeesAll =
+      Sh.Model.callsThrough(*Def, CompletesAny, 0, Sh.CompletesAnyDirectly);
+  if (!SeesAll && !reachesPendingRequest(CE, S, Caller.paths()))
     return false;
   llvm::SaveAndRestore Limit(Sh.InlinedBlockLimit, MaxSmallHelperBlocks);
   llvm::SaveAndRestore Small(Sh.RunningSmallHelper, true);
   Sh.SmallHelperGaveUp = false;
-  return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
+  return runAndApply(CE, Def, S, Caller, SeesAll, Out);
 }
 
 bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,

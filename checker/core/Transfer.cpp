@@ -608,9 +608,47 @@ void Transfer::declare(const DeclStmt *DS, State &S) const {
       continue;
     AccessPath Path = AccessPath::variable(VD);
     retire(S, Path, DS);
-    if (const Expr *Init = VD->getInit())
+    if (const Expr *Init = VD->getInit()) {
       storeInit(S, Path, VD->getType(), Init);
+      startSuspendedCoroutine(S, Path, VD->getType(), Init);
+    }
   }
+}
+
+void Transfer::startSuspendedCoroutine(State &S, const AccessPath &Owner,
+                                       QualType T, const Expr *Init) const {
+  const auto *CE = dyn_cast<CallExpr>(Init->IgnoreImplicit());
+  const FunctionDecl *Def = nullptr;
+  if (!CE || !CE->getDirectCallee() || !CE->getDirectCallee()->hasBody(Def))
+    return;
+  const FieldDecl *Frame = frameHandleOf(T->getAsCXXRecordDecl());
+  if (!Frame)
+    return;
+  auto Cached = SuspendedIssueCache.find(Def);
+  if (Cached == SuspendedIssueCache.end())
+    Cached = SuspendedIssueCache.try_emplace(Def, suspendedIssueOf(*Def, Model))
+                 .first;
+  if (!Cached->second)
+    return;
+  const SuspendedIssue &Suspended = *Cached->second;
+  // The request lives in the frame the task's handle refers to; its
+  // handle is the caller's argument the awaiter was built from.
+  AccessPath FramePath = Owner.field(Frame).deref();
+  ObjectRef Handle = ObjectRef::none();
+  if (Suspended.HandleParam && *Suspended.HandleParam < CE->getNumArgs())
+    Handle = Paths.objectOf(S, CE->getArg(*Suspended.HandleParam));
+  Request Req;
+  Req.Overlapped = FramePath;
+  Req.Handle = Handle.isKnown() ? Handle.Path : Owner.field(Frame);
+  Req.View.IssueCall = CE;
+  Req.View.IssueRule = Suspended.Rule;
+  Req.View.HandleArg =
+      Suspended.HandleParam && *Suspended.HandleParam < CE->getNumArgs()
+          ? CE->getArg(*Suspended.HandleParam)
+          : nullptr;
+  Req.View.SuspendedIn = CE->getDirectCallee();
+  Req.View.Steps.append({PathStep::Issue, CE});
+  S.Requests.set(FramePath, Req);
 }
 
 void Transfer::assign(const Expr *E, State &S) const {

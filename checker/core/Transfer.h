@@ -13,6 +13,7 @@
 #include "AbstractState.h"
 #include "AccessPath.h"
 #include "ApiModel.h"
+#include "Coroutines.h"
 #include "DestructorEffects.h"
 #include "Events.h"
 #include "PathExplorer.h"
@@ -195,6 +196,10 @@ private:
 
   // Statements (Transfer.cpp).
   void declare(const clang::DeclStmt *DS, State &S) const;
+  /// `task t = reader(h);`: a coroutine that suspends with a request
+  /// pending in its frame leaves it to the task that holds the frame.
+  void startSuspendedCoroutine(State &S, const AccessPath &Owner,
+                               clang::QualType T, const clang::Expr *Init) const;
   void assign(const clang::Expr *E, State &S) const;
   void deleteObject(const clang::CXXDeleteExpr *DE, State &S) const;
   /// The object a smart pointer at `Owner` (of type `SmartPointer`) holds
@@ -234,6 +239,9 @@ private:
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::vector<DestructorEffect>>
       DestructorCache;
+  mutable llvm::DenseMap<const clang::FunctionDecl *,
+                         std::optional<SuspendedIssue>>
+      SuspendedIssueCache;
 };
 
 /// Win32 values the model relies on (from the mingw-w64 headers).

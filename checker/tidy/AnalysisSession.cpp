@@ -1,6 +1,7 @@
 //===- AnalysisSession.cpp ------------------------------------------------===//
 
 #include "AnalysisSession.h"
+#include "../core/Coroutines.h"
 #include "../core/StmtSearch.h"
 #include "IodrainCheck.h"
 #include "ConfigPaths.h"
@@ -106,7 +107,8 @@ struct StateDumps : AnalysisObserver {
 /// that the explorer follows.
 bool issuesIo(const FunctionDecl &FD, const ApiModel &Model, unsigned Levels,
               llvm::DenseMap<const FunctionDecl *, bool> &Memo) {
-  return Model.callsThrough(FD, {Role::Issue, Role::DumpState}, Levels, Memo);
+  return Model.callsThrough(FD, {Role::Issue, Role::DumpState}, Levels, Memo) ||
+         callsSuspendingCoroutine(FD.getBody(), Model);
 }
 
 } // namespace

@@ -31,8 +31,13 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
              "' starts overlapped I/O on '" + Handle +
              "' and may return with it pending";
     }
-    return "'" + Name + "' starts overlapped I/O on '" +
-           (R.HandleArg ? quoteSource(R.HandleArg, Ctx) : std::string("this")) +
+    if (R.SuspendedIn)
+      return "'" + Name + "' suspends with overlapped I/O" +
+             (R.HandleArg ? " on '" + Handle + "'" : std::string()) +
+             " pending in its frame ('" +
+             (R.IssueRule ? R.IssueRule->Name : std::string("?")) +
+             "' in 'await_suspend')";
+    return "'" + Name + "' starts overlapped I/O on '" + Handle +
            "' that may still be pending";
   case PathStep::Cancel:
     return "'" + Name +
