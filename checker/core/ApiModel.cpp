@@ -42,9 +42,11 @@ const KeyInfo Keys[] = {
     {"Pointer", &FunctionRule::Pointer},
     {"Flags", &FunctionRule::Flags},
     {"Procedure", &FunctionRule::Procedure},
+    {"Path", &FunctionRule::Path},
     {"Result", nullptr},
     {"Scope", nullptr},
     {"Failure", nullptr},
+    {"Completes", nullptr},
 };
 
 /// The keys an entry and an effect may have.
@@ -293,7 +295,7 @@ struct RoleInfo {
 const std::vector<RoleInfo> &roleTable() {
   static const std::vector<RoleInfo> Table = {
       {"issue", Role::Issue, {"Handle", "Overlapped"},
-       {"Buffer", "Result", "CompletionRoutine"}},
+       {"Buffer", "Result", "CompletionRoutine", "Completes"}},
       {"cancel", Role::Cancel, {"Handle"}, {"Overlapped", "Scope"}},
       {"wait-overlapped", Role::WaitOverlapped, {"Overlapped"},
        {"Handle", "Wait", "Timeout", "Alertable"}},
@@ -305,8 +307,8 @@ const std::vector<RoleInfo> &roleTable() {
       {"close", Role::Close, {"Handle"}, {}},
       {"free", Role::Free, {"Pointer"}, {}},
       {"last-error", Role::LastError, {}, {}},
-      {"open", Role::Open, {"Flags"}, {"Failure"}},
-      {"create", Role::Create, {}, {"Failure"}},
+      {"open", Role::Open, {"Flags"}, {"Failure", "Path"}},
+      {"create", Role::Create, {}, {"Failure", "Path"}},
       {"associate", Role::Associate, {"Handle"}, {"Port"}},
       {"notification-modes", Role::NotifyModes, {"Handle", "Flags"}, {}},
       {"dump-state", Role::DumpState, {}, {}},
@@ -359,6 +361,7 @@ const WordKey WordKeys[] = {
     {"Result", {"bool", "wsa", "queued"}},
     {"Failure", {"null", "invalid-handle"}},
     {"Scope", {"process", "calling-thread"}},
+    {"Completes", {"client-open"}},
 };
 
 std::string validateRule(RawRule &R) {
@@ -489,6 +492,7 @@ FunctionRule toRule(RawRule &R) {
     F.CallingThreadOnly = *V == "calling-thread";
   if (const auto &V = R.value("Failure"))
     F.Failure = *V == "null" ? FailureValue::Null : FailureValue::InvalidHandle;
+  F.CompletesOnClientOpen = R.value("Completes").has_value();
   return F;
 }
 
@@ -518,6 +522,8 @@ template <typename Raw> Raw fromRule(const FunctionRule &F) {
     R.Values["Result"] = F.Result == ResultConvention::Wsa ? "wsa" : "queued";
   if (F.FunctionRole == Role::Cancel && F.CallingThreadOnly)
     R.Values["Scope"] = "calling-thread";
+  if (F.FunctionRole == Role::Issue && F.CompletesOnClientOpen)
+    R.Values["Completes"] = "client-open";
   return R;
 }
 

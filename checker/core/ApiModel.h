@@ -99,7 +99,11 @@ struct FunctionRule {
   std::string Name;
   Role FunctionRole = Role::Issue;
   ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
-      Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags, Procedure;
+      Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags, Procedure,
+      Path;
+  /// For issues: the request completes when a client opens the object by
+  /// its name (ConnectNamedPipe, `Completes: client-open`).
+  bool CompletesOnClientOpen = false;
   /// For cancels: only requests the calling thread issued (CancelIo).
   bool CallingThreadOnly = false;
   ResultConvention Result = ResultConvention::Bool;

@@ -14,6 +14,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -308,7 +309,18 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
            Arg->getType()->isPointerType();
   });
   llvm::SmallVector<AccessPath, 4> Reached;
-  auto Visit = [&](const Expr *Arg, QualType ParamType) {
+  // A function of the unit that only reads and writes values through a
+  // pointer leaves the object's requests with the caller.
+  const FunctionDecl *Def = nullptr;
+  if (FD && Facts && !FD->hasBody(Def))
+    Def = nullptr;
+  // The objects such calls get, with the members they may write.
+  llvm::SmallVector<std::pair<AccessPath, llvm::SmallPtrSet<const FieldDecl *, 4>>, 2>
+      Kept;
+  auto KeptByCaller = [&](int Index) {
+    return Def && !Facts->mayRetain(*Def, Index);
+  };
+  auto Visit = [&](const Expr *Arg, QualType ParamType, int Index) {
     ObjectRef O;
     if (ParamType->isReferenceType()) {
       if (ParamType->getPointeeType().isConstQualified())
@@ -324,14 +336,17 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       return;
     // A member's address reaches its whole object (CONTAINING_RECORD).
     Reached.push_back(O.Path.enclosingObject());
-    escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
+    if (!KeptByCaller(Index))
+      escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
+    else if (ParamType->isPointerType())
+      Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, Index));
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);
     QualType PT = FD && I < FD->getNumParams()
                       ? FD->getParamDecl(I)->getType()
                       : Arg->IgnoreParenImpCasts()->getType();
-    Visit(Arg, PT);
+    Visit(Arg, PT, I);
   }
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
     if (const Expr *Obj = MCE->getImplicitObjectArgument()) {
@@ -339,7 +354,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       ObjectRef O = Paths.objectOrPointee(S, Obj);
       if (O.isKnown() && (!MD || !MD->isConst())) {
         Reached.push_back(O.Path);
-        escape(S, O.Path, CE);
+        if (!KeptByCaller(-1))
+          escape(S, O.Path, CE);
+        else
+          Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, -1));
       }
     }
   // Nor do we know what it did to globals or to memory behind pointers.
@@ -356,8 +374,20 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       return Entry.second.Overlapped.isUnder(Object);
     });
   };
+  // What a kept object holds in the members the call does not write
+  // stays known.
+  auto Unwritten = [&](const AccessPath &P) {
+    return llvm::any_of(Kept, [&](const auto &Entry) {
+      const auto &[Object, Writes] = Entry;
+      if (!P.isStoredIn(Object) || P == Object)
+        return false;
+      const PathComponent &First = P.components()[Object.components().size()];
+      return First.K == PathComponent::Field &&
+             !Writes.contains(static_cast<const FieldDecl *>(First.Ptr));
+    });
+  };
   S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-    if (!P.isShared())
+    if (!P.isShared() || Unwritten(P))
       return false;
     if (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
         !Facts->isTestedField(P) || !HoldsRequest(P.enclosingObject()))
@@ -507,8 +537,104 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
       auto Flags = intArg(S, CE, R->Flags);
       Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
     }
+    clientOpens(CE, *R, S);
     return O.add(std::move(S), Result);
   }
+  }
+}
+
+namespace {
+
+/// What names the object an open call opens: a variable or member holding
+/// the name (`pipe_name`, `name.c_str()`), or a string literal.
+std::optional<std::pair<const void *, std::string>> nameKey(const Expr *E) {
+  if (!E)
+    return std::nullopt;
+  E = E->IgnoreParenCasts();
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E);
+      MCE && MCE->getMethodDecl() && MCE->getImplicitObjectArgument() &&
+      (MCE->getMethodDecl()->getName() == "c_str" ||
+       MCE->getMethodDecl()->getName() == "data"))
+    E = MCE->getImplicitObjectArgument()->IgnoreParenCasts();
+  if (const auto *SL = dyn_cast<StringLiteral>(E))
+    return std::make_pair(nullptr, SL->getBytes().str());
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return std::make_pair(static_cast<const void *>(DRE->getDecl()),
+                          std::string());
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return std::make_pair(static_cast<const void *>(ME->getMemberDecl()),
+                          std::string());
+  return std::nullopt;
+}
+
+} // namespace
+
+void Transfer::clientOpens(const CallExpr *CE, const FunctionRule &R,
+                           State &S) const {
+  if (!R.Path.isSet() || !Function || !Function->getBody() ||
+      llvm::none_of(S.Requests, [](const auto &Entry) {
+        const FunctionRule *Issue = Entry.second.View.IssueRule;
+        return Issue && Issue->CompletesOnClientOpen;
+      }))
+    return;
+  auto Cached = SameNameCreations.find(CE);
+  if (Cached == SameNameCreations.end()) {
+    llvm::SmallVector<const Stmt *, 2> Stores;
+    auto Key = nameKey(argExpr(CE, R.Path));
+    llvm::SmallVector<const Stmt *, 32> Work{Function->getBody()};
+    while (Key && !Work.empty()) {
+      const Stmt *St = Work.pop_back_val();
+      if (!St)
+        continue;
+      for (const Stmt *Child : St->children())
+        Work.push_back(Child);
+      const auto *Create = dyn_cast<CallExpr>(St);
+      const FunctionRule *CR = Create && Create != CE ? ruleFor(Create) : nullptr;
+      if (!CR || !CR->Path.isSet() || nameKey(argExpr(Create, CR->Path)) != Key)
+        continue;
+      // Where the new handle goes: `pipe_ = CreateNamedPipeA(...)` or
+      // `HANDLE pipe = CreateNamedPipeA(...)`.
+      const Stmt *Up = PM.getParentIgnoreParenImpCasts(const_cast<CallExpr *>(Create));
+      if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Up);
+          BO && BO->getOpcode() == BO_Assign)
+        Stores.push_back(BO->getLHS());
+      else if (const auto *DS = dyn_cast_or_null<DeclStmt>(Up))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D);
+              VD && VD->getInit() &&
+              VD->getInit()->IgnoreParenImpCasts() == Create)
+            Stores.push_back(DS);
+    }
+    Cached = SameNameCreations.try_emplace(CE, std::move(Stores)).first;
+  }
+  for (const Stmt *Store : Cached->second) {
+    std::optional<AccessPath> Holder;
+    if (const auto *LHS = dyn_cast<Expr>(Store))
+      Holder = Paths.lvalueOf(S, LHS);
+    else
+      for (const Decl *D : cast<DeclStmt>(Store)->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          Holder = AccessPath::variable(VD);
+    if (!Holder)
+      continue;
+    const AbsValue *V = S.Vars.find(*Holder);
+    AccessPath Pipe = V && V->K == AbsValue::Object ? V->Referent
+                                                    : Holder->deref();
+    // The listen completes now; on a port-bound pipe its packet is still
+    // to be dequeued.
+    llvm::SmallVector<AccessPath, 2> Done;
+    for (const auto &[P, Q] : S.Requests)
+      if (Q.Handle == Pipe && Q.View.IssueRule &&
+          Q.View.IssueRule->CompletesOnClientOpen)
+        Done.push_back(P);
+    for (const AccessPath &P : Done) {
+      Request Completed = *S.Requests.find(P);
+      S.Requests.erase(P);
+      if (Completed.View.PortBound) {
+        Completed.View.State = Typestate::PacketQueued;
+        S.Requests.set(P, Completed);
+      }
+    }
   }
 }
 

@@ -11,6 +11,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/AST/Stmt.h"
 
 using namespace clang;
@@ -193,6 +195,40 @@ void Transfer::destroyHeld(State &S, const AccessPath &Owner,
                 Destroyed.empty() ? Name : Destroyed);
   endStorage(S, Object, EventKind::Free, Site, Loc,
              Destroyed.empty() ? &Reset : nullptr, Subject, Name, Destroyed);
+}
+
+void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State &S) {
+  if (S.Requests.empty())
+    return;
+  // The locals declared before the throw in each enclosing block,
+  // innermost and latest first; a throw inside a try block of this
+  // function may be caught here, and then nothing ends yet.
+  llvm::SmallVector<const VarDecl *, 8> Locals;
+  const Stmt *Child = Throw;
+  for (const Stmt *P = PM.getParent(Throw); P;
+       Child = P, P = PM.getParent(P)) {
+    if (const auto *Try = dyn_cast<CXXTryStmt>(P);
+        Try && Try->getTryBlock() == Child)
+      return;
+    const auto *Block = dyn_cast<CompoundStmt>(P);
+    if (!Block)
+      continue;
+    llvm::SmallVector<const VarDecl *, 4> Here;
+    for (const Stmt *Item : Block->body()) {
+      if (Item == Child)
+        break;
+      if (const auto *DS = dyn_cast<DeclStmt>(Item))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D);
+              VD && VD->hasLocalStorage())
+            Here.push_back(VD);
+    }
+    Locals.append(Here.rbegin(), Here.rend());
+  }
+  for (const VarDecl *VD : Locals) {
+    destroyLocal(VD, Throw, S);
+    storageEnds(VD, Throw, S);
+  }
 }
 
 void Transfer::functionExit(const Stmt *Return, State &S) {

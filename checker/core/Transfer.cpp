@@ -724,6 +724,8 @@ void Transfer::element(const Stmt *St, State S, StateList &Out) {
     return;
   } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(St)) {
     deleteObject(DE, S);
+  } else if (const auto *TE = dyn_cast<CXXThrowExpr>(St)) {
+    leaveByThrow(TE, S);
   } else if (const auto *CCE = dyn_cast<CXXConstructExpr>(St)) {
     // A constructor may keep any pointer it is given, unless it is one
     // iodrain follows (smart pointers).

@@ -27,6 +27,7 @@ namespace clang {
 class ASTContext;
 class CallExpr;
 class CXXDeleteExpr;
+class CXXThrowExpr;
 class CXXRecordDecl;
 class DeclStmt;
 class Expr;
@@ -61,6 +62,9 @@ public:
                      State &S);
   /// The function returns on this path.
   void functionExit(const clang::Stmt *Return, State &S);
+  /// A `throw` that leaves the function: the locals in scope end there
+  /// (clang's CFG has no edges for exceptions, so no scope end says so).
+  void leaveByThrow(const clang::CXXThrowExpr *Throw, State &S);
 
   /// Drops expression values of finished full expressions when `Next`
   /// starts a new one.
@@ -196,6 +200,10 @@ private:
 
   // Statements (Transfer.cpp).
   void declare(const clang::DeclStmt *DS, State &S) const;
+  /// `CreateFile(name, ...)`: a client opening a pipe by the name this
+  /// function created it with completes the pipe's pending listen.
+  void clientOpens(const clang::CallExpr *CE, const FunctionRule &R,
+                   State &S) const;
   /// `task t = reader(h);`: a coroutine that suspends with a request
   /// pending in its frame leaves it to the task that holds the frame.
   void startSuspendedCoroutine(State &S, const AccessPath &Owner,
@@ -242,6 +250,11 @@ private:
   mutable llvm::DenseMap<const clang::FunctionDecl *,
                          std::optional<SuspendedIssue>>
       SuspendedIssueCache;
+  /// Per open call: where this function stores the handles it creates
+  /// under the same name (an assigned expression or a variable).
+  mutable llvm::DenseMap<const clang::CallExpr *,
+                         llvm::SmallVector<const clang::Stmt *, 2>>
+      SameNameCreations;
 };
 
 /// Win32 values the model relies on (from the mingw-w64 headers).

@@ -101,7 +101,7 @@ const void *TranslationUnitFacts::handleKey(const Expr *E) {
 
 TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
                                            const ApiModel &Model)
-    : Model(Model) {
+    : Model(Model), Uses(Model) {
   BodyFinder Finder(Ctx.getSourceManager());
   Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : Finder.Found)

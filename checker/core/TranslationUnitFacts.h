@@ -18,6 +18,7 @@
 #include "AccessPath.h"
 #include "ApiModel.h"
 #include "Events.h"
+#include "ParameterUses.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseSet.h"
@@ -89,6 +90,19 @@ public:
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
 
+  /// Whether a call to `Callee` (a definition of the unit) may keep, hand
+  /// over or finish what its argument `Index` points to (-1: the object a
+  /// method is called on); ParameterUses.h.
+  bool mayRetain(const clang::FunctionDecl &Callee, int Index) const {
+    return Uses.mayRetain(Callee, Index);
+  }
+  /// For such a call that does not retain it: the members of the object
+  /// it may write.
+  llvm::SmallPtrSet<const clang::FieldDecl *, 4>
+  writtenMembers(const clang::FunctionDecl &Callee, int Index) const {
+    return Uses.writtenMembers(Callee, Index);
+  }
+
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);
   /// The functions a function-pointer argument names: `f`, `&f`, either
@@ -111,6 +125,7 @@ private:
   void computeThreads();
 
   const ApiModel &Model;
+  mutable ParameterUses Uses;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseMap<const clang::FunctionDecl *,
                  llvm::SmallVector<const clang::FunctionDecl *, 4>>

@@ -87,6 +87,38 @@ void watch_directory_fixed(HANDLE dir) {
   CloseHandle(dir);
 }
 
+static OVERLAPPED comm_ov;
+
+// A serial port's event wait writes the event mask when it completes: on
+// timeout the stack mask dies with the wait still pending.
+DWORD comm_event_bug(HANDLE port, DWORD unused) {
+  DWORD mask = 0;
+  // CHECK: devices.c:[[@LINE+1]]:8: note: 'WaitCommEvent' starts overlapped I/O on 'port' that may still be pending
+  if (!WaitCommEvent(port, &mask, &comm_ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return 0;
+    // CHECK-NEXT: devices.c:[[@LINE+1]]:9: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+    if (WaitForSingleObject(comm_ov.hEvent, 100) != WAIT_OBJECT_0)
+      // CHECK-NEXT: devices.c:[[@LINE+1]]:7: warning: 'mask' goes out of scope while overlapped I/O that uses it may still be pending (it is the I/O's buffer); cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+      return 0;
+  }
+  return mask;
+}
+
+DWORD comm_event_fixed(HANDLE port, DWORD unused) {
+  DWORD mask = 0, n;
+  if (!WaitCommEvent(port, &mask, &comm_ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return 0;
+    if (WaitForSingleObject(comm_ov.hEvent, 100) != WAIT_OBJECT_0) {
+      CancelIoEx(port, &comm_ov);
+      GetOverlappedResult(port, &comm_ov, &n, TRUE);
+      return 0;
+    }
+  }
+  return mask;
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a device that ignores cancellation and completes after
 // ten seconds; a listening pipe whose server end is also held by a
@@ -145,10 +177,20 @@ static void twin_watch_directory_fixed(void) {
 }
 static void twin_ioctl_bug(void) { twin_run_device(ioctl_bug); }
 static void twin_ioctl_fixed(void) { twin_run_device(ioctl_fixed); }
+static void twin_comm_event(DWORD (*fn)(HANDLE, DWORD)) {
+  HANDLE dev = ShimOpenNoCancelDevice();
+  ShimDeviceCompleteAt(dev, 10000);
+  comm_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  fn(dev, 0);
+  Sleep(20000); // the device completes the wait meanwhile
+}
+static void twin_comm_event_bug(void) { twin_comm_event(comm_event_bug); }
+static void twin_comm_event_fixed(void) { twin_comm_event(comm_event_fixed); }
 static void twin_listen_bug(void) { twin_run_listener(listen_bug); }
 static void twin_listen_fixed(void) { twin_run_listener(listen_fixed); }
 
 TWIN_MAIN(TWIN(ioctl_bug), TWIN(ioctl_fixed), TWIN(listen_bug),
           TWIN(listen_fixed), TWIN(lock_bug), TWIN(lock_fixed),
-          TWIN(watch_directory_bug), TWIN(watch_directory_fixed))
+          TWIN(watch_directory_bug), TWIN(watch_directory_fixed),
+          TWIN(comm_event_bug), TWIN(comm_event_fixed))
 #endif

@@ -212,6 +212,8 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
                                    DWORD nNumberOfBytesToWrite,
                                    LPOVERLAPPED lpOverlapped,
                                    LPOVERLAPPED_COMPLETION_ROUTINE routine);
+WINBASEAPI BOOL WINAPI WaitCommEvent(HANDLE hFile, LPDWORD lpEvtMask,
+                                     LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode,
                                        LPVOID lpInBuffer, DWORD nInBufferSize,
                                        LPVOID lpOutBuffer, DWORD nOutBufferSize,
@@ -316,6 +318,7 @@ void ShimSetSite(const char *file, int line);
 #define ReadFileEx(...) IODRAIN_SHIM_SITE(ReadFileEx(__VA_ARGS__))
 #define WriteFileEx(...) IODRAIN_SHIM_SITE(WriteFileEx(__VA_ARGS__))
 #define DeviceIoControl(...) IODRAIN_SHIM_SITE(DeviceIoControl(__VA_ARGS__))
+#define WaitCommEvent(...) IODRAIN_SHIM_SITE(WaitCommEvent(__VA_ARGS__))
 #define CreateIoCompletionPort(...) IODRAIN_SHIM_SITE(CreateIoCompletionPort(__VA_ARGS__))
 #define GetQueuedCompletionStatus(...) IODRAIN_SHIM_SITE(GetQueuedCompletionStatus(__VA_ARGS__))
 #define PostQueuedCompletionStatus(...) IODRAIN_SHIM_SITE(PostQueuedCompletionStatus(__VA_ARGS__))

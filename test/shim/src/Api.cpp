@@ -219,6 +219,12 @@ BOOL WINAPI DeviceIoControl(HANDLE H, DWORD, LPVOID, DWORD, LPVOID Out,
                  Ov, nullptr);
 }
 
+// A device's event wait: the mask is written when the request completes.
+BOOL WINAPI WaitCommEvent(HANDLE H, LPDWORD Mask, LPOVERLAPPED Ov) {
+  return startIo(OpKind::Ioctl, "WaitCommEvent", H, Mask, sizeof *Mask,
+                 nullptr, Ov, nullptr);
+}
+
 HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE Existing,
                                      ULONG_PTR Key, DWORD) {
   Port *P = nullptr;
@@ -643,9 +649,12 @@ void ShimDeviceCompleteAt(HANDLE Device, DWORD AtMs) {
   K().schedule(AtMs, "the device completes its requests", [F] {
     for (Op *O : K().pendingOps(*F)) {
       char Byte = 'x';
-      if (O->Kind == OpKind::Read && O->Length)
+      // A read's data, an ioctl's output (WaitCommEvent's event mask).
+      bool Writes = (O->Kind == OpKind::Read || O->Kind == OpKind::Ioctl) &&
+                    O->Length;
+      if (Writes)
         K().kernelWrite(O->Buffer, &Byte, 1, "the data", O);
-      K().complete(*O, StatusSuccess, O->Kind == OpKind::Read ? 1 : 0);
+      K().complete(*O, StatusSuccess, Writes ? 1 : 0);
     }
   });
 }
