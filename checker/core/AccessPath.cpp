@@ -420,6 +420,19 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
     }
   if (isa<CXXThisExpr>(Stripped))
     return ObjectRef::at(AccessPath::thisObject());
+  // `p.operator->()` of a smart pointer: the object it owns, as `p.get()`
+  // names it.
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Stripped);
+      OCE && OCE->getOperator() == OO_Arrow && OCE->getNumArgs() == 1 &&
+      !smartPointee(OCE->getArg(0)->getType()).isNull())
+    if (auto Owner = lvalueOf(S, OCE->getArg(0))) {
+      const AbsValue *Held = S.Vars.find(Owner->held());
+      if (Held && Held->K == AbsValue::Object)
+        return ObjectRef::at(Held->Referent);
+      if (Held && Held->K == AbsValue::Null)
+        return ObjectRef::null();
+      return ObjectRef::at(Owner->held().deref());
+    }
   if (const AbsValue *V = S.exprValue(Stripped)) {
     if (V->K == AbsValue::Object)
       return ObjectRef::at(V->Referent);

@@ -314,6 +314,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"dump-state", Role::DumpState, {}, {}},
       {"thread-start", Role::ThreadStart, {"Procedure"}, {}},
       {"transfer", Role::Transfer, {"Pointer"}, {}},
+      {"complete-all", Role::CompleteAll, {"Handle"}, {}},
   };
   return Table;
 }

@@ -49,8 +49,16 @@ enum class Role {
   DumpState,      ///< Engine tests: shows what the path knows here.
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
   Transfer,       ///< Takes over the requests of an object (a work queue).
+  CompleteAll,    ///< Completes every request on a handle (DisconnectNamedPipe).
   Effects,        ///< Several of the above in turn (a user's helper).
 };
+
+/// The roles that act on requests: what makes a call of the unit worth
+/// following, and what a helper that keeps nothing must not do.
+inline constexpr Role RequestRoles[] = {
+    Role::Issue,       Role::Cancel,   Role::WaitOverlapped, Role::WaitObject,
+    Role::WaitObjects, Role::Dequeue,  Role::AlertableSleep, Role::Close,
+    Role::Free,        Role::Transfer, Role::CompleteAll};
 
 /// How an issuing call reports that its I/O is still pending.
 enum class ResultConvention {

@@ -317,6 +317,9 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // The objects such calls get, with the members they may write.
   llvm::SmallVector<std::pair<AccessPath, llvm::SmallPtrSet<const FieldDecl *, 4>>, 2>
       Kept;
+  // Kept objects and the parameter they came through: the callee's
+  // definite stores apply to them after the call.
+  llvm::SmallVector<std::pair<AccessPath, int>, 2> StoresInto;
   auto KeptByCaller = [&](int Index) {
     return Def && !Facts->mayRetain(*Def, Index);
   };
@@ -340,6 +343,8 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
     else if (ParamType->isPointerType())
       Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, Index));
+    if (KeptByCaller(Index) && ParamType->isPointerType())
+      StoresInto.emplace_back(O.Path, Index);
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);
@@ -356,8 +361,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
         Reached.push_back(O.Path);
         if (!KeptByCaller(-1))
           escape(S, O.Path, CE);
-        else
+        else {
           Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, -1));
+          StoresInto.emplace_back(O.Path, -1);
+        }
       }
     }
   // Nor do we know what it did to globals or to memory behind pointers.
@@ -395,6 +402,19 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     return llvm::any_of(Reached,
                         [&](const AccessPath &R) { return P.isUnder(R); });
   });
+  // What a kept object's members hold after the call, when the callee
+  // always stores it (`enter_state(s, STATE_CONNECTING)`).
+  for (const auto &[Object, Index] : StoresInto)
+    for (const ParameterUses::Store &St : Facts->definiteStores(*Def, Index)) {
+      AbsValue V = AbsValue::integer(St.Constant);
+      if (St.Param)
+        V = *St.Param < CE->getNumArgs() ? valueOf(S, CE->getArg(*St.Param))
+                                         : AbsValue::unknown();
+      AccessPath Member = Object.field(St.Field);
+      S.Vars.erase(Member);
+      if (V.K != AbsValue::Unknown)
+        S.Vars.set(Member, V);
+    }
   // The last error survives: Win32 functions set it when they fail, and
   // code that reads it after another call (a free, a log line) relies on
   // that call succeeding. Forgetting it would open paths the program never
@@ -434,8 +454,13 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
       ObjectRef Owner = Paths.objectOrPointee(S, Obj);
       const AbsValue *Held = Owner.isKnown() ? S.Vars.find(Owner.Path.held())
                                              : nullptr;
-      return O.add(std::move(S), Held ? *Held : AbsValue::unknown(),
-                   std::nullopt);
+      // Not known from its construction (`std::make_unique`): the object
+      // the held pointer points to, which reset() and the end of the owner
+      // name the same way.
+      AbsValue Value = Held          ? *Held
+                       : Owner.isKnown() ? AbsValue::object(Owner.Path.held().deref())
+                                         : AbsValue::unknown();
+      return O.add(std::move(S), Value, std::nullopt);
     }
   }
   // Element access of standard containers names the element.
@@ -510,6 +535,12 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     if (Given.isKnown())
       escape(S, Given.Path.enclosingObject(), CE);
     unknownCall(CE, S);
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+  }
+  case Role::CompleteAll: {
+    ObjectRef Handle = objectArg(S, CE, R->Handle);
+    if (Handle.isKnown())
+      completeNow(S, [&](const Request &Q) { return Q.Handle == Handle.Path; });
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
   case Role::ThreadStart:
@@ -620,20 +651,25 @@ void Transfer::clientOpens(const CallExpr *CE, const FunctionRule &R,
     const AbsValue *V = S.Vars.find(*Holder);
     AccessPath Pipe = V && V->K == AbsValue::Object ? V->Referent
                                                     : Holder->deref();
-    // The listen completes now; on a port-bound pipe its packet is still
-    // to be dequeued.
-    llvm::SmallVector<AccessPath, 2> Done;
-    for (const auto &[P, Q] : S.Requests)
-      if (Q.Handle == Pipe && Q.View.IssueRule &&
-          Q.View.IssueRule->CompletesOnClientOpen)
-        Done.push_back(P);
-    for (const AccessPath &P : Done) {
-      Request Completed = *S.Requests.find(P);
-      S.Requests.erase(P);
-      if (Completed.View.PortBound) {
-        Completed.View.State = Typestate::PacketQueued;
-        S.Requests.set(P, Completed);
-      }
+    completeNow(S, [&](const Request &Q) {
+      return Q.Handle == Pipe && Q.View.IssueRule &&
+             Q.View.IssueRule->CompletesOnClientOpen;
+    });
+  }
+}
+
+void Transfer::completeNow(
+    State &S, llvm::function_ref<bool(const Request &)> Which) const {
+  llvm::SmallVector<AccessPath, 2> Done;
+  for (const auto &[P, Q] : S.Requests)
+    if (Q.View.State != Typestate::PacketQueued && Which(Q))
+      Done.push_back(P);
+  for (const AccessPath &P : Done) {
+    Request Completed = *S.Requests.find(P);
+    S.Requests.erase(P);
+    if (Completed.View.PortBound) {
+      Completed.View.State = Typestate::PacketQueued;
+      S.Requests.set(P, Completed);
     }
   }
 }

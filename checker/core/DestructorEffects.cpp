@@ -168,18 +168,13 @@ bool keepsOwnership(const Expr *Use, ParentMap &PM) {
 
 } // namespace
 
-const Expr *ownedDeleter(const VarDecl *VD) {
-  const auto *RD = VD->getType()->getAsCXXRecordDecl();
-  if (!isSmartPointer(RD) || !VD->hasLocalStorage() || !VD->getInit())
-    return nullptr;
-  const auto *CCE = dyn_cast<CXXConstructExpr>(
-      VD->getInit()->IgnoreImplicit()->IgnoreParens());
-  if (!CCE || CCE->getNumArgs() < 2)
-    return nullptr;
+/// Whether every use of the local smart pointer `VD` in its function
+/// leaves its ownership in place.
+bool keepsOwnershipThroughout(const VarDecl *VD) {
   const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
   const Stmt *Body = FD ? FD->getBody() : nullptr;
   if (!Body)
-    return nullptr;
+    return false;
   ParentMap PM(const_cast<Stmt *>(Body));
   llvm::SmallVector<const Stmt *, 32> Work{Body};
   while (!Work.empty()) {
@@ -188,11 +183,29 @@ const Expr *ownedDeleter(const VarDecl *VD) {
       continue;
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
         DRE && DRE->getDecl() == VD && !keepsOwnership(DRE, PM))
-      return nullptr;
+      return false;
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
+  return true;
+}
+
+const Expr *ownedDeleter(const VarDecl *VD) {
+  const auto *RD = VD->getType()->getAsCXXRecordDecl();
+  if (!isSmartPointer(RD) || !VD->hasLocalStorage() || !VD->getInit())
+    return nullptr;
+  const auto *CCE = dyn_cast<CXXConstructExpr>(
+      VD->getInit()->IgnoreImplicit()->IgnoreParens());
+  if (!CCE || CCE->getNumArgs() < 2 || !keepsOwnershipThroughout(VD))
+    return nullptr;
   return CCE->getArg(1);
+}
+
+bool ownsUntilScopeEnd(const VarDecl *VD) {
+  const auto *RD = VD->getType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getName() == "unique_ptr" &&
+         VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+         keepsOwnershipThroughout(VD);
 }
 
 std::vector<DestructorEffect> deleterEffects(const Expr *Deleter,

@@ -51,6 +51,10 @@ std::vector<DestructorEffect> deleterEffects(const clang::Expr *Deleter,
 /// that its destruction is the one that runs the deleter.
 const clang::Expr *ownedDeleter(const clang::VarDecl *VD);
 
+/// Whether `VD` is a local `std::unique_ptr` that keeps its object for the
+/// whole function: its object dies when it does.
+bool ownsUntilScopeEnd(const clang::VarDecl *VD);
+
 } // namespace iodrain
 
 #endif // IODRAIN_CORE_DESTRUCTOREFFECTS_H

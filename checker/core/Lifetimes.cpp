@@ -153,6 +153,11 @@ void Transfer::destroyLocal(const VarDecl *VD, const Stmt *Trigger,
   if (const Expr *Deleter = ownedDeleter(VD))
     applyEffects(S, AccessPath::variable(VD), deleterEffects(Deleter, Model),
                  Trigger, reportLocation(Trigger, VD), VD->getName().str());
+  // A unique_ptr that kept its object to the end deletes it now.
+  else if (ownsUntilScopeEnd(VD))
+    destroyHeld(S, AccessPath::variable(VD), VD->getType(), Trigger,
+                reportLocation(Trigger, VD), nullptr,
+                "*" + VD->getName().str(), VD->getName().str());
 }
 
 void Transfer::destroyMember(const FieldDecl *FD, const Stmt *Trigger,

@@ -2,6 +2,7 @@
 
 #include "ParameterUses.h"
 #include "ApiModel.h"
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -15,19 +16,14 @@ namespace {
 /// as followed calls go.
 constexpr unsigned ModelledLevels = 2;
 
-const Role Modelled[] = {Role::Issue,          Role::Cancel,
-                         Role::WaitOverlapped, Role::WaitObject,
-                         Role::WaitObjects,    Role::Dequeue,
-                         Role::AlertableSleep, Role::Close,
-                         Role::Free,           Role::Transfer,
-                         Role::ThreadStart};
 
 /// Reads the uses of one parameter (or of `this`) in one body.
 class UseReader {
 public:
   UseReader(const FunctionDecl &Def, ParameterUses &Uses,
-            llvm::SmallPtrSetImpl<const FieldDecl *> &Writes)
-      : Uses(Uses), Writes(Writes), Parents(Def.getBody()) {}
+            llvm::SmallPtrSetImpl<const FieldDecl *> &Writes,
+            llvm::DenseMap<const FieldDecl *, unsigned> &Counts)
+      : Uses(Uses), Writes(Writes), Counts(Counts), Parents(Def.getBody()) {}
 
   /// Whether every use of the parameter leaves the object with the caller.
   bool allUsesKeepObject(const Stmt *S, const ParmVarDecl *Param) {
@@ -106,8 +102,7 @@ private:
     if (!MD || !Call || MD->isVirtual() || !MD->hasBody(Callee) ||
         Uses.mayRetain(*Callee, -1))
       return false;
-    Writes.insert(Uses.writtenMembers(*Callee, -1).begin(),
-                  Uses.writtenMembers(*Callee, -1).end());
+    addWrites(Uses.writtenMembers(*Callee, -1));
     return true;
   }
 
@@ -142,6 +137,7 @@ private:
     if (!Top)
       return false;
     Writes.insert(Top);
+    ++Counts[Top];
     return true;
   }
 
@@ -160,8 +156,7 @@ private:
       const FunctionDecl *Body = nullptr;
       if (!Callee->hasBody(Body) || Uses.mayRetain(*Body, I))
         return false;
-      Writes.insert(Uses.writtenMembers(*Body, I).begin(),
-                    Uses.writtenMembers(*Body, I).end());
+      addWrites(Uses.writtenMembers(*Body, I));
     }
     return true;
   }
@@ -171,7 +166,15 @@ private:
   const FieldDecl *Top = nullptr;
   ParameterUses &Uses;
   llvm::SmallPtrSetImpl<const FieldDecl *> &Writes;
+  llvm::DenseMap<const FieldDecl *, unsigned> &Counts;
   ParentMap Parents;
+
+  void addWrites(const llvm::SmallPtrSet<const FieldDecl *, 4> &More) {
+    for (const FieldDecl *F : More) {
+      Writes.insert(F);
+      ++Counts[F];
+    }
+  }
 };
 
 } // namespace
@@ -184,6 +187,66 @@ const llvm::SmallPtrSet<const FieldDecl *, 4> &
 ParameterUses::writtenMembers(const FunctionDecl &Def, int Index) {
   return get(Def, Index).Writes;
 }
+
+llvm::ArrayRef<ParameterUses::Store>
+ParameterUses::definiteStores(const FunctionDecl &Def, int Index) {
+  return get(Def, Index).Stores;
+}
+
+namespace {
+
+/// `p->f` or `this->f` (implicit or not): the member, if `E` names one of
+/// the object the parameter (null: `this`) points to.
+const FieldDecl *memberOf(const Expr *E, const ParmVarDecl *Param) {
+  const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParens());
+  if (!ME || !ME->isArrow())
+    return nullptr;
+  const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+  bool Ours = Param ? isa<DeclRefExpr>(Base) &&
+                          cast<DeclRefExpr>(Base)->getDecl() == Param
+                    : isa<CXXThisExpr>(Base);
+  return Ours ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+}
+
+/// The stores at the top level of `Body` of a constant or a by-value
+/// integer parameter into a member, kept only for members written once.
+llvm::SmallVector<ParameterUses::Store, 2>
+topLevelStores(const FunctionDecl &Def, const ParmVarDecl *Param,
+               const llvm::DenseMap<const FieldDecl *, unsigned> &Counts,
+               ASTContext &Ctx) {
+  llvm::SmallVector<ParameterUses::Store, 2> Found;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def.getBody());
+  if (!Body)
+    return Found;
+  for (const Stmt *Item : Body->body()) {
+    const auto *BO = dyn_cast<BinaryOperator>(Item);
+    if (!BO || BO->getOpcode() != BO_Assign)
+      continue;
+    const FieldDecl *F = memberOf(BO->getLHS(), Param);
+    if (!F || !F->getType()->isIntegralOrEnumerationType())
+      continue;
+    ParameterUses::Store St;
+    St.Field = F;
+    const Expr *RHS = BO->getRHS()->IgnoreParenImpCasts();
+    Expr::EvalResult R;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(RHS);
+        DRE && isa<ParmVarDecl>(DRE->getDecl()) &&
+        cast<ParmVarDecl>(DRE->getDecl())->getType()->isIntegralOrEnumerationType())
+      St.Param = cast<ParmVarDecl>(DRE->getDecl())->getFunctionScopeIndex();
+    else if (!RHS->isValueDependent() && RHS->EvaluateAsInt(R, Ctx))
+      St.Constant = R.Val.getInt().getExtValue();
+    else
+      continue;
+    Found.push_back(St);
+  }
+  // A member written anywhere else may end with another value.
+  llvm::erase_if(Found, [&](const ParameterUses::Store &St) {
+    return Counts.lookup(St.Field) != 1;
+  });
+  return Found;
+}
+
+} // namespace
 
 const ParameterUses::Uses &ParameterUses::get(const FunctionDecl &Def,
                                               int Index) {
@@ -202,14 +265,20 @@ ParameterUses::Uses ParameterUses::compute(const FunctionDecl &Def,
       (Index >= 0 && static_cast<unsigned>(Index) >= Def.getNumParams()) ||
       (Index < 0 && !isa<CXXMethodDecl>(Def)))
     return Found;
-  if (Model.callsThrough(Def, Modelled, ModelledLevels, DoesModelledWork))
+  // A thread it starts may keep what it gets, like any request role.
+  if (Model.callsThrough(Def, RequestRoles, ModelledLevels, DoesModelledWork) ||
+      Model.callsThrough(Def, {Role::ThreadStart}, ModelledLevels,
+                         StartsThreads))
     return Found;
   const ParmVarDecl *Param = Index >= 0 ? Def.getParamDecl(Index) : nullptr;
   // A reference parameter or a value is not the caller's pointer.
   if (Param && !Param->getType()->isPointerType())
     return Found;
-  UseReader Reader(Def, *this, Found.Writes);
+  UseReader Reader(Def, *this, Found.Writes, Found.WriteCounts);
   Found.Retains = !Reader.allUsesKeepObject(Def.getBody(), Param);
+  if (!Found.Retains)
+    Found.Stores =
+        topLevelStores(Def, Param, Found.WriteCounts, Def.getASTContext());
   return Found;
 }
 

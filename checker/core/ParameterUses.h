@@ -14,7 +14,11 @@
 #define IODRAIN_CORE_PARAMETERUSES_H
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include <cstdint>
+#include <optional>
 #include <utility>
 
 namespace clang {
@@ -40,17 +44,34 @@ public:
   const llvm::SmallPtrSet<const clang::FieldDecl *, 4> &
   writtenMembers(const clang::FunctionDecl &Def, int Index);
 
+  /// A store every call makes, at the top level of the callee's body:
+  /// `d->state = 2;` or `state_ = state;` (a by-value parameter).
+  struct Store {
+    const clang::FieldDecl *Field = nullptr;
+    int64_t Constant = 0;
+    /// The parameter whose value is stored, instead of the constant.
+    std::optional<unsigned> Param;
+  };
+  /// For a call that does not retain it: the stores it always makes into
+  /// the object's members (each member written exactly once).
+  llvm::ArrayRef<Store> definiteStores(const clang::FunctionDecl &Def,
+                                       int Index);
+
 private:
   struct Uses {
     bool Retains = true;
     llvm::SmallPtrSet<const clang::FieldDecl *, 4> Writes;
+    /// How many places write each member (a nested call counts once).
+    llvm::DenseMap<const clang::FieldDecl *, unsigned> WriteCounts;
+    llvm::SmallVector<Store, 2> Stores;
   };
   const Uses &get(const clang::FunctionDecl &Def, int Index);
   Uses compute(const clang::FunctionDecl &Def, int Index);
 
   const ApiModel &Model;
   llvm::DenseMap<std::pair<const clang::FunctionDecl *, int>, Uses> Memo;
-  llvm::DenseMap<const clang::FunctionDecl *, bool> DoesModelledWork;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> DoesModelledWork,
+      StartsThreads;
 };
 
 } // namespace iodrain

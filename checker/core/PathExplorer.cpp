@@ -30,13 +30,8 @@ constexpr unsigned MaxInlinedCfgBlocks = 300;
 /// Without FollowCalls, the helpers still run are at most this large.
 constexpr unsigned MaxSmallHelperBlocks = 40;
 
-/// What makes a call worth following: the roles of the model that act on
-/// requests.
-const Role Modelled[] = {Role::Issue,          Role::Cancel,
-                         Role::WaitOverlapped, Role::WaitObject,
-                         Role::WaitObjects,    Role::Dequeue,
-                         Role::AlertableSleep, Role::Close,
-                         Role::Free,           Role::Transfer};
+/// What makes a call worth following.
+const auto &Modelled = RequestRoles;
 
 /// Why clang could not build the CFG of `Body`, when iodrain can tell.
 std::string whyNoCfg(const Stmt *Body) {
@@ -641,7 +636,8 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
   // calls, so the cost stays with the calls that touch a pending request.
   static const Role Finishes[] = {
       Role::Cancel, Role::WaitOverlapped, Role::WaitObject,  Role::Close,
-      Role::Free,   Role::Dequeue,        Role::AlertableSleep, Role::WaitObjects};
+      Role::Free,   Role::Dequeue,        Role::AlertableSleep, Role::WaitObjects,
+      Role::CompleteAll};
   static const Role Widens[] = {Role::Issue, Role::Transfer};
   // A helper that dequeues or waits alertably or on several objects may
   // complete any request (a port's loop that resumes coroutines): it sees

@@ -200,6 +200,10 @@ private:
 
   // Statements (Transfer.cpp).
   void declare(const clang::DeclStmt *DS, State &S) const;
+  /// The requests `Which` selects complete now: on a port-bound handle
+  /// their packets are still to be dequeued.
+  void completeNow(State &S,
+                   llvm::function_ref<bool(const Request &)> Which) const;
   /// `CreateFile(name, ...)`: a client opening a pipe by the name this
   /// function created it with completes the pipe's pending listen.
   void clientOpens(const clang::CallExpr *CE, const FunctionRule &R,

@@ -103,6 +103,13 @@ public:
     return Uses.writtenMembers(Callee, Index);
   }
 
+  /// For such a call: the stores it always makes into the object.
+  llvm::SmallVector<ParameterUses::Store, 2>
+  definiteStores(const clang::FunctionDecl &Callee, int Index) const {
+    auto Stores = Uses.definiteStores(Callee, Index);
+    return {Stores.begin(), Stores.end()};
+  }
+
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);
   /// The functions a function-pointer argument names: `f`, `&f`, either

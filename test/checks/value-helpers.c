@@ -93,6 +93,41 @@ void drain_registered_fixed(void) {
   registered = NULL;
 }
 
+// A state setter's store is applied at its call: the listen's protocol
+// carries `state == DEV_CONNECTING` to the closers, whose test of the
+// state is then decided.
+enum { DEV_IDLE, DEV_CONNECTING, DEV_FAILED };
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void enter_state(dev *d, int state) { d->state = state; }
+
+// RUNTIME-TWIN: none, the issuer: the closers' twins run it
+void dev_listen(dev *d) {
+  // CHECK: value-helpers.c:[[@LINE+1]]:8: note: 'ConnectNamedPipe' in 'dev_listen' starts overlapped I/O on 'd->h' and may return with it pending
+  if (!ConnectNamedPipe(d->h, &d->ov) && GetLastError() == ERROR_IO_PENDING) {
+    enter_state(d, DEV_CONNECTING);
+    return;
+  }
+  enter_state(d, DEV_IDLE);
+}
+
+// CHECK-NEXT: value-helpers.c:[[@LINE+1]]:28: note: 'dev_close_bug' may be called with that I/O on 'd' still pending
+void dev_close_bug(dev *d) {
+  if (d->state == DEV_FAILED)
+    return;
+  // CHECK-NEXT: value-helpers.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(d->h);
+}
+
+void dev_close_fixed(dev *d) {
+  DWORD n;
+  if (d->state == DEV_CONNECTING) {
+    CancelIoEx(d->h, &d->ov);
+    GetOverlappedResult(d->h, &d->ov, &n, TRUE);
+  }
+  CloseHandle(d->h);
+}
+
 // CHECK-NOT: warning:
 
 #ifdef IODRAIN_RUNTIME
@@ -136,7 +171,25 @@ static void twin_drain_registered_fixed(void) {
   twin_read_then_register_fixed();
 }
 
-TWIN_MAIN(TWIN(read_then_close_bug), TWIN(read_then_close_fixed),
+// A listening pipe nobody connects to, its server end also held by a
+// child.
+static void twin_listen_then(void (*close_fn)(dev *)) {
+  HANDLE child = ShimCreateChildProcess(), held;
+  twin_dev.h = CreateNamedPipeW(L"\\\\.\\pipe\\listening",
+                                PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+  DuplicateHandle(GetCurrentProcess(), twin_dev.h, child, &held, 0, TRUE,
+                  DUPLICATE_SAME_ACCESS);
+  twin_dev.ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  dev_listen(&twin_dev);
+  close_fn(&twin_dev);
+  twin_end();
+}
+static void twin_dev_close_bug(void) { twin_listen_then(dev_close_bug); }
+static void twin_dev_close_fixed(void) { twin_listen_then(dev_close_fixed); }
+
+TWIN_MAIN(TWIN(dev_close_bug), TWIN(dev_close_fixed),
+          TWIN(read_then_close_bug), TWIN(read_then_close_fixed),
           TWIN(flagged_read_then_close_fixed),
           TWIN(read_then_register_fixed), TWIN(drain_registered_fixed))
 #endif

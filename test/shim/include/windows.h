@@ -194,6 +194,7 @@ WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwCreationDisposition,
                                      DWORD dwFlagsAndAttributes,
                                      HANDLE hTemplateFile);
+WINBASEAPI BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe);
 WINBASEAPI BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
                                         LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
@@ -313,6 +314,7 @@ void ShimSetSite(const char *file, int line);
 #define CreateNamedPipeW(...) IODRAIN_SHIM_SITE(CreateNamedPipeW(__VA_ARGS__))
 #define CreateFileW(...) IODRAIN_SHIM_SITE(CreateFileW(__VA_ARGS__))
 #define ConnectNamedPipe(...) IODRAIN_SHIM_SITE(ConnectNamedPipe(__VA_ARGS__))
+#define DisconnectNamedPipe(...) IODRAIN_SHIM_SITE(DisconnectNamedPipe(__VA_ARGS__))
 #define ReadFile(...) IODRAIN_SHIM_SITE(ReadFile(__VA_ARGS__))
 #define WriteFile(...) IODRAIN_SHIM_SITE(WriteFile(__VA_ARGS__))
 #define ReadFileEx(...) IODRAIN_SHIM_SITE(ReadFileEx(__VA_ARGS__))

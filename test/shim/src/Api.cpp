@@ -181,6 +181,13 @@ HANDLE WINAPI CreateFileW(LPCWSTR Name, DWORD, DWORD, LPSECURITY_ATTRIBUTES A,
   return K().addHandle(Client, 0, site("CreateFileW"), inheritable(A));
 }
 
+BOOL WINAPI DisconnectNamedPipe(HANDLE H) {
+  File *F = fileOf(H);
+  if (!F || !disconnectPipe(*F))
+    return fail(ERROR_INVALID_HANDLE);
+  return TRUE;
+}
+
 BOOL WINAPI ConnectNamedPipe(HANDLE H, LPOVERLAPPED Ov) {
   return startIo(OpKind::Listen, "ConnectNamedPipe", H, nullptr, 0, nullptr,
                  Ov, nullptr);

@@ -452,6 +452,30 @@ File *connectClient(const std::wstring &Name) {
   return Dev->Ends[1];
 }
 
+bool disconnectPipe(File &Server) {
+  PipeDevice *Dev = nullptr;
+  for (const auto &[Name, Pipe] : listeningPipes())
+    if (Pipe == Server.Dev)
+      Dev = Pipe;
+  if (!Dev || Server.End != 0)
+    return false;
+  // Spec 4.4: every pending operation on both ends, and a pending listen,
+  // completes with STATUS_PIPE_DISCONNECTED; buffered data is discarded.
+  // (The instance then listens again at the next ConnectNamedPipe.)
+  std::vector<Op *> Done(Dev->Reads[0].begin(), Dev->Reads[0].end());
+  Done.insert(Done.end(), Dev->Reads[1].begin(), Dev->Reads[1].end());
+  Done.insert(Done.end(), Dev->Listens.begin(), Dev->Listens.end());
+  Dev->Reads[0].clear();
+  Dev->Reads[1].clear();
+  Dev->Listens.clear();
+  Dev->Data[0].clear();
+  Dev->Data[1].clear();
+  Dev->St = PipeDevice::Listening;
+  for (Op *O : Done)
+    Kernel::get().complete(*O, StatusPipeDisconnected, 0);
+  return true;
+}
+
 void createSocketPair(File *&A, File *&B, const std::string &Site) {
   Kernel &K = Kernel::get();
   auto *Dev = static_cast<SocketDevice *>(

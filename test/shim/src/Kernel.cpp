@@ -75,6 +75,7 @@ DWORD win32Error(NTSTATUS S) {
   case (uint32_t)StatusPipeListening: return ERROR_PIPE_LISTENING;
   case (uint32_t)StatusPipeConnected: return ERROR_PIPE_CONNECTED;
   case (uint32_t)StatusPipeClosing: return ERROR_NO_DATA;
+  case (uint32_t)StatusPipeDisconnected: return ERROR_PIPE_NOT_CONNECTED;
   case (uint32_t)StatusInvalidParameter: return ERROR_INVALID_PARAMETER;
   case (uint32_t)StatusInvalidHandle: return ERROR_INVALID_HANDLE;
   case (uint32_t)StatusHandlesClosed: return 676; // ERROR_HANDLES_CLOSED

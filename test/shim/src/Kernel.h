@@ -34,6 +34,7 @@ constexpr NTSTATUS StatusPipeBroken = (NTSTATUS)0xC000014B;
 constexpr NTSTATUS StatusPipeListening = (NTSTATUS)0xC00000B3;
 constexpr NTSTATUS StatusPipeConnected = (NTSTATUS)0xC00000B2;
 constexpr NTSTATUS StatusPipeClosing = (NTSTATUS)0xC00000B1;
+constexpr NTSTATUS StatusPipeDisconnected = (NTSTATUS)0xC00000B0;
 constexpr NTSTATUS StatusInvalidParameter = (NTSTATUS)0xC000000D;
 constexpr NTSTATUS StatusInvalidHandle = (NTSTATUS)0xC0000008;
 constexpr NTSTATUS StatusHandlesClosed = (NTSTATUS)0x8000000A;
@@ -382,6 +383,8 @@ void setSendQuota(File &F, size_t Bytes);
 /// Connects a client to the listening instance named Name, if any.
 File *connectClient(const std::wstring &Name);
 void registerListeningPipe(const std::wstring &Name, File *Server);
+/// DisconnectNamedPipe on the server end: false if it is not one.
+bool disconnectPipe(File &Server);
 
 } // namespace shim
 
