@@ -311,8 +311,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   llvm::SmallVector<AccessPath, 4> Reached;
   // A function of the unit that only reads and writes values through a
   // pointer leaves the object's requests with the caller.
+  // (Not a virtual method: an override may do anything.)
   const FunctionDecl *Def = nullptr;
-  if (FD && Facts && !FD->hasBody(Def))
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(FD);
+  if (!FD || !Facts || (Method && Method->isVirtual()) || !FD->hasBody(Def))
     Def = nullptr;
   // The objects such calls get, with the members they may write.
   llvm::SmallVector<std::pair<AccessPath, llvm::SmallPtrSet<const FieldDecl *, 4>>, 2>
@@ -339,12 +341,12 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       return;
     // A member's address reaches its whole object (CONTAINING_RECORD).
     Reached.push_back(O.Path.enclosingObject());
-    if (!KeptByCaller(Index))
+    if (!KeptByCaller(Index)) {
       escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
-    else if (ParamType->isPointerType())
+    } else if (ParamType->isPointerType()) {
       Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, Index));
-    if (KeptByCaller(Index) && ParamType->isPointerType())
       StoresInto.emplace_back(O.Path, Index);
+    }
   };
   for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
     const Expr *Arg = CE->getArg(I);
