@@ -3,6 +3,7 @@
 #include "Coroutines.h"
 #include "AccessPath.h"
 #include "ApiModel.h"
+#include "StmtSearch.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -57,24 +58,20 @@ const FieldDecl *memberOfThis(const Expr *E) {
 /// An issuing call in `Body` whose OVERLAPPED is a member of the awaiter.
 const CallExpr *issueOnMember(const Stmt *Body, const ApiModel &Model,
                               const FunctionRule *&Rule) {
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    if (const auto *CE = dyn_cast<CallExpr>(S))
-      if (const FunctionRule *R = Model.lookupCall(CE);
-          R && R->FunctionRole == Role::Issue &&
-          R->Overlapped.K == ArgRef::Index &&
-          R->Overlapped.Position <= CE->getNumArgs() &&
-          memberOfThis(CE->getArg(R->Overlapped.Position - 1))) {
+  return cast_or_null<CallExpr>(findStatement(
+      Body,
+      [&](const Stmt *S) {
+        const auto *CE = dyn_cast<CallExpr>(S);
+        const FunctionRule *R = CE ? Model.lookupCall(CE) : nullptr;
+        if (!R || R->FunctionRole != Role::Issue ||
+            R->Overlapped.K != ArgRef::Index ||
+            R->Overlapped.Position > CE->getNumArgs() ||
+            !memberOfThis(CE->getArg(R->Overlapped.Position - 1)))
+          return false;
         Rule = R;
-        return CE;
-      }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return nullptr;
+        return true;
+      },
+      /*IntoLambdas=*/false));
 }
 
 /// The coroutine parameter the awaiter's member `Field` is built from, in
@@ -111,51 +108,46 @@ suspendedIssueOf(const FunctionDecl &Coroutine, const ApiModel &Model) {
                                     : nullptr;
   if (!Initial || !neverSuspends(Initial))
     return std::nullopt;
-  llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    if (const auto *Await = dyn_cast<CoawaitExpr>(S)) {
-      const CXXMethodDecl *Suspend = awaiterMethod(Await->getSuspendExpr());
-      const FunctionDecl *Def = nullptr;
-      const FunctionRule *Rule = nullptr;
-      if (Suspend && Suspend->hasBody(Def))
-        if (const CallExpr *Issue = issueOnMember(Def->getBody(), Model, Rule)) {
-          SuspendedIssue Found{Issue, Rule, std::nullopt};
-          if (Rule->Handle.K == ArgRef::Index &&
-              Rule->Handle.Position <= Issue->getNumArgs())
-            Found.HandleParam = paramFor(
-                Await->getOperand(),
-                memberOfThis(Issue->getArg(Rule->Handle.Position - 1)),
-                Coroutine);
-          return Found;
-        }
-    }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return std::nullopt;
+  std::optional<SuspendedIssue> Found;
+  findStatement(
+      Body->getBody(),
+      [&](const Stmt *S) {
+        const auto *Await = dyn_cast<CoawaitExpr>(S);
+        const CXXMethodDecl *Suspend =
+            Await ? awaiterMethod(Await->getSuspendExpr()) : nullptr;
+        const FunctionDecl *Def = nullptr;
+        const FunctionRule *Rule = nullptr;
+        const CallExpr *Issue =
+            Suspend && Suspend->hasBody(Def)
+                ? issueOnMember(Def->getBody(), Model, Rule)
+                : nullptr;
+        if (!Issue)
+          return false;
+        Found = SuspendedIssue{Issue, Rule, std::nullopt};
+        if (Rule->Handle.K == ArgRef::Index &&
+            Rule->Handle.Position <= Issue->getNumArgs())
+          Found->HandleParam = paramFor(
+              Await->getOperand(),
+              memberOfThis(Issue->getArg(Rule->Handle.Position - 1)),
+              Coroutine);
+        return true;
+      },
+      /*IntoLambdas=*/false);
+  return Found;
 }
 
 bool callsSuspendingCoroutine(const Stmt *Body, const ApiModel &Model) {
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S || isa<LambdaExpr>(S))
-      continue;
-    if (const auto *CE = dyn_cast<CallExpr>(S)) {
-      const FunctionDecl *Def = nullptr;
-      if (const FunctionDecl *Callee = CE->getDirectCallee();
-          Callee && Callee->hasBody(Def) &&
-          isa<CoroutineBodyStmt>(Def->getBody()) &&
-          suspendedIssueOf(*Def, Model))
-        return true;
-    }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return false;
+  return findStatement(
+             Body,
+             [&](const Stmt *S) {
+               const auto *CE = dyn_cast<CallExpr>(S);
+               const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+               const FunctionDecl *Def = nullptr;
+               return Callee && Callee->hasBody(Def) &&
+                      isa<CoroutineBodyStmt>(Def->getBody()) &&
+                      suspendedIssueOf(*Def, Model);
+             },
+             /*IntoLambdas=*/false) != nullptr;
 }
 
 bool isCoroutineHandle(QualType T) {

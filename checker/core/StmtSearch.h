@@ -16,14 +16,16 @@
 namespace iodrain {
 
 /// The first statement under `Root` (itself included) that satisfies
-/// `Pred`, in no particular order; null if none does.
+/// `Pred`, in no particular order; null if none does. Without
+/// `IntoLambdas`, a lambda's body (a function of its own) is not searched.
 inline const clang::Stmt *
 findStatement(const clang::Stmt *Root,
-              llvm::function_ref<bool(const clang::Stmt *)> Pred) {
+              llvm::function_ref<bool(const clang::Stmt *)> Pred,
+              bool IntoLambdas = true) {
   llvm::SmallVector<const clang::Stmt *, 32> Work{Root};
   while (!Work.empty()) {
     const clang::Stmt *S = Work.pop_back_val();
-    if (!S)
+    if (!S || (!IntoLambdas && S->getStmtClass() == clang::Stmt::LambdaExprClass))
       continue;
     if (Pred(S))
       return S;
