@@ -61,7 +61,22 @@ AccessPath AccessPath::callResult(const CallExpr *CE) {
 
 AccessPath AccessPath::field(const FieldDecl *FD) const {
   AccessPath P = *this;
-  P.Path.push_back({PathComponent::Field, FD, 0});
+  // The member of the object found back from that member is the member.
+  if (!P.Path.empty() && P.Path.back().K == PathComponent::Container &&
+      P.Path.back().Ptr == FD)
+    P.Path.pop_back();
+  else
+    P.Path.push_back({PathComponent::Field, FD, 0});
+  return P;
+}
+
+AccessPath AccessPath::container(const FieldDecl *FD) const {
+  AccessPath P = *this;
+  if (!P.Path.empty() && P.Path.back().K == PathComponent::Field &&
+      P.Path.back().Ptr == FD)
+    P.Path.pop_back();
+  else
+    P.Path.push_back({PathComponent::Container, FD, 0});
   return P;
 }
 
@@ -190,6 +205,12 @@ bool AccessPath::printComponents(llvm::raw_ostream &OS, bool Strict) const {
         return false;
       OS << "@old";
       break;
+    case PathComponent::Container:
+      if (Strict)
+        return false;
+      OS << ".<outer:"
+         << static_cast<const FieldDecl *>(C.Ptr)->getName() << '>';
+      break;
     }
   }
   return true;
@@ -248,7 +269,58 @@ int64_t constantIndex(const Expr *Index, const ASTContext &Ctx) {
   return -1;
 }
 
+/// The fields of an `offsetof(T, a.b)` or `&((T *)0)->a.b`, from T inward.
+bool memberOffset(const Expr *E,
+                  llvm::SmallVectorImpl<const FieldDecl *> &Fields) {
+  E = E->IgnoreParenCasts();
+  if (const auto *OE = dyn_cast<OffsetOfExpr>(E)) {
+    for (unsigned I = 0; I < OE->getNumComponents(); ++I) {
+      const OffsetOfNode &N = OE->getComponent(I);
+      if (N.getKind() != OffsetOfNode::Field)
+        return false;
+      Fields.push_back(N.getField());
+    }
+    return !Fields.empty();
+  }
+  const auto *UO = dyn_cast<UnaryOperator>(E);
+  if (!UO || UO->getOpcode() != UO_AddrOf)
+    return false;
+  const Expr *Base = UO->getSubExpr()->IgnoreParens();
+  while (const auto *ME = dyn_cast<MemberExpr>(Base)) {
+    const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!FD)
+      return false;
+    Fields.insert(Fields.begin(), FD);
+    Base = ME->getBase()->IgnoreParens();
+    if (ME->isArrow())
+      break;
+  }
+  const Expr *Null = Base->IgnoreParenCasts();
+  const auto *Lit = dyn_cast<IntegerLiteral>(Null);
+  return !Fields.empty() && Base->getType()->isPointerType() && Lit &&
+         Lit->getValue() == 0;
+}
+
+bool isByteSized(QualType T) {
+  return T->isCharType() || T->isSpecificBuiltinType(BuiltinType::UChar) ||
+         T->isSpecificBuiltinType(BuiltinType::SChar) || T->isVoidType();
+}
+
 } // namespace
+
+std::optional<ContainerOf> matchContainerOf(const Expr *E) {
+  const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParenCasts());
+  if (!BO || BO->getOpcode() != BO_Sub ||
+      !BO->getLHS()->getType()->isPointerType() ||
+      !isByteSized(BO->getLHS()->getType()->getPointeeType()) ||
+      !BO->getRHS()->getType()->isIntegerType())
+    return std::nullopt;
+  ContainerOf C;
+  if (!memberOffset(BO->getRHS(), C.Fields))
+    return std::nullopt;
+  C.Member = BO->getLHS();
+  return C;
+}
 
 bool AccessPaths::isHandleLike(QualType T) {
   if (T.isNull())
@@ -418,6 +490,15 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
       auto Path = lvalueOf(S, UO->getSubExpr());
       return Path ? ObjectRef::at(*Path) : ObjectRef::none();
     }
+  if (std::optional<ContainerOf> C = matchContainerOf(Stripped)) {
+    ObjectRef Member = objectOf(S, C->Member);
+    if (!Member.isKnown())
+      return ObjectRef::none();
+    AccessPath Whole = Member.Path;
+    for (const FieldDecl *FD : llvm::reverse(C->Fields))
+      Whole = Whole.container(FD);
+    return ObjectRef::at(Whole);
+  }
   if (isa<CXXThisExpr>(Stripped))
     return ObjectRef::at(AccessPath::thisObject());
   // `p.operator->()` of a smart pointer: the object it owns, as `p.get()`

@@ -46,6 +46,9 @@ struct PathComponent {
     Element, ///< An array element; Index -1 is an unknown index.
     Held,    ///< The pointer a smart pointer owns.
     Retired, ///< An older object once reachable under the same name.
+    /// The object this one is a member of, found back from the member's
+    /// address (`container_of(s, T, m)`); Ptr is the member's FieldDecl.
+    Container,
   };
   Kind K = Field;
   const void *Ptr = nullptr; ///< FieldDecl for Field; a tag for Retired.
@@ -70,6 +73,9 @@ public:
   AccessPath deref() const;
   AccessPath element(int64_t Index) const; ///< -1: unknown index.
   AccessPath held() const;
+  /// The object whose member `FD` this storage is; `x.field(m)` gives `x`
+  /// back, anything else gains a Container component.
+  AccessPath container(const clang::FieldDecl *FD) const;
   /// This path with its first `Depth` components kept and a Retired marker
   /// inserted after them.
   AccessPath retiredAt(size_t Depth, const void *Tag) const;
@@ -144,6 +150,16 @@ struct ObjectRef {
 /// Cast stripping used everywhere a value keeps its identity through a
 /// cast: no-op, bit, base/derived, integer/pointer casts and loads.
 const clang::Expr *stripIdentityCasts(const clang::Expr *E);
+
+/// `(T *)((char *)P - offsetof(T, a.b))`, as container_of and
+/// CONTAINING_RECORD expand: the address of the T whose member `a.b` `P`
+/// points to.
+struct ContainerOf {
+  const clang::Expr *Member = nullptr; ///< `P`, the member's address.
+  /// The member's fields from T inward (`a`, then `b`).
+  llvm::SmallVector<const clang::FieldDecl *, 2> Fields;
+};
+std::optional<ContainerOf> matchContainerOf(const clang::Expr *E);
 
 class AccessPaths {
 public:

@@ -29,14 +29,46 @@ bool objectHolding(const AccessPath &P, AccessPath &Object,
     Skip = 1;
   else
     return false;
-  if (C.size() <= Skip || C[Skip].K != PathComponent::Field)
-    return false;
-  Record = static_cast<const FieldDecl *>(C[Skip].Ptr)->getParent();
   Object = P.rootKind() == AccessPath::RootKind::This
                ? AccessPath::thisObject()
                : AccessPath::variable(static_cast<const VarDecl *>(P.root()))
                      .deref();
+  // A parameter that points into the object (container_of).
+  for (; Skip < C.size() && C[Skip].K == PathComponent::Container; ++Skip)
+    Object = Object.container(static_cast<const FieldDecl *>(C[Skip].Ptr));
+  if (C.size() <= Skip || C[Skip].K != PathComponent::Field)
+    return false;
+  Record = static_cast<const FieldDecl *>(C[Skip].Ptr)->getParent();
   return true;
+}
+
+/// The objects that `FD` finds back from a parameter pointing at one of
+/// their members (`container_of(s, struct server, sock)`): the parameter
+/// and the members, innermost last.
+std::vector<std::pair<const ParmVarDecl *, ContainerOf>>
+containersOfParameters(const FunctionDecl &FD) {
+  std::vector<std::pair<const ParmVarDecl *, ContainerOf>> Found;
+  llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (std::optional<ContainerOf> C = matchContainerOf(E)) {
+        const auto *DRE =
+            dyn_cast<DeclRefExpr>(stripIdentityCasts(C->Member));
+        const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+        if (P && P->getType()->isPointerType() &&
+            llvm::none_of(Found, [&](const auto &F) {
+              return F.first == P && F.second.Fields == C->Fields;
+            }))
+          Found.emplace_back(P, std::move(*C));
+        continue;
+      }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return Found;
 }
 
 /// Whether a path names the same storage in every function: a global, or
@@ -254,6 +286,13 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
                          T->getPointeeType(), P->getName().str()});
   }
   ASTContext &Ctx = FD.getASTContext();
+  for (const auto &[P, C] : containersOfParameters(FD)) {
+    AccessPath Whole = AccessPath::variable(P).deref();
+    for (const FieldDecl *F : llvm::reverse(C.Fields))
+      Whole = Whole.container(F);
+    const RecordDecl *RD = C.Fields.front()->getParent();
+    Holders.push_back({Whole, RD, Ctx.getRecordType(RD), P->getName().str()});
+  }
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
       MD && MD->isInstance() && !MD->getParent()->isLambda())
     Holders.push_back({AccessPath::thisObject(), MD->getParent(),

@@ -36,6 +36,15 @@ struct BodyFinder : RecursiveASTVisitor<BodyFinder> {
       Found.push_back(FD);
     return true;
   }
+  /// Initialisers of variables outside functions: a table of function
+  /// pointers (a vtable in C) makes its functions callable from anywhere.
+  std::vector<const Expr *> GlobalInits;
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasGlobalStorage() && !VD->isLocalVarDecl() && VD->getInit() &&
+        !VD->isTemplated())
+      GlobalInits.push_back(VD->getInit());
+    return true;
+  }
 };
 
 const Expr *argAt(const CallExpr *CE, ArgRef A) {
@@ -106,7 +115,23 @@ TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
   Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : Finder.Found)
     walk(FD, FD->getBody());
+  for (const Expr *Init : Finder.GlobalInits)
+    noteAddressesTaken(Init);
   computeThreads();
+}
+
+void TranslationUnitFacts::noteAddressesTaken(const Expr *Init) {
+  llvm::SmallVector<const Stmt *, 16> Work{Init};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        AddressTaken.insert(canon(Fn));
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
 }
 
 llvm::SmallVector<const FunctionDecl *, 2>

@@ -121,6 +121,8 @@ public:
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void noteProcedure(const clang::Expr *Arg);
+  /// Functions a global initialiser names (a table of callbacks).
+  void noteAddressesTaken(const clang::Expr *Init);
   /// Whether the unit destroys objects of `RD` (through a base pointer,
   /// for a virtual destructor).
   bool isDestroyedHere(const clang::CXXRecordDecl *RD, unsigned Depth = 0) const;
