@@ -490,6 +490,16 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
       auto Path = lvalueOf(S, UO->getSubExpr());
       return Path ? ObjectRef::at(*Path) : ObjectRef::none();
     }
+  // `(check, p)` and `sizeof(check) ? p : p` (type checks in macros).
+  if (const auto *BO = dyn_cast<BinaryOperator>(Stripped);
+      BO && BO->getOpcode() == BO_Comma)
+    return objectOf(S, BO->getRHS());
+  if (const auto *CO = dyn_cast<ConditionalOperator>(Stripped)) {
+    bool Cond;
+    if (!CO->getCond()->isValueDependent() &&
+        CO->getCond()->EvaluateAsBooleanCondition(Cond, Ctx))
+      return objectOf(S, Cond ? CO->getTrueExpr() : CO->getFalseExpr());
+  }
   if (std::optional<ContainerOf> C = matchContainerOf(Stripped)) {
     ObjectRef Member = objectOf(S, C->Member);
     if (!Member.isKnown())

@@ -78,29 +78,41 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
 std::string quoteSource(const Expr *E, const ASTContext &Ctx,
                         size_t MaxLength) {
   const SourceManager &SM = Ctx.getSourceManager();
-  // Parentheses added by a macro body are not what the user wrote.
-  if (E->getBeginLoc().isMacroID())
-    E = E->IgnoreParenImpCasts();
-  SourceLocation B = E->getBeginLoc(), End = E->getEndLoc();
   CharSourceRange Range;
-  if (B.isFileID() && End.isFileID()) {
-    Range = CharSourceRange::getTokenRange(B, End);
+  // An expression that is a whole macro expansion is quoted as the user
+  // wrote it: `container_of(s, T, m)`, not the macro's body.
+  SourceLocation MacroBegin, MacroEnd;
+  if (E->getBeginLoc().isMacroID() && E->getEndLoc().isMacroID() &&
+      Lexer::isAtStartOfMacroExpansion(E->getBeginLoc(), SM,
+                                       Ctx.getLangOpts(), &MacroBegin) &&
+      Lexer::isAtEndOfMacroExpansion(E->getEndLoc(), SM, Ctx.getLangOpts(),
+                                     &MacroEnd) &&
+      MacroBegin.isFileID() && MacroEnd.isFileID()) {
+    Range = CharSourceRange::getTokenRange(MacroBegin, MacroEnd);
   } else {
-    // Quote the tokens as spelled (a macro argument, or a condition in a
-    // macro body), climbing out of nested macros at the end if needed.
-    SourceLocation SB = SM.getSpellingLoc(B);
-    SourceLocation SE = SM.getSpellingLoc(End);
-    for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
-                             SM.getFileID(SE) != SM.getFileID(SB);
-         ++Depth) {
-      End = SM.getImmediateExpansionRange(End).getEnd();
-      SE = SM.getSpellingLoc(End);
+    // Parentheses added by a macro body are not what the user wrote.
+    if (E->getBeginLoc().isMacroID())
+      E = E->IgnoreParenImpCasts();
+    SourceLocation B = E->getBeginLoc(), End = E->getEndLoc();
+    if (B.isFileID() && End.isFileID()) {
+      Range = CharSourceRange::getTokenRange(B, End);
+    } else {
+      // Quote the tokens as spelled (a macro argument, or a condition in a
+      // macro body), climbing out of nested macros at the end if needed.
+      SourceLocation SB = SM.getSpellingLoc(B);
+      SourceLocation SE = SM.getSpellingLoc(End);
+      for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
+                               SM.getFileID(SE) != SM.getFileID(SB);
+           ++Depth) {
+        End = SM.getImmediateExpansionRange(End).getEnd();
+        SE = SM.getSpellingLoc(End);
+      }
+      if (SM.getFileID(SE) == SM.getFileID(SB) &&
+          SM.getFileOffset(SB) <= SM.getFileOffset(SE))
+        Range = CharSourceRange::getTokenRange(SB, SE);
+      else
+        Range = SM.getExpansionRange(E->getSourceRange());
     }
-    if (SM.getFileID(SE) == SM.getFileID(SB) &&
-        SM.getFileOffset(SB) <= SM.getFileOffset(SE))
-      Range = CharSourceRange::getTokenRange(SB, SE);
-    else
-      Range = SM.getExpansionRange(E->getSourceRange());
   }
   std::string Text = Lexer::getSourceText(Range, SM, Ctx.getLangOpts()).str();
   if (Text.empty()) {

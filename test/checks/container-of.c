@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#define container_of(p, T, m) ((T *)((char *)(p) - offsetof(T, m)))
+// Both with a type check of the member's address, as real macros have it.
+#define container_of(p, T, m)                                                  \
+  (sizeof((p) == &((T *)0)->m) ? (T *)((char *)(p) - offsetof(T, m))          \
+                               : (T *)((char *)(p) - offsetof(T, m)))
+#define container_of_comma(p, T, m)                                            \
+  ((void)sizeof((p) == &((T *)0)->m), (T *)((char *)(p) - offsetof(T, m)))
 
 struct sock;
 struct sock_vt {
@@ -59,6 +64,23 @@ static void server_close_fixed(struct sock *s) {
   free(ps);
 }
 
+// CHECK: container-of.c:[[#ISSUE]]:7: note: 'ReadFile' in 'server_read' starts overlapped I/O on 'ps->pipe' and may return with it pending
+// CHECK-NEXT: container-of.c:[[@LINE+1]]:48: note: 'server_release_bug' may be called with that I/O on 's' still pending
+static void server_release_bug(struct sock *s) {
+  // CHECK-NEXT: container-of.c:[[@LINE+1]]:3: warning: 'free' frees 'container_of_comma(s, struct server, sock)' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  free(container_of_comma(s, struct server, sock));
+}
+
+static void server_release_fixed(struct sock *s) {
+  struct server *ps = container_of_comma(s, struct server, sock);
+  DWORD n;
+  if (ps->reading) {
+    CancelIoEx(ps->pipe, &ps->ov);
+    GetOverlappedResult(ps->pipe, &ps->ov, &n, TRUE);
+  }
+  free(ps);
+}
+
 // Through a member of a member, with the Windows macro.
 // CHECK-NEXT: container-of.c:[[#ISSUE]]:7: note: 'ReadFile' in 'server_read' starts overlapped I/O on 'ps->pipe' and may return with it pending
 // CHECK-NEXT: container-of.c:[[@LINE+1]]:44: note: 'link_close_bug' may be called with that I/O on 's' still pending
@@ -80,6 +102,8 @@ static void link_close_fixed(struct sock *s) {
 
 static const struct sock_vt server_bug_vt = {server_close_bug};
 static const struct sock_vt server_fixed_vt = {server_close_fixed};
+static const struct sock_vt release_bug_vt = {server_release_bug};
+static const struct sock_vt release_fixed_vt = {server_release_fixed};
 static const struct sock_vt link_bug_vt = {link_close_bug};
 static const struct sock_vt link_fixed_vt = {link_close_fixed};
 
@@ -130,6 +154,18 @@ static void twin_server_close_fixed(void) {
   server_fixed_vt.close(&twin_server_reading()->sock);
   Sleep(20000);
 }
+static void twin_server_release_bug(void) {
+  struct server *ps = twin_server_reading();
+  release_bug_vt.close(&ps->sock);
+  CloseHandle(twin_server);
+  Sleep(20000);
+}
+static void twin_server_release_fixed(void) {
+  struct server *ps = twin_server_reading();
+  release_fixed_vt.close(&ps->sock);
+  CloseHandle(twin_server);
+  Sleep(20000);
+}
 static void twin_link_close_bug(void) {
   struct server *ps = twin_server_reading();
   link_bug_vt.close(&ps->link.sock);
@@ -150,6 +186,7 @@ static void twin_sock_forget_fixed(void) {
 }
 
 TWIN_MAIN(TWIN(server_close_bug), TWIN(server_close_fixed),
+          TWIN(server_release_bug), TWIN(server_release_fixed),
           TWIN(link_close_bug), TWIN(link_close_fixed),
           TWIN(server_open_fixed), TWIN(sock_forget_fixed))
 #endif
