@@ -53,6 +53,28 @@ const Expr *argAt(const CallExpr *CE, ArgRef A) {
   return CE->getArg(A.Position - 1);
 }
 
+/// Whether the engine names the object a pointer expression refers to (a
+/// variable, `this`, a member or an element of one) rather than a value a
+/// call produced (`*it`, `v.back()`, `take()`).
+bool namesObject(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+    E = stripIdentityCasts(E);
+    if (isa<DeclRefExpr, CXXThisExpr>(E))
+      return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      E = ME->getBase();
+    else if (const auto *UO = dyn_cast<UnaryOperator>(E);
+             UO && (UO->getOpcode() == UO_Deref ||
+                    UO->getOpcode() == UO_AddrOf))
+      E = UO->getSubExpr();
+    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      E = AS->getBase();
+    else
+      return false;
+  }
+  return false;
+}
+
 /// The condition a statement branches on, if it branches.
 const Expr *conditionOf(const Stmt *S) {
   if (const auto *If = dyn_cast<IfStmt>(S))
@@ -265,8 +287,15 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         AddressTaken.insert(canon(Fn));
     // Destructors run where objects die: a `delete`, a local's scope, a
     // member of an object this code owns (`m_worker.reset()`).
-    if (const auto *DE = dyn_cast<CXXDeleteExpr>(S))
+    if (const auto *DE = dyn_cast<CXXDeleteExpr>(S)) {
       noteDestroyed(FD, DE->getDestroyedType());
+      const auto *RD = DE->getDestroyedType().isNull()
+                           ? nullptr
+                           : DE->getDestroyedType()->getAsCXXRecordDecl();
+      if (RD && RD->hasDefinition() && RD->getDestructor() &&
+          !namesObject(DE->getArgument()))
+        DeletedUnnamed.insert(canon(RD->getDestructor()));
+    }
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
@@ -341,11 +370,28 @@ bool TranslationUnitFacts::isDestroyedHere(const CXXRecordDecl *RD,
          });
 }
 
+bool TranslationUnitFacts::isDestroyedUnnamed(const CXXRecordDecl *RD,
+                                              unsigned Depth) const {
+  const CXXDestructorDecl *Dtor = RD ? RD->getDestructor() : nullptr;
+  if (!Dtor || Depth > 16)
+    return false;
+  if (DeletedUnnamed.contains(canon(Dtor)))
+    return true;
+  return Dtor->isVirtual() &&
+         llvm::any_of(RD->bases(), [&](const CXXBaseSpecifier &B) {
+           return isDestroyedUnnamed(B.getType()->getAsCXXRecordDecl(),
+                                     Depth + 1);
+         });
+}
+
 bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
   const FunctionDecl *C = canon(FD);
-  // A destructor runs where the unit destroys its objects, virtual or not.
+  // A destructor runs where the unit destroys its objects, virtual or not;
+  // a destroyer that cannot name the object (`delete *it`) knows nothing
+  // of it, so the destructor starts with what the class's protocol left.
   if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD))
-    return !isDestroyedHere(DD->getParent()) || AddressTaken.contains(C);
+    return !isDestroyedHere(DD->getParent()) || AddressTaken.contains(C) ||
+           isDestroyedUnnamed(DD->getParent());
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isVirtual())
     return true;
   return !Called.contains(C) || AddressTaken.contains(C) ||

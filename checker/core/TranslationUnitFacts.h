@@ -130,6 +130,10 @@ private:
   /// a smart pointer's object): it calls their destructor.
   void noteDestroyed(const clang::FunctionDecl *Caller, clang::QualType T,
                      unsigned Depth = 0);
+  /// Whether the unit deletes objects of `RD` it cannot name (`delete *it`
+  /// over a container): those arrive at the destructor from elsewhere.
+  bool isDestroyedUnnamed(const clang::CXXRecordDecl *RD,
+                          unsigned Depth = 0) const;
   void noteTestedFields(const clang::Expr *Cond);
   void computeThreads();
 
@@ -142,6 +146,8 @@ private:
   mutable std::optional<llvm::StringSet<>> FunctionNames;
   llvm::DenseSet<const clang::FunctionDecl *> Walked, Called, AddressTaken,
       Procedures;
+  /// Destructors run by a `delete` of an object the deleter cannot name.
+  llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
