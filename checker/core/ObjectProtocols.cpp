@@ -42,29 +42,55 @@ bool objectHolding(const AccessPath &P, AccessPath &Object,
   return true;
 }
 
-/// The objects that `FD` finds back from a parameter pointing at one of
-/// their members (`container_of(s, struct server, sock)`): the parameter
-/// and the members, innermost last.
-std::vector<std::pair<const ParmVarDecl *, ContainerOf>>
-containersOfParameters(const FunctionDecl &FD) {
-  std::vector<std::pair<const ParmVarDecl *, ContainerOf>> Found;
+/// An object a function reaches from a parameter that does not have the
+/// object's type: a `void *` context cast to the record
+/// (`struct pipe *p = ctx;`), or a pointer to a member the object is found
+/// back from (`container_of(s, struct server, sock)`).
+struct ParameterView {
+  const ParmVarDecl *Param;
+  AccessPath Object;
+  const RecordDecl *Record;
+};
+
+const ParmVarDecl *parameterNamed(const Expr *E) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(stripIdentityCasts(E));
+  const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  return P && P->getType()->isPointerType() ? P : nullptr;
+}
+
+std::vector<ParameterView> parameterViews(const FunctionDecl &FD) {
+  std::vector<ParameterView> Found;
+  auto Add = [&](const ParmVarDecl *P, AccessPath Object,
+                 const RecordDecl *RD) {
+    if (llvm::none_of(Found, [&](const ParameterView &V) {
+          return V.Object == Object;
+        }))
+      Found.push_back({P, std::move(Object), RD});
+  };
   llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
   while (!Work.empty()) {
     const Stmt *S = Work.pop_back_val();
     if (!S)
       continue;
-    if (const auto *E = dyn_cast<Expr>(S))
+    if (const auto *E = dyn_cast<Expr>(S)) {
       if (std::optional<ContainerOf> C = matchContainerOf(E)) {
-        const auto *DRE =
-            dyn_cast<DeclRefExpr>(stripIdentityCasts(C->Member));
-        const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
-        if (P && P->getType()->isPointerType() &&
-            llvm::none_of(Found, [&](const auto &F) {
-              return F.first == P && F.second.Fields == C->Fields;
-            }))
-          Found.emplace_back(P, std::move(*C));
+        if (const ParmVarDecl *P = parameterNamed(C->Member)) {
+          AccessPath Whole = AccessPath::variable(P).deref();
+          for (const FieldDecl *F : llvm::reverse(C->Fields))
+            Whole = Whole.container(F);
+          Add(P, std::move(Whole), C->Fields.front()->getParent());
+        }
         continue;
       }
+      const auto *Cast = dyn_cast<CastExpr>(E);
+      if (Cast && Cast->getCastKind() == CK_BitCast &&
+          Cast->getType()->isPointerType())
+        if (const ParmVarDecl *P = parameterNamed(Cast->getSubExpr());
+            P && P->getType()->getPointeeType()->isVoidType())
+          if (const RecordDecl *RD =
+                  Cast->getType()->getPointeeType()->getAsRecordDecl())
+            Add(P, AccessPath::variable(P).deref(), RD);
+    }
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -286,13 +312,9 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
                          T->getPointeeType(), P->getName().str()});
   }
   ASTContext &Ctx = FD.getASTContext();
-  for (const auto &[P, C] : containersOfParameters(FD)) {
-    AccessPath Whole = AccessPath::variable(P).deref();
-    for (const FieldDecl *F : llvm::reverse(C.Fields))
-      Whole = Whole.container(F);
-    const RecordDecl *RD = C.Fields.front()->getParent();
-    Holders.push_back({Whole, RD, Ctx.getRecordType(RD), P->getName().str()});
-  }
+  for (const ParameterView &V : parameterViews(FD))
+    Holders.push_back({V.Object, V.Record, Ctx.getRecordType(V.Record),
+                       V.Param->getName().str()});
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
       MD && MD->isInstance() && !MD->getParent()->isLambda())
     Holders.push_back({AccessPath::thisObject(), MD->getParent(),
