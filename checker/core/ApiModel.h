@@ -50,6 +50,7 @@ enum class Role {
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
   Transfer,       ///< Takes over the requests of an object (a work queue).
   CompleteAll,    ///< Completes every request on a handle (DisconnectNamedPipe).
+  Pure,           ///< Reads what it is given and changes nothing modelled.
   Effects,        ///< Several of the above in turn (a user's helper).
 };
 

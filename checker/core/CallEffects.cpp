@@ -555,6 +555,9 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     emit(E);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
+  case Role::Pure:
+    // A validity check or a logger: the object stays the caller's.
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::LastError: {
     AbsValue Err = S.LastError;
     return O.add(std::move(S), Err, std::nullopt);

@@ -75,6 +75,7 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
             R->FunctionRole != Role::Create &&
             R->FunctionRole != Role::LastError &&
             R->FunctionRole != Role::DumpState &&
+            R->FunctionRole != Role::Pure &&
             R->FunctionRole != Role::ThreadStart)
           return true;
     if (const auto *ME = dyn_cast<MemberExpr>(S))

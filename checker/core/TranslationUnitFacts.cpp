@@ -394,8 +394,11 @@ bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
            isDestroyedUnnamed(DD->getParent());
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isVirtual())
     return true;
-  return !Called.contains(C) || AddressTaken.contains(C) ||
-         Procedures.contains(C);
+  if (AddressTaken.contains(C) || Procedures.contains(C))
+    return true;
+  // A static function nothing here calls is dead in this unit (a `static
+  // inline` helper of a header that this file does not use).
+  return !Called.contains(C) && FD->isExternallyVisible();
 }
 
 llvm::DenseSet<const FunctionDecl *>
