@@ -97,37 +97,6 @@ std::vector<ParameterView> parameterViews(const FunctionDecl &FD) {
   return Found;
 }
 
-/// The pointer members whose objects `Body` frees or deletes itself
-/// (`free(proc->out)`, `delete worker_`): it owns what they point to.
-llvm::DenseSet<const FieldDecl *> membersReleased(const Stmt *Body,
-                                                  const ApiModel &Model) {
-  llvm::DenseSet<const FieldDecl *> Released;
-  auto Note = [&](const Expr *E) {
-    if (const auto *ME = dyn_cast_or_null<MemberExpr>(
-            E ? stripIdentityCasts(E) : nullptr))
-      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl());
-          FD && FD->getType()->isPointerType())
-        Released.insert(FD);
-  };
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (const auto *DE = dyn_cast<CXXDeleteExpr>(S))
-      Note(DE->getArgument());
-    if (const auto *CE = dyn_cast<CallExpr>(S))
-      if (const FunctionRule *R = Model.lookupCall(CE);
-          R && R->FunctionRole == Role::Free &&
-          R->Pointer.K == ArgRef::Index && R->Pointer.Member.empty() &&
-          R->Pointer.Position <= CE->getNumArgs())
-        Note(CE->getArg(R->Pointer.Position - 1));
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
-  return Released;
-}
-
 /// Whether a path names the same storage in every function: a global, or
 /// an object one call created (its result).
 bool isAbsolute(const AccessPath &P) {
@@ -353,9 +322,8 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
   // The objects those own, one level down: a member (`this->reader_`) or
   // a smart pointer's object (`worker_.reset()` destroys it), when a
   // protocol may have left them a request. A raw pointer member may point
-  // anywhere (a borrowed object, one that another owner drains): followed
-  // only when this function frees or deletes its object itself, which a
-  // borrower would not do.
+  // anywhere (a borrowed object, one that another owner drains): not
+  // followed.
   auto HasProtocol = [&](const RecordDecl *RD) {
     return llvm::any_of(Entries,
                         [&](const Entry &E) {
@@ -363,8 +331,6 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
                         }) ||
            hasTypeNamed(RD, Imported);
   };
-  llvm::DenseSet<const FieldDecl *> Released =
-      membersReleased(FD.getBody(), Facts.model());
   for (size_t I = 0, N = Holders.size(); I < N; ++I) {
     const RecordDecl *Def = Holders[I].Record->getDefinition();
     if (!Def)
@@ -375,9 +341,6 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       if (QualType Held = AccessPaths::smartPointee(T); !Held.isNull()) {
         T = Held;
         Member = Member.held().deref();
-      } else if (T->isPointerType() && Released.contains(F)) {
-        T = T->getPointeeType();
-        Member = Member.deref();
       }
       const RecordDecl *RD = T->getAsRecordDecl();
       if (!RD || F->getName().empty() || !HasProtocol(RD))

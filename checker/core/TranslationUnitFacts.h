@@ -53,8 +53,6 @@ class TranslationUnitFacts {
 public:
   TranslationUnitFacts(clang::ASTContext &Ctx, const ApiModel &Model);
 
-  const ApiModel &model() const { return Model; }
-
   /// Functions with bodies (lambda call operators included), in unit order.
   llvm::ArrayRef<const clang::FunctionDecl *> functions() const {
     return Functions;
