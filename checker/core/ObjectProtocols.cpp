@@ -315,6 +315,23 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
   for (const ParameterView &V : parameterViews(FD))
     Holders.push_back({V.Object, V.Record, Ctx.getRecordType(V.Record),
                        V.Param->getName().str()});
+  // Objects a global points to, or a global table of pointers holds (any
+  // element: `g_watches[i]`), which other entry points fill and empty.
+  llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
+  for (const void *G : Globals) {
+    const auto *VD = static_cast<const VarDecl *>(G);
+    AccessPath Object = AccessPath::variable(VD);
+    QualType T = VD->getType();
+    if (const ArrayType *AT = Ctx.getAsArrayType(T)) {
+      T = AT->getElementType();
+      Object = Object.element(-1);
+    }
+    if (!T->isPointerType())
+      continue;
+    if (const RecordDecl *RD = T->getPointeeType()->getAsRecordDecl())
+      Holders.push_back({Object.deref(), RD, T->getPointeeType(),
+                         VD->getName().str()});
+  }
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
       MD && MD->isInstance() && !MD->getParent()->isLambda())
     Holders.push_back({AccessPath::thisObject(), MD->getParent(),
@@ -351,7 +368,6 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       Holders.push_back({Member, RD, T, Name});
     }
   }
-  llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
   llvm::DenseSet<const FunctionDecl *> Reachable = Facts.reachableFrom(&FD);
 
   auto Place = [](const AccessPath &P, const AccessPath &Object) {

@@ -381,6 +381,8 @@ bool Explorer::prepare(unsigned MaxBlocks) {
                        handlesPending(*Body, Sh.Model, Ctx));
   T->setCallStack(Sh.Calls);
   T->setUnit(Sh.Unit.Facts, &FD);
+  if (Sh.Calls.empty())
+    T->setOnPublish(&Sh.Unit.OnExit);
   T->setInliner([this](const CallExpr *CE, const State &S,
                        const Transfer &Caller, StateList &Out) {
     return inlineCall(CE, S, Caller, Out);

@@ -48,7 +48,8 @@ struct UnitContext {
   /// States the function may start in besides the empty one (requests its
   /// objects' protocols may have left pending).
   std::vector<State> EntryStates;
-  /// Hears every state that reaches the function's exit.
+  /// Hears every state that reaches the function's exit, and, holding
+  /// only them, the requests it publishes where other code finds them.
   std::function<void(const State &)> OnExit;
 };
 

@@ -689,7 +689,17 @@ void Transfer::assign(const Expr *E, State &S) const {
     auto Target = Paths.lvalueOf(S, LHS);
     bool IntoGlobal =
         Target && Target->rootKind() == AccessPath::RootKind::Global;
-    escape(S, IntoGlobal ? V.Referent.enclosingObject() : V.Referent, E);
+    AccessPath Object =
+        IntoGlobal ? V.Referent.enclosingObject() : V.Referent;
+    if (OnPublish && *OnPublish) {
+      State Published = S;
+      Published.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+        return !R.Overlapped.isUnder(Object);
+      });
+      if (!Published.Requests.empty())
+        (*OnPublish)(Published);
+    }
+    escape(S, Object, E);
   }
 
   auto Path = Paths.lvalueOf(S, LHS);

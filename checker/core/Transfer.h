@@ -105,6 +105,12 @@ public:
   }
   /// Whether the function shows it expects I/O to stay pending.
   void setHandlesPending(bool V) { HandlesPending = V; }
+  /// Hears the requests the function publishes by storing their object
+  /// where other code finds it (`g_watches[i] = w`), as a state holding
+  /// only those: like an exit, they are left pending for later calls.
+  void setOnPublish(const std::function<void(const State &)> *F) {
+    OnPublish = F;
+  }
 
 private:
   // Call effects, one per role (CallEffects.cpp).
@@ -244,6 +250,7 @@ private:
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
   std::map<AccessPath, unsigned> ConditionReads;
   bool HandlesPending = true;
+  const std::function<void(const State &)> *OnPublish = nullptr;
   Inliner Inline;
   std::vector<const clang::CallExpr *> CallStack;
   const TranslationUnitFacts *Facts = nullptr;
