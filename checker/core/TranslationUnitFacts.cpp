@@ -75,6 +75,38 @@ bool namesObject(const Expr *E) {
   return false;
 }
 
+/// Whether an object argument is reached from what its caller received:
+/// a parameter, `this` or a global, through members and pointers.
+bool rootedInCaller(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+    E = stripIdentityCasts(E);
+    if (isa<CXXThisExpr>(E))
+      return true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      return VD && (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage());
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      E = ME->getBase();
+    else if (const auto *UO = dyn_cast<UnaryOperator>(E);
+             UO && (UO->getOpcode() == UO_Deref ||
+                    UO->getOpcode() == UO_AddrOf))
+      E = UO->getSubExpr();
+    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      E = AS->getBase();
+    else
+      return false;
+  }
+  return false;
+}
+
+bool isObjectArgument(const Expr *E) {
+  QualType T = E->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return T->isRecordType();
+}
+
 /// The condition a statement branches on, if it branches.
 const Expr *conditionOf(const Stmt *S) {
   if (const auto *If = dyn_cast<IfStmt>(S))
@@ -271,6 +303,7 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
                 CE->getCallee()->IgnoreParenImpCasts()))
           DirectCallees.insert(DRE);
         Callees[Self].push_back(canon(Callee));
+        CallSites[canon(Callee)].push_back(CE);
         if (canon(Callee) != Self)
           Called.insert(canon(Callee));
       }
@@ -368,6 +401,22 @@ bool TranslationUnitFacts::isDestroyedHere(const CXXRecordDecl *RD,
            return isDestroyedHere(B.getType()->getAsCXXRecordDecl(),
                                   Depth + 1);
          });
+}
+
+bool TranslationUnitFacts::hasUnrootedCallSite(const FunctionDecl *FD) const {
+  auto It = CallSites.find(canon(FD));
+  if (It == CallSites.end())
+    return false;
+  for (const CallExpr *CE : It->second) {
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
+      if (const Expr *Obj = MCE->getImplicitObjectArgument();
+          Obj && !rootedInCaller(Obj))
+        return true;
+    for (const Expr *Arg : CE->arguments())
+      if (isObjectArgument(Arg) && !rootedInCaller(Arg))
+        return true;
+  }
+  return false;
 }
 
 bool TranslationUnitFacts::isDestroyedUnnamed(const CXXRecordDecl *RD,

@@ -62,6 +62,11 @@ public:
   /// Whether code outside the unit, or a thread, may call `FD` with an
   /// object in any state: no function of the unit calls it, or its address
   /// is taken, or it is virtual.
+  /// Whether some call of `FD` in the unit passes an object its caller
+  /// cannot name from its own parameters, `this` or globals (a completion
+  /// key cast to the object, a local from an allocation): that caller
+  /// cannot hand what `FD` leaves pending on to the next entry point.
+  bool hasUnrootedCallSite(const clang::FunctionDecl *FD) const;
   bool isEntryPoint(const clang::FunctionDecl *FD) const;
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
   /// Whether the unit starts threads and issues overlapped I/O: only then
@@ -146,6 +151,10 @@ private:
   mutable std::optional<llvm::StringSet<>> FunctionNames;
   llvm::DenseSet<const clang::FunctionDecl *> Walked, Called, AddressTaken,
       Procedures;
+  /// The calls of each function of the unit.
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallVector<const clang::CallExpr *, 2>>
+      CallSites;
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;

@@ -345,8 +345,12 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Base,
     // its callers, and their exits say whether it outlives them; unless a
     // thread procedure calls it: other threads run while that one blocks
     // with the request pending.
+    // Unless some caller cannot name the object it passes (a completion
+    // key cast back to the object): its exit cannot say what stays
+    // pending on it.
     if (Options.Budget.FollowCalls && !Facts->isEntryPoint(FD) &&
-        Facts->threadsOf(FD).Procedures.empty())
+        Facts->threadsOf(FD).Procedures.empty() &&
+        !Facts->hasUnrootedCallSite(FD))
       continue;
     if (SM.isInSystemHeader(FD->getLocation()) ||
         !Model.callsThrough(*FD, {Role::Issue}, Levels, IssuesIo) ||

@@ -4,6 +4,7 @@
 // starts with what the class's protocol may have left pending. A deleter
 // that names the object (`delete r` after `r->Stop()`) still decides.
 // RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ -std=c++17 %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
 #include <windows.h>
 #include <vector>
@@ -75,6 +76,18 @@ void StoppedReader::OnReady() {
 
 // RUNTIME-TWIN: none, run by stopped_clear_fixed's twin after the drain
 StoppedReader::~StoppedReader() { CloseHandle(pipe_); }
+
+// A port's loop finds the reader from the completion key and starts its
+// next read. With calls followed the read goes back to the loop, which
+// cannot name the reader to its own callers: the issuer's protocol stands.
+// RUNTIME-TWIN: none, a port loop: ~Reader's twin covers the read it starts
+void pump(HANDLE port) {
+  DWORD n;
+  ULONG_PTR key;
+  OVERLAPPED *ov;
+  if (GetQueuedCompletionStatus(port, &n, &key, &ov, INFINITE))
+    reinterpret_cast<Reader *>(key)->OnReady();
+}
 
 // RUNTIME-TWIN: none, the deleter: ~Reader's twin runs it
 void clear_bug(std::vector<Reader *> &running) {

@@ -6,6 +6,7 @@
 // object's protocol.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
