@@ -63,6 +63,10 @@ struct Request {
   AccessPath Handle;
   std::optional<AccessPath> EventObject; ///< What `ov.hEvent` referred to.
   std::optional<AccessPath> Buffer;
+  /// For a request an object's protocol left pending: the object it was
+  /// received in (`*d`, `this`, `*g_watches[?]`), whose own state a branch
+  /// may test.
+  std::optional<AccessPath> ReceivedIn;
   RequestView View; ///< What checks see.
 
   /// Identity for merging: everything but the explanation.

@@ -315,7 +315,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"thread-start", Role::ThreadStart, {"Procedure"}, {}},
       {"transfer", Role::Transfer, {"Pointer"}, {}},
       {"complete-all", Role::CompleteAll, {"Handle"}, {}},
-      {"pure", Role::Pure, {}, {}},
+      {"inert", Role::Inert, {}, {}},
   };
   return Table;
 }

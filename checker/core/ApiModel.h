@@ -50,7 +50,7 @@ enum class Role {
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
   Transfer,       ///< Takes over the requests of an object (a work queue).
   CompleteAll,    ///< Completes every request on a handle (DisconnectNamedPipe).
-  Pure,           ///< Reads what it is given and changes nothing modelled.
+  Inert,          ///< Touches nothing modelled (a check, a lock, a logger).
   Effects,        ///< Several of the above in turn (a user's helper).
 };
 

@@ -339,10 +339,19 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     }
     if (!O.isKnown())
       return;
-    // A member's address reaches its whole object (CONTAINING_RECORD).
-    Reached.push_back(O.Path.enclosingObject());
+    // A member's address reaches its whole object (CONTAINING_RECORD), but
+    // a pointer to a number reaches only the number
+    // (`InterlockedExchange(&state.quit, 1)`).
+    QualType Pointee = ParamType->getPointeeType();
+    if (Pointee->isVoidType())
+      Pointee = Arg->IgnoreParenImpCasts()->getType()->isPointerType()
+                    ? Arg->IgnoreParenImpCasts()->getType()->getPointeeType()
+                    : Pointee;
+    bool Scalar = Pointee->isArithmeticType() || Pointee->isEnumeralType();
+    AccessPath Whole = Scalar ? O.Path : O.Path.enclosingObject();
+    Reached.push_back(Whole);
     if (!KeptByCaller(Index)) {
-      escape(S, GetsGlobal ? O.Path.enclosingObject() : O.Path, CE);
+      escape(S, GetsGlobal ? Whole : O.Path, CE);
     } else if (ParamType->isPointerType()) {
       Kept.emplace_back(O.Path, Facts->writtenMembers(*Def, Index));
       StoresInto.emplace_back(O.Path, Index);
@@ -555,7 +564,7 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     emit(E);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
-  case Role::Pure:
+  case Role::Inert:
     // A validity check or a logger: the object stays the caller's.
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::LastError: {

@@ -9,6 +9,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
+#include <functional>
 
 using namespace clang;
 
@@ -316,21 +317,33 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     Holders.push_back({V.Object, V.Record, Ctx.getRecordType(V.Record),
                        V.Param->getName().str()});
   // Objects a global points to, or a global table of pointers holds (any
-  // element: `g_watches[i]`), which other entry points fill and empty.
+  // element: `g_watches[i]`, `state.watches[i]`), which other entry points
+  // fill and empty.
   llvm::DenseSet<const void *> Globals = globalsNamed(FD.getBody());
+  std::function<void(AccessPath, QualType, const std::string &, unsigned)>
+      AddPointees = [&](AccessPath Object, QualType T, const std::string &Name,
+                        unsigned Depth) {
+        if (const ArrayType *AT = Ctx.getAsArrayType(T)) {
+          T = AT->getElementType();
+          Object = Object.element(-1);
+        }
+        if (T->isPointerType()) {
+          if (const RecordDecl *RD = T->getPointeeType()->getAsRecordDecl())
+            Holders.push_back({Object.deref(), RD, T->getPointeeType(), Name});
+          return;
+        }
+        const RecordDecl *RD = T->getAsRecordDecl();
+        if (Depth > 0 || !RD || !RD->getDefinition())
+          return;
+        for (const FieldDecl *F : RD->getDefinition()->fields())
+          if (!F->getName().empty())
+            AddPointees(Object.field(F), F->getType(),
+                        Name + "." + F->getName().str(), Depth + 1);
+      };
   for (const void *G : Globals) {
     const auto *VD = static_cast<const VarDecl *>(G);
-    AccessPath Object = AccessPath::variable(VD);
-    QualType T = VD->getType();
-    if (const ArrayType *AT = Ctx.getAsArrayType(T)) {
-      T = AT->getElementType();
-      Object = Object.element(-1);
-    }
-    if (!T->isPointerType())
-      continue;
-    if (const RecordDecl *RD = T->getPointeeType()->getAsRecordDecl())
-      Holders.push_back({Object.deref(), RD, T->getPointeeType(),
-                         VD->getName().str()});
+    AddPointees(AccessPath::variable(VD), VD->getType(), VD->getName().str(),
+                0);
   }
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
       MD && MD->isInstance() && !MD->getParent()->isLambda())
@@ -388,6 +401,8 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
       Q.Buffer = Place(*Q.Buffer, Object);
     if (Q.EventObject)
       Q.EventObject = Place(*Q.EventObject, Object);
+    if (E.Record)
+      Q.ReceivedIn = Object;
     Q.View.ReceivedWith = Name;
     Q.View.Steps.append({PathStep::Issue, Q.View.IssueCall});
     State S;
@@ -459,6 +474,8 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     Q.Handle = *Handle;
     Q.Buffer = Resolve(P.Buffer);
     Q.EventObject = Resolve(P.Event);
+    if (!P.Type.empty())
+      Q.ReceivedIn = Object;
     Q.View.State = P.State;
     Q.View.Mode = P.Mode;
     Q.View.PortBound = P.PortBound;

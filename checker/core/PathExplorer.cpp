@@ -75,7 +75,7 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
             R->FunctionRole != Role::Create &&
             R->FunctionRole != Role::LastError &&
             R->FunctionRole != Role::DumpState &&
-            R->FunctionRole != Role::Pure &&
+            R->FunctionRole != Role::Inert &&
             R->FunctionRole != Role::ThreadStart)
           return true;
     if (const auto *ME = dyn_cast<MemberExpr>(S))
@@ -563,6 +563,8 @@ static State renamed(const State &S,
       Q.Buffer = Name(*Q.Buffer);
     if (Q.EventObject)
       Q.EventObject = Name(*Q.EventObject);
+    if (Q.ReceivedIn)
+      Q.ReceivedIn = Name(*Q.ReceivedIn);
     Out.Requests.set(Name(P), std::move(Q));
   }
   for (const auto &[P, V] : S.SyncHandles)
@@ -580,7 +582,8 @@ static bool mentions(const State &S,
       return true;
   for (const auto &[P, R] : S.Requests)
     if (Pred(R.Overlapped) || Pred(R.Handle) || (R.Buffer && Pred(*R.Buffer)) ||
-        (R.EventObject && Pred(*R.EventObject)))
+        (R.EventObject && Pred(*R.EventObject)) ||
+        (R.ReceivedIn && Pred(*R.ReceivedIn)))
       return true;
   for (const auto &[P, V] : S.SyncHandles)
     if (Pred(P))

@@ -384,10 +384,14 @@ void Transfer::forgetUndeterminedReceived(State &S, const Expr *Cond) const {
   }
   if (Undetermined.empty())
     return;
+  // A test of the object's own state (not of a structure that merely
+  // points to it: `_dmon.num_watches` beside `_dmon.watches[i]`).
   S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
     if (R.View.ReceivedWith.empty())
       return false;
     return llvm::any_of(Undetermined, [&](const AccessPath &P) {
+      if (R.ReceivedIn)
+        return P.isStoredIn(*R.ReceivedIn);
       return P.rootKind() == R.Overlapped.rootKind() &&
              P.root() == R.Overlapped.root();
     });

@@ -236,7 +236,7 @@ effectOf(const CallExpr *CE, const FunctionRule &R, const FunctionDecl &F) {
     return Effect;
   }
   case Role::LastError:
-  case Role::Pure:
+  case Role::Inert:
   case Role::Open:
   case Role::Create:
   case Role::Associate:

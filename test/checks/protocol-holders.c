@@ -61,6 +61,73 @@ void watch_free_bug(struct watch *w) {
   free(w);
 }
 
+// A table inside a global structure, guarded by a lock in the same
+// structure. Neither the lock calls nor a counter beside the table hand
+// the slots over, and a test of the counter says nothing of a slot's own
+// state.
+struct slot {
+  HANDLE h;
+  OVERLAPPED ov;
+  char buf[64];
+};
+static struct {
+  CRITICAL_SECTION lock;
+  LONG quit;
+  int count;
+  struct slot *slots[8];
+} g_table;
+
+// RUNTIME-TWIN: none, the issuer: the removers' twins run it
+void table_add(int i, struct slot *s) {
+  // CHECK: protocol-holders.c:[[@LINE+1]]:7: note: 'ReadFile' in 'table_add' starts overlapped I/O on 's->h' and may return with it pending
+  if (ReadFile(s->h, s->buf, sizeof s->buf, NULL, &s->ov) ||
+      GetLastError() == ERROR_IO_PENDING) {
+    EnterCriticalSection(&g_table.lock);
+    g_table.slots[i] = s;
+    g_table.count++;
+    LeaveCriticalSection(&g_table.lock);
+  }
+}
+
+// CHECK-NEXT: protocol-holders.c:[[@LINE+1]]:30: note: 'table_remove_bug' may be called with that I/O on 'g_table.slots' still pending
+void table_remove_bug(int i) {
+  struct slot *s;
+  InterlockedExchange(&g_table.quit, 1);
+  EnterCriticalSection(&g_table.lock);
+  s = g_table.slots[i];
+  // CHECK-NEXT: protocol-holders.c:[[@LINE+2]]:7: note: 'g_table.count == 0' is false here
+  // CHECK-NEXT: protocol-holders.c:[[@LINE+1]]:29: note: '!s' is false here
+  if (g_table.count == 0 || !s) {
+    LeaveCriticalSection(&g_table.lock);
+    return;
+  }
+  g_table.slots[i] = NULL;
+  g_table.count--;
+  LeaveCriticalSection(&g_table.lock);
+  // CHECK-NEXT: protocol-holders.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 's->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(s->h);
+  free(s);
+}
+
+void table_remove_fixed(int i) {
+  struct slot *s;
+  DWORD n;
+  InterlockedExchange(&g_table.quit, 1);
+  EnterCriticalSection(&g_table.lock);
+  s = g_table.slots[i];
+  if (g_table.count == 0 || !s) {
+    LeaveCriticalSection(&g_table.lock);
+    return;
+  }
+  g_table.slots[i] = NULL;
+  g_table.count--;
+  LeaveCriticalSection(&g_table.lock);
+  CancelIoEx(s->h, &s->ov);
+  GetOverlappedResult(s->h, &s->ov, &n, TRUE);
+  CloseHandle(s->h);
+  free(s);
+}
+
 // A global table of plain values is no holder.
 static HANDLE g_events[8];
 
@@ -103,11 +170,24 @@ static void twin_watch_free_bug(void) {
   Sleep(20000);
   CloseHandle(dir);
 }
+static void twin_table(void (*remove)(int)) {
+  struct slot *s = (struct slot *)calloc(1, sizeof *s);
+  InitializeCriticalSection(&g_table.lock);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  s->h = twin_server;
+  table_add(2, s);
+  remove(2);
+  Sleep(20000);
+}
+static void twin_table_remove_bug(void) { twin_table(table_remove_bug); }
+static void twin_table_remove_fixed(void) { twin_table(table_remove_fixed); }
 static void twin_events_close_fixed(void) {
   g_events[0] = CreateEventW(NULL, TRUE, FALSE, NULL);
   events_close_fixed(0);
 }
 
 TWIN_MAIN(TWIN(watch_remove_bug), TWIN(watch_remove_fixed),
-          TWIN(watch_free_bug), TWIN(events_close_fixed))
+          TWIN(watch_free_bug), TWIN(table_remove_bug),
+          TWIN(table_remove_fixed), TWIN(events_close_fixed))
 #endif

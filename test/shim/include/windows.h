@@ -171,6 +171,25 @@ WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
 WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
 
+/* Critical sections: recursive locks owned by a thread. Built on an
+ * auto-reset event, so a thread that waits for one lets the others run. */
+typedef struct _CRITICAL_SECTION {
+  HANDLE Free;        /* signalled while nobody owns the lock */
+  void *OwningThread;
+  LONG RecursionCount;
+} CRITICAL_SECTION, *LPCRITICAL_SECTION;
+WINBASEAPI void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCs);
+WINBASEAPI void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCs);
+WINBASEAPI void WINAPI EnterCriticalSection(LPCRITICAL_SECTION lpCs);
+WINBASEAPI BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION lpCs);
+WINBASEAPI void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCs);
+/* One thread runs at a time and switches only inside API calls. */
+static inline LONG InterlockedExchange(LONG volatile *Target, LONG Value) {
+  LONG Old = *Target;
+  *Target = Value;
+  return Old;
+}
+
 /* Threads. */
 typedef DWORD(WINAPI *LPTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpAttributes,

@@ -124,6 +124,42 @@ BOOL WINAPI SetEvent(HANDLE H) {
   return TRUE;
 }
 
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION Cs) {
+  Cs->Free = CreateEventW(nullptr, FALSE, TRUE, nullptr);
+  Cs->OwningThread = nullptr;
+  Cs->RecursionCount = 0;
+}
+
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION Cs) {
+  CloseHandle(Cs->Free);
+  Cs->Free = nullptr;
+}
+
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION Cs) {
+  void *Me = K().running();
+  if (Cs->OwningThread != Me &&
+      WaitForSingleObject(Cs->Free, 0) != WAIT_OBJECT_0)
+    return FALSE;
+  Cs->OwningThread = Me;
+  ++Cs->RecursionCount;
+  return TRUE;
+}
+
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION Cs) {
+  void *Me = K().running();
+  if (Cs->OwningThread != Me)
+    WaitForSingleObject(Cs->Free, INFINITE);
+  Cs->OwningThread = Me;
+  ++Cs->RecursionCount;
+}
+
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION Cs) {
+  if (--Cs->RecursionCount > 0)
+    return;
+  Cs->OwningThread = nullptr;
+  SetEvent(Cs->Free);
+}
+
 BOOL WINAPI ResetEvent(HANDLE H) {
   Event *E = K().lookupAs<Event>(H, ObjType::Event);
   if (!E)

@@ -1,11 +1,11 @@
-// A function of another unit that the rules call `pure` (a validity
+// A function of another unit that the rules call `inert` (a validity
 // check, a logger) leaves the object's requests with the caller. Without
 // the rule, passing the object to an unknown function hands it over, and
 // the close after the check is silent.
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/pure.yaml'}}" %s -- -x c %win32 | %filecheck %s
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/pure.yaml'}}" %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/inert.yaml'}}" %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/inert.yaml'}}" %s -- -x c++ %win32 | %filecheck %s
 // RUN: %check_iodrain %s -- -x c %win32 | count 0
-// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/pure.yaml'}}" %s -- -x c %win32 %}
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/inert.yaml'}}" %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>
 
@@ -23,18 +23,18 @@ extern "C"
 
 // RUNTIME-TWIN: none, the issuer: the closers' twins run it
 void dev_read(struct dev *d) {
-  // CHECK: pure-rules.c:[[@LINE+1]]:7: note: 'ReadFile' in 'dev_read' starts overlapped I/O on 'd->h' and may return with it pending
+  // CHECK: inert-rules.c:[[@LINE+1]]:7: note: 'ReadFile' in 'dev_read' starts overlapped I/O on 'd->h' and may return with it pending
   if (ReadFile(d->h, d->buf, sizeof d->buf, NULL, &d->ov) ||
       GetLastError() == ERROR_IO_PENDING)
     d->reading = TRUE;
 }
 
-// CHECK-NEXT: pure-rules.c:[[@LINE+1]]:34: note: 'dev_free_bug' may be called with that I/O on 'd' still pending
+// CHECK-NEXT: inert-rules.c:[[@LINE+1]]:34: note: 'dev_free_bug' may be called with that I/O on 'd' still pending
 void dev_free_bug(struct dev *d) {
-  // CHECK-NEXT: pure-rules.c:[[@LINE+1]]:7: note: '!object_valid(d)' is false here
+  // CHECK-NEXT: inert-rules.c:[[@LINE+1]]:7: note: '!object_valid(d)' is false here
   if (!object_valid(d))
     return;
-  // CHECK-NEXT: pure-rules.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: inert-rules.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'd->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   CloseHandle(d->h);
   free(d);
 }
