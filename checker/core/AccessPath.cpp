@@ -59,25 +59,28 @@ AccessPath AccessPath::callResult(const CallExpr *CE) {
   return P;
 }
 
-AccessPath AccessPath::field(const FieldDecl *FD) const {
+AccessPath AccessPath::with(const PathComponent &C) const {
   AccessPath P = *this;
-  // The member of the object found back from that member is the member.
-  if (!P.Path.empty() && P.Path.back().K == PathComponent::Container &&
-      P.Path.back().Ptr == FD)
+  // `container_of(&x.m, T, m)` is `x`, and member `m` of the object found
+  // back from its member `m` is that member: one storage, one name.
+  bool Inverse = !P.Path.empty() && P.Path.back().Ptr == C.Ptr &&
+                 ((C.K == PathComponent::Field &&
+                   P.Path.back().K == PathComponent::Container) ||
+                  (C.K == PathComponent::Container &&
+                   P.Path.back().K == PathComponent::Field));
+  if (Inverse)
     P.Path.pop_back();
   else
-    P.Path.push_back({PathComponent::Field, FD, 0});
+    P.Path.push_back(C);
   return P;
 }
 
+AccessPath AccessPath::field(const FieldDecl *FD) const {
+  return with({PathComponent::Field, FD, 0});
+}
+
 AccessPath AccessPath::container(const FieldDecl *FD) const {
-  AccessPath P = *this;
-  if (!P.Path.empty() && P.Path.back().K == PathComponent::Field &&
-      P.Path.back().Ptr == FD)
-    P.Path.pop_back();
-  else
-    P.Path.push_back({PathComponent::Container, FD, 0});
-  return P;
+  return with({PathComponent::Container, FD, 0});
 }
 
 AccessPath AccessPath::deref() const {
@@ -119,7 +122,8 @@ std::optional<AccessPath> AccessPath::rebased(const AccessPath &From,
   if (!isUnder(From))
     return std::nullopt;
   AccessPath P = To;
-  P.Path.append(Path.begin() + From.Path.size(), Path.end());
+  for (const PathComponent &C : llvm::drop_begin(Path, From.Path.size()))
+    P = P.with(C);
   return P;
 }
 

@@ -131,6 +131,10 @@ public:
   size_t hash() const;
 
 private:
+  /// This path with `C` appended, a Field and a Container of the same
+  /// member cancelling out.
+  AccessPath with(const PathComponent &C) const;
+
   RootKind Kind = RootKind::Local;
   const void *Root = nullptr;
   llvm::SmallVector<PathComponent, 2> Path;

@@ -565,7 +565,18 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
   case Role::Inert:
-    // A validity check or a logger: the object stays the caller's.
+    // A validity check, a lock, a logger: the objects and their requests
+    // stay the caller's. Shared values are forgotten as after any call
+    // (another thread's writes show after a lock is taken), but not the
+    // flags of objects that hold a request.
+    S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+      return P.isShared() &&
+             (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
+              !Facts->isTestedField(P) ||
+              llvm::none_of(S.Requests, [&](const auto &Entry) {
+                return Entry.second.Overlapped.isUnder(P.enclosingObject());
+              }));
+    });
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::LastError: {
     AbsValue Err = S.LastError;

@@ -59,6 +59,21 @@ const ParmVarDecl *parameterNamed(const Expr *E) {
   return P && P->getType()->isPointerType() ? P : nullptr;
 }
 
+/// Whether a record begins with an OVERLAPPED, so that a pointer to it is
+/// also a pointer to that OVERLAPPED (`(struct io *)overlapped`).
+bool beginsWithOverlapped(const RecordDecl *RD) {
+  for (unsigned Depth = 0; RD && Depth < 4; ++Depth) {
+    const RecordDecl *Def = RD->getDefinition();
+    if (!Def || Def->field_empty())
+      return false;
+    QualType First = Def->field_begin()->getType();
+    if (AccessPaths::isOverlappedType(First))
+      return true;
+    RD = First->getAsRecordDecl();
+  }
+  return false;
+}
+
 std::vector<ParameterView> parameterViews(const FunctionDecl &FD) {
   std::vector<ParameterView> Found;
   auto Add = [&](const ParmVarDecl *P, AccessPath Object,
@@ -74,8 +89,13 @@ std::vector<ParameterView> parameterViews(const FunctionDecl &FD) {
     if (!S)
       continue;
     if (const auto *E = dyn_cast<Expr>(S)) {
+      // A parameter that is an OVERLAPPED (found back with
+      // CONTAINING_RECORD in a completion routine or a port's handler)
+      // arrives because its request completed: no view.
       if (std::optional<ContainerOf> C = matchContainerOf(E)) {
-        if (const ParmVarDecl *P = parameterNamed(C->Member)) {
+        const ParmVarDecl *P = parameterNamed(C->Member);
+        if (P && !AccessPaths::isOverlappedType(C->Fields.back()->getType()) &&
+            !AccessPaths::isOverlappedType(P->getType()->getPointeeType())) {
           AccessPath Whole = AccessPath::variable(P).deref();
           for (const FieldDecl *F : llvm::reverse(C->Fields))
             Whole = Whole.container(F);
@@ -89,7 +109,8 @@ std::vector<ParameterView> parameterViews(const FunctionDecl &FD) {
         if (const ParmVarDecl *P = parameterNamed(Cast->getSubExpr());
             P && P->getType()->getPointeeType()->isVoidType())
           if (const RecordDecl *RD =
-                  Cast->getType()->getPointeeType()->getAsRecordDecl())
+                  Cast->getType()->getPointeeType()->getAsRecordDecl();
+              RD && !beginsWithOverlapped(RD))
             Add(P, AccessPath::variable(P).deref(), RD);
     }
     for (const Stmt *Child : S->children())

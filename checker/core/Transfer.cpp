@@ -482,6 +482,8 @@ void Transfer::retire(State &S, const AccessPath &Prefix,
       Fix(Q.Handle);
       if (Q.EventObject)
         Fix(*Q.EventObject);
+      if (Q.ReceivedIn)
+        Fix(*Q.ReceivedIn);
       if (Q.Buffer)
         Fix(*Q.Buffer);
       Requests.emplace(Q.Overlapped, std::move(Q));

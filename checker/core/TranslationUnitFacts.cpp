@@ -82,9 +82,14 @@ bool rootedInCaller(const Expr *E) {
     E = stripIdentityCasts(E);
     if (isa<CXXThisExpr>(E))
       return true;
+    // A parameter, a global, or the caller's own local object (`&ctx`,
+    // whose end the caller sees); not a local pointer or integer, whose
+    // object came from elsewhere (an allocation, a completion key).
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      return VD && (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage());
+      return VD && (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage() ||
+                    VD->getType()->isRecordType() ||
+                    VD->getType()->isArrayType());
     }
     if (const auto *ME = dyn_cast<MemberExpr>(E))
       E = ME->getBase();
@@ -183,6 +188,13 @@ void TranslationUnitFacts::noteAddressesTaken(const Expr *Init) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
         AddressTaken.insert(canon(Fn));
+    // A function called to compute the initial value is called, not
+    // stored: only its arguments are looked at.
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      for (const Expr *Arg : CE->arguments())
+        Work.push_back(Arg);
+      continue;
+    }
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -445,9 +457,13 @@ bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
     return true;
   if (AddressTaken.contains(C) || Procedures.contains(C))
     return true;
-  // A static function nothing here calls is dead in this unit (a `static
-  // inline` helper of a header that this file does not use).
-  return !Called.contains(C) && FD->isExternallyVisible();
+  if (Called.contains(C))
+    return false;
+  // A static function nothing here calls or names is dead in this unit (a
+  // `static inline` helper of a header that this file does not use),
+  // unless the runtime calls it (`__attribute__((constructor))`).
+  return FD->getStorageClass() != SC_Static || isa<CXXMethodDecl>(FD) ||
+         FD->hasAttr<ConstructorAttr>() || FD->hasAttr<DestructorAttr>();
 }
 
 llvm::DenseSet<const FunctionDecl *>

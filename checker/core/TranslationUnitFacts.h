@@ -59,14 +59,16 @@ public:
   }
   /// The qualified names of functions(), computed once.
   const llvm::StringSet<> &functionNames() const;
-  /// Whether code outside the unit, or a thread, may call `FD` with an
-  /// object in any state: no function of the unit calls it, or its address
-  /// is taken, or it is virtual.
   /// Whether some call of `FD` in the unit passes an object its caller
   /// cannot name from its own parameters, `this` or globals (a completion
   /// key cast to the object, a local from an allocation): that caller
   /// cannot hand what `FD` leaves pending on to the next entry point.
   bool hasUnrootedCallSite(const clang::FunctionDecl *FD) const;
+  /// Whether code outside the unit, or a thread, may call `FD` with an
+  /// object in any state: its address is taken (in a body or a global
+  /// initialiser), it is virtual or a thread procedure, or no function of
+  /// the unit calls it and it is not a `static` function (which would be
+  /// dead here). Destructors: see isDestroyedHere and isDestroyedUnnamed.
   bool isEntryPoint(const clang::FunctionDecl *FD) const;
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
   /// Whether the unit starts threads and issues overlapped I/O: only then

@@ -124,6 +124,26 @@ struct sock *server_open_fixed(const wchar_t *name) {
   return &ps->sock;
 }
 
+// A completion routine finds its connection back from the OVERLAPPED: it
+// runs because that request completed, so nothing is pending on it.
+struct conn {
+  OVERLAPPED ov;
+  HANDLE h;
+  char buf[64];
+};
+
+static void CALLBACK conn_read_done_fixed(DWORD err, DWORD n,
+                                          LPOVERLAPPED ov) {
+  struct conn *c = CONTAINING_RECORD(ov, struct conn, ov);
+  CloseHandle(c->h);
+  free(c);
+}
+
+// RUNTIME-TWIN: none, the issuer: conn_read_done_fixed's twin runs it
+void conn_read(struct conn *c) {
+  ReadFileEx(c->h, c->buf, sizeof c->buf, &c->ov, conn_read_done_fixed);
+}
+
 // A member pointer that is not found back from the container (plain field
 // access on the member's own type) names no server: silent.
 void sock_forget_fixed(struct sock *s) { free(s); }
@@ -181,6 +201,14 @@ static void twin_link_close_fixed(void) {
 static void twin_server_open_fixed(void) {
   server_open_fixed(L"missing.bin");
 }
+static void twin_conn_read_done_fixed(void) {
+  struct conn *c = (struct conn *)calloc(1, sizeof *c);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  c->h = twin_server;
+  conn_read(c);
+  SleepEx(20000, TRUE); // the routine runs when the peer answers
+}
 static void twin_sock_forget_fixed(void) {
   sock_forget_fixed((struct sock *)calloc(1, sizeof(struct sock)));
 }
@@ -188,5 +216,6 @@ static void twin_sock_forget_fixed(void) {
 TWIN_MAIN(TWIN(server_close_bug), TWIN(server_close_fixed),
           TWIN(server_release_bug), TWIN(server_release_fixed),
           TWIN(link_close_bug), TWIN(link_close_fixed),
-          TWIN(server_open_fixed), TWIN(sock_forget_fixed))
+          TWIN(server_open_fixed), TWIN(conn_read_done_fixed),
+          TWIN(sock_forget_fixed))
 #endif

@@ -85,6 +85,27 @@ DWORD WINAPI pipe_thread_fixed(LPVOID arg) {
   return 0;
 }
 
+// A thread-pool I/O callback gets the OVERLAPPED as a `void *`, and the
+// request's record begins with it: the callback runs because the request
+// completed.
+struct io {
+  OVERLAPPED ov;
+  struct pipe *p;
+};
+
+// RUNTIME-TWIN: none, the issuer: io_done_fixed's callers run it
+void io_read(struct io *io) {
+  ReadFile(io->p->h, io->p->buf, sizeof io->p->buf, NULL, &io->ov);
+}
+
+// RUNTIME-TWIN: none, a thread-pool callback (the shim's thread pool is covered by test/shim)
+VOID CALLBACK io_done_fixed(PTP_CALLBACK_INSTANCE instance, PVOID context,
+                            PVOID overlapped, ULONG result, ULONG_PTR n,
+                            PTP_IO tp) {
+  struct io *io = (struct io *)overlapped;
+  free(io);
+}
+
 // A static closer nothing in this unit calls (a header's `static inline`
 // helper this file does not use) is dead here: no caller can pass it a
 // pipe with a read pending.

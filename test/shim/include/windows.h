@@ -177,7 +177,7 @@ typedef struct _CRITICAL_SECTION {
   HANDLE Free;        /* signalled while nobody owns the lock */
   void *OwningThread;
   LONG RecursionCount;
-} CRITICAL_SECTION, *LPCRITICAL_SECTION;
+} CRITICAL_SECTION, *LPCRITICAL_SECTION, *PCRITICAL_SECTION;
 WINBASEAPI void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCs);
 WINBASEAPI void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCs);
 WINBASEAPI void WINAPI EnterCriticalSection(LPCRITICAL_SECTION lpCs);
