@@ -53,14 +53,14 @@ const Expr *argAt(const CallExpr *CE, ArgRef A) {
   return CE->getArg(A.Position - 1);
 }
 
-/// Whether the engine names the object a pointer expression refers to (a
-/// variable, `this`, a member or an element of one) rather than a value a
-/// call produced (`*it`, `v.back()`, `take()`).
-bool namesObject(const Expr *E) {
+/// The expression an object expression starts from, through members,
+/// pointers and elements: a DeclRefExpr or `this`; null when a value a
+/// call produced is in the way (`*it`, `v.back()`, `take()`).
+const Expr *objectRoot(const Expr *E) {
   for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
     E = stripIdentityCasts(E);
     if (isa<DeclRefExpr, CXXThisExpr>(E))
-      return true;
+      return E;
     if (const auto *ME = dyn_cast<MemberExpr>(E))
       E = ME->getBase();
     else if (const auto *UO = dyn_cast<UnaryOperator>(E);
@@ -70,39 +70,26 @@ bool namesObject(const Expr *E) {
     else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
       E = AS->getBase();
     else
-      return false;
+      return nullptr;
   }
-  return false;
+  return nullptr;
 }
 
+/// Whether the engine names the object a pointer expression refers to (a
+/// variable, `this`, a member or an element of one).
+bool namesObject(const Expr *E) { return objectRoot(E) != nullptr; }
+
 /// Whether an object argument is reached from what its caller received:
-/// a parameter, `this` or a global, through members and pointers.
+/// a parameter, `this`, a global, or the caller's own local object
+/// (`&ctx`, whose end the caller sees); not a local pointer or integer,
+/// whose object came from elsewhere (an allocation, a completion key).
 bool rootedInCaller(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
-    E = stripIdentityCasts(E);
-    if (isa<CXXThisExpr>(E))
-      return true;
-    // A parameter, a global, or the caller's own local object (`&ctx`,
-    // whose end the caller sees); not a local pointer or integer, whose
-    // object came from elsewhere (an allocation, a completion key).
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      return VD && (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage() ||
-                    VD->getType()->isRecordType() ||
-                    VD->getType()->isArrayType());
-    }
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      E = ME->getBase();
-    else if (const auto *UO = dyn_cast<UnaryOperator>(E);
-             UO && (UO->getOpcode() == UO_Deref ||
-                    UO->getOpcode() == UO_AddrOf))
-      E = UO->getSubExpr();
-    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-      E = AS->getBase();
-    else
-      return false;
-  }
-  return false;
+  const Expr *Root = objectRoot(E);
+  if (!Root || isa<CXXThisExpr>(Root))
+    return Root != nullptr;
+  const auto *VD = dyn_cast<VarDecl>(cast<DeclRefExpr>(Root)->getDecl());
+  return VD && (isa<ParmVarDecl>(VD) || VD->hasGlobalStorage() ||
+                VD->getType()->isRecordType() || VD->getType()->isArrayType());
 }
 
 bool isObjectArgument(const Expr *E) {
