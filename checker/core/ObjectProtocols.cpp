@@ -185,6 +185,41 @@ llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
   return Globals;
 }
 
+/// The globals from which `Body` loads a pointer (`g_dev`, `g_watches[i]`,
+/// `state.watches[i]`): only through those can it reach an object a
+/// global holds. `state.quit` or `&state.lock` reach none.
+llvm::DenseSet<const void *> globalPointersLoaded(const Stmt *Body) {
+  llvm::DenseSet<const void *> Globals;
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *Load = dyn_cast<ImplicitCastExpr>(S);
+        Load && Load->getCastKind() == CK_LValueToRValue &&
+        Load->getType()->isPointerType()) {
+      const Expr *E = Load->getSubExpr();
+      for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+        E = E->IgnoreParens();
+        if (const auto *ME = dyn_cast<MemberExpr>(E); ME && !ME->isArrow()) {
+          E = ME->getBase();
+        } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+          E = AS->getBase()->IgnoreParenImpCasts();
+        } else {
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+            if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+                VD && VD->hasGlobalStorage())
+              Globals.insert(VD->getCanonicalDecl());
+          break;
+        }
+      }
+    }
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return Globals;
+}
+
 bool sameFields(const std::vector<std::pair<AccessPath, AbsValue>> &A,
                 const std::vector<std::pair<AccessPath, AbsValue>> &B) {
   return A.size() == B.size() &&
@@ -361,7 +396,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
             AddPointees(Object.field(F), F->getType(),
                         Name + "." + F->getName().str(), Depth + 1);
       };
-  for (const void *G : Globals) {
+  for (const void *G : globalPointersLoaded(FD.getBody())) {
     const auto *VD = static_cast<const VarDecl *>(G);
     AddPointees(AccessPath::variable(VD), VD->getType(), VD->getName().str(),
                 0);
