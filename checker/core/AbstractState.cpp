@@ -109,6 +109,26 @@ void PathSteps::append(PathStep Step) {
   Last = std::move(N);
 }
 
+void PathSteps::append(llvm::ArrayRef<PathStep> More) {
+  for (const PathStep &Step : More)
+    append(Step);
+}
+
+std::vector<PathStep>
+PathSteps::stepsAfter(llvm::function_ref<bool(const void *)> IsBase,
+                      const void *&Base) const {
+  std::vector<PathStep> Reversed;
+  Base = nullptr;
+  for (const Node *N = Last.get(); N; N = N->Prev.get()) {
+    if (IsBase(N)) {
+      Base = N;
+      break;
+    }
+    Reversed.push_back(N->Step);
+  }
+  return std::vector<PathStep>(Reversed.rbegin(), Reversed.rend());
+}
+
 std::vector<PathStep> PathSteps::collect(unsigned Max) const {
   std::vector<PathStep> Reversed;
   for (const Node *N = Last.get(); N; N = N->Prev.get()) {

@@ -46,6 +46,13 @@ AccessPath AccessPath::variable(const VarDecl *VD) {
   return P;
 }
 
+AccessPath AccessPath::argument(const VarDecl *Param) {
+  AccessPath P;
+  P.Root = Param->getCanonicalDecl();
+  P.Kind = RootKind::Argument;
+  return P;
+}
+
 AccessPath AccessPath::thisObject() {
   AccessPath P;
   P.Kind = RootKind::This;
@@ -229,6 +236,9 @@ std::string AccessPath::str() const {
     break;
   case RootKind::CallResult:
     OS << "<call>";
+    break;
+  case RootKind::Argument:
+    OS << "(*" << static_cast<const VarDecl *>(Root)->getName() << ')';
     break;
   default:
     OS << static_cast<const VarDecl *>(Root)->getName();

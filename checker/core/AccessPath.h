@@ -62,12 +62,17 @@ struct PathComponent {
 
 class AccessPath {
 public:
-  enum class RootKind : uint8_t { Local, Param, Global, This, CallResult };
+  /// Argument: a caller's own variable (not behind a pointer) that a
+  /// followed call reaches through a parameter; the root is that parameter.
+  enum class RootKind : uint8_t { Local, Param, Global, This, CallResult, Argument };
 
   AccessPath() = default;
   static AccessPath variable(const clang::VarDecl *VD);
   static AccessPath thisObject();
   static AccessPath callResult(const clang::CallExpr *CE);
+  /// The caller's variable that `Param` points to or refers to, named from
+  /// inside the called function.
+  static AccessPath argument(const clang::VarDecl *Param);
 
   AccessPath field(const clang::FieldDecl *FD) const;
   AccessPath deref() const;

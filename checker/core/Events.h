@@ -15,6 +15,7 @@
 
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include <memory>
 #include <string>
@@ -71,6 +72,15 @@ struct PathStep {
 class PathSteps {
 public:
   void append(PathStep Step);
+  void append(llvm::ArrayRef<PathStep> More);
+  /// The identity of the latest step; null when there is none.
+  const void *tail() const { return Last.get(); }
+  /// The steps after the latest one whose identity `IsBase` picks, in
+  /// program order; `Base` is set to that identity (null when none is
+  /// picked: then every step).
+  std::vector<PathStep>
+  stepsAfter(llvm::function_ref<bool(const void *)> IsBase,
+             const void *&Base) const;
   /// The steps in program order: the first (the issue) and the last
   /// `Max - 1`, with repeated visits of one step kept once (the latest).
   std::vector<PathStep> collect(unsigned Max) const;

@@ -1,6 +1,7 @@
 //===- PathExplorer.cpp - The worklist over (block, state) pairs ----------===//
 
 #include "PathExplorer.h"
+#include "CallSummaries.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
@@ -14,6 +15,7 @@
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/SaveAndRestore.h"
+#include <functional>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -88,13 +90,6 @@ bool handlesPending(const Stmt &Body, const ApiModel &Model, ASTContext &Ctx) {
   }) != nullptr;
 }
 
-/// One way a followed call returns: the caller's state after it (what the
-/// callee could see of it) and the value it returns.
-struct SummaryExit {
-  State Exit;
-  AbsValue Result;
-};
-
 /// What the analysed function and the calls it follows share.
 struct Shared {
   Shared(ASTContext &Ctx, const ApiModel &Model, const AnalysisBudget &Budget,
@@ -119,12 +114,17 @@ struct Shared {
   /// Path states spent inside followed calls; past a quarter of the budget
   /// calls are no longer followed (they become unknown calls again).
   unsigned CallVisits = 0;
-  /// The summaries of followed calls: per call site (with the calls that
-  /// led to it) and the part of the caller's state the callee can see,
-  /// the states the callee returns in.
-  std::unordered_map<StateFingerprint, std::vector<SummaryExit>,
-                     FingerprintHash>
-      Summaries;
+  /// The summaries of followed calls that name their caller's storage:
+  /// per call site (with the calls that led to it) and the part of the
+  /// caller's state the callee can see, the states the callee returns in.
+  /// (The others are the unit's: UnitContext::Summaries.)
+  std::unordered_map<StateFingerprint, CallSummary, FingerprintHash> Summaries;
+  /// How often one of those was applied again. Its events are not heard
+  /// again, so a summary made meanwhile lacks them and is not shared.
+  unsigned LocalReuses = 0;
+  /// Per function: whether it may call the analysed function (then a
+  /// summary of it depends on which function is analysed).
+  llvm::DenseMap<const FunctionDecl *, bool> CallsRoot;
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
   /// Per function, for the small helpers followed without FollowCalls.
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
@@ -163,8 +163,13 @@ private:
                   StateList &Out);
   /// Runs `Def` from `Entry` and keeps how it returns, as the caller sees
   /// it; false if it cannot.
+  /// `Tails` tells which requests continue the entry's; with `Record`,
+  /// the events heard meanwhile are kept in the summary.
   bool summarize(const CallExpr *CE, const FunctionDecl *Def, State Entry,
-                 std::vector<SummaryExit> &Summary);
+                 const Renaming &Names, const EntryTails &Tails, bool Record,
+                 CallSummary &Summary);
+  /// Whether `Def`, or what it may follow, calls the analysed function.
+  bool callsRoot(const FunctionDecl *Def);
   /// Applies the summary of `Def` for what it can see of `S` (made now if
   /// new) at `CE`.
   bool runAndApply(const CallExpr *CE, const FunctionDecl *Def,
@@ -423,14 +428,18 @@ bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
 /// they name, and a method's object (all of `*this` for a method called on
 /// `this`).
 static llvm::SmallVector<AccessPath, 8>
-reachedByArguments(const CallExpr *CE, const State &S,
-                   const AccessPaths &Paths) {
+reachedByArguments(const CallExpr *CE, const State &S, const AccessPaths &Paths,
+                   const FunctionDecl *Callee = nullptr) {
   llvm::SmallVector<AccessPath, 8> Reached;
-  for (const Expr *Arg : CE->arguments()) {
+  for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+    const Expr *Arg = CE->getArg(I);
     ObjectRef O = Paths.objectOf(S, Arg);
     if (O.isKnown())
       Reached.push_back(O.Path);
-    if (auto L = Paths.lvalueOf(S, Arg))
+    // A variable passed by value is copied: the callee cannot reach it.
+    bool ByValue = Callee && I < Callee->getNumParams() &&
+                   !Callee->getParamDecl(I)->getType()->isReferenceType();
+    if (auto L = Paths.lvalueOf(S, Arg); L && !ByValue)
       Reached.push_back(*L);
   }
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
@@ -488,13 +497,15 @@ static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
 /// the requests and values of the caller's own variables that no argument
 /// reaches (directly or through pointers stored in what it reaches) are
 /// moved to `Hidden`. Equal visible parts then share one summary.
-static void splitVisible(const CallExpr *CE, State &Visible, State &Hidden,
+static void splitVisible(const CallExpr *CE, const FunctionDecl *Callee,
+                         State &Visible, State &Hidden,
                          const AccessPaths &Paths) {
   llvm::SmallVector<AccessPath, 8> Reached =
-      reachedByArguments(CE, Visible, Paths);
+      reachedByArguments(CE, Visible, Paths, Callee);
   auto IsReached = [&](const AccessPath &P) {
     if (P.rootKind() != AccessPath::RootKind::Local &&
-        P.rootKind() != AccessPath::RootKind::Param)
+        P.rootKind() != AccessPath::RootKind::Param &&
+        P.rootKind() != AccessPath::RootKind::Argument)
       return true; // Globals, `this`, call results: anyone may see them.
     return llvm::any_of(Reached,
                         [&](const AccessPath &R) { return P.isUnder(R); });
@@ -539,59 +550,6 @@ static std::optional<AccessPath> otherObject(const CallExpr *CE,
     return std::nullopt;
   ObjectRef O = Paths.objectOrPointee(S, Object);
   return O.isKnown() ? O.Path : AccessPath();
-}
-
-/// The state with storage renamed: every path `Rename` maps, as keys and
-/// as the objects values and requests refer to; the others stay.
-static State renamed(const State &S,
-                     llvm::function_ref<std::optional<AccessPath>(
-                         const AccessPath &)> Rename) {
-  auto Name = [&](const AccessPath &P) { return Rename(P).value_or(P); };
-  State Out;
-  Out.LastError = S.LastError;
-  for (const auto &[P, V] : S.Vars) {
-    AbsValue W = V;
-    if (W.K == AbsValue::Object)
-      W.Referent = Name(W.Referent);
-    Out.Vars.set(Name(P), W);
-  }
-  for (const auto &[P, R] : S.Requests) {
-    Request Q = R;
-    Q.Overlapped = Name(Q.Overlapped);
-    Q.Handle = Name(Q.Handle);
-    if (Q.Buffer)
-      Q.Buffer = Name(*Q.Buffer);
-    if (Q.EventObject)
-      Q.EventObject = Name(*Q.EventObject);
-    if (Q.ReceivedIn)
-      Q.ReceivedIn = Name(*Q.ReceivedIn);
-    Out.Requests.set(Name(P), std::move(Q));
-  }
-  for (const auto &[P, V] : S.SyncHandles)
-    Out.SyncHandles.set(Name(P), V);
-  for (const auto &[P, V] : S.PortBound)
-    Out.PortBound.set(Name(P), V);
-  return Out;
-}
-
-/// Whether anything in the state names storage that `Pred` picks.
-static bool mentions(const State &S,
-                     llvm::function_ref<bool(const AccessPath &)> Pred) {
-  for (const auto &[P, V] : S.Vars)
-    if (Pred(P) || (V.K == AbsValue::Object && Pred(V.Referent)))
-      return true;
-  for (const auto &[P, R] : S.Requests)
-    if (Pred(R.Overlapped) || Pred(R.Handle) || (R.Buffer && Pred(*R.Buffer)) ||
-        (R.EventObject && Pred(*R.EventObject)) ||
-        (R.ReceivedIn && Pred(*R.ReceivedIn)))
-      return true;
-  for (const auto &[P, V] : S.SyncHandles)
-    if (Pred(P))
-      return true;
-  for (const auto &[P, V] : S.PortBound)
-    if (Pred(P))
-      return true;
-  return false;
 }
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
@@ -685,7 +643,7 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   Entry.CurrentFullExpr = nullptr;
   const AccessPaths &Paths = Caller.paths();
   State Hidden;
-  splitVisible(CE, Entry, Hidden, Paths);
+  splitVisible(CE, Def, Entry, Hidden, Paths);
   if (SeesAll) {
     for (const auto &[P, R] : Hidden.Requests)
       Entry.Requests.set(P, R);
@@ -720,10 +678,12 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
       return P.rebased(*Object, This);
     });
   }
+  // What each parameter is bound to, in the caller's names.
+  llvm::SmallVector<AbsValue, 4> Bound(Def->getNumParams());
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     const ParmVarDecl *P = Def->getParamDecl(I);
     const Expr *Arg = CE->getArg(I);
-    AbsValue V;
+    AbsValue &V = Bound[I];
     if (P->getType()->isReferenceType()) {
       if (auto Path = Paths.lvalueOf(S, Arg))
         V = AbsValue::object(*Path);
@@ -735,52 +695,202 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
     } else if (P->getType()->isIntegralOrEnumerationType()) {
       V = Caller.valueOf(S, Arg);
     }
+    if (Object && V.K == AbsValue::Object)
+      V.Referent = V.Referent.rebased(*Object, This).value_or(V.Referent);
+  }
+  // The caller's storage a parameter reaches takes the parameter's name
+  // (`*req` of `uv_fs_read` becomes `*w` of `uv__fs_work`), so that calls
+  // from other functions with equal-looking objects share the summary.
+  auto CallerOwned = [&](const AccessPath &P) {
+    if (P.rootKind() == AccessPath::RootKind::CallResult)
+      return true;
+    if (P.rootKind() != AccessPath::RootKind::Local &&
+        P.rootKind() != AccessPath::RootKind::Param &&
+        P.rootKind() != AccessPath::RootKind::Argument)
+      return false;
+    return static_cast<const VarDecl *>(P.root())->getDeclContext() != Def;
+  };
+  Renaming Names;
+  for (unsigned I = 0; I < Def->getNumParams(); ++I) {
+    const ParmVarDecl *P = Def->getParamDecl(I);
+    if (Bound[I].K != AbsValue::Object ||
+        !(P->getType()->isPointerType() || P->getType()->isReferenceType()))
+      continue;
+    AccessPath Whole = Bound[I].Referent.enclosingObject();
+    if (!CallerOwned(Whole) || Names.toCallee(Whole))
+      continue;
+    if (mentions(Entry, [&](const AccessPath &Q) {
+          return Whole.isUnder(Q.enclosingObject()) && !(Q.enclosingObject() == Whole);
+        }))
+      continue; // Named as part of something larger: keep the caller's name.
+    // Storage behind a pointer stays behind one (calls may change it); the
+    // caller's own variables stay variables.
+    Names.add(Whole, Whole.isShared() ? AccessPath::variable(P).deref()
+                                      : AccessPath::argument(P));
+  }
+  if (!Names.empty())
+    Entry = renamed(Entry, [&](const AccessPath &P) { return Names.toCallee(P); });
+  for (unsigned I = 0; I < Def->getNumParams(); ++I) {
+    AbsValue V = Bound[I];
+    if (V.K == AbsValue::Object)
+      V.Referent = Names.toCallee(V.Referent).value_or(V.Referent);
     if (V.K != AbsValue::Unknown)
-      Entry.Vars.set(AccessPath::variable(P), V);
+      Entry.Vars.set(AccessPath::variable(Def->getParamDecl(I)), V);
   }
 
-  // The summary key: the call site, the calls that led to it, and what
-  // the callee sees.
+  // The summary key: what the callee sees, and either the call site with
+  // the calls that led to it, or (for an entry that names nothing of the
+  // caller) what else decides how the callee runs.
+  StateFingerprint Local = Entry.fingerprint();
   Sh.Calls.push_back(CE);
-  StateFingerprint Key = Entry.fingerprint();
   for (const CallExpr *C : Sh.Calls) {
-    Key.A = llvm::hash_combine(Key.A, C);
-    Key.B = llvm::hash_combine(Key.B, C, 1);
+    Local.A = llvm::hash_combine(Local.A, C);
+    Local.B = llvm::hash_combine(Local.B, C, 1);
   }
   Sh.Calls.pop_back();
-  auto Known = Sh.Summaries.find(Key);
-  if (Known == Sh.Summaries.end()) {
-    std::vector<SummaryExit> Summary;
-    if (!summarize(CE, Def, std::move(Entry), Summary))
-      return false;
-    if (Sh.Summaries.size() >= MaxSummaries)
-      Sh.Summaries.clear();
-    Known = Sh.Summaries.emplace(Key, std::move(Summary)).first;
+  bool Shareable = Sh.Unit.Summaries && !mentions(Entry, CallerOwned);
+
+  StateFingerprint Unit = Entry.fingerprint();
+  if (Shareable) {
+    llvm::hash_code H = llvm::hash_combine(
+        Def, Sh.Functions.size(), Sh.RunningSmallHelper, Sh.InlinedBlockLimit,
+        Sh.RootHandlesPending, SeesAll);
+    for (size_t I = 1; I < Sh.Functions.size(); ++I)
+      H = llvm::hash_combine(H, Sh.Functions[I]);
+    if (callsRoot(Def))
+      H = llvm::hash_combine(H, Sh.Functions.front());
+    for (const auto &[P, R] : Entry.Requests)
+      H = llvm::hash_combine(H, R.View.CancelCall, R.View.ReceivedWith,
+                             R.View.TreatedAsSynchronous, R.View.SuspendedIn,
+                             R.View.Imported,
+                             R.ReceivedIn ? R.ReceivedIn->hash() : 0);
+    Unit.A = llvm::hash_combine(Unit.A, H);
+    Unit.B = llvm::hash_combine(Unit.B, H, 2);
   }
-  // On a summary made earlier, the callee's events for this visible state
-  // were emitted then, at this same call site.
-  for (const SummaryExit &E : Known->second) {
-    State X = Object ? renamed(E.Exit,
-                               [&](const AccessPath &P) {
-                                 return P.rebased(This, *Object);
-                               })
-                     : E.Exit;
+
+  const CallSummary *Summary = nullptr;
+  bool Replay = false;
+  if (Shareable && (Summary = Sh.Unit.Summaries->find(Unit)))
+    Replay = true;
+
+  if (!Summary)
+    if (auto Known = Sh.Summaries.find(Local); Known != Sh.Summaries.end()) {
+      // Its events for this visible state were heard when it was made, at
+      // this same call site.
+      Summary = &Known->second;
+      ++Sh.LocalReuses;
+    }
+  // A call that ran out of the budget for calls in another function would
+  // again with no more budget left: it stops following calls at once.
+  unsigned Left = Sh.Budget.MaxBlockVisits / 4 -
+                  std::min(Sh.CallVisits, Sh.Budget.MaxBlockVisits / 4);
+  if (!Summary && Shareable && Sh.Unit.Summaries->isTooCostly(Unit, Left)) {
+    Sh.Result.StoppedFollowingCalls = true;
+    return false;
+  }
+  if (!Summary) {
+    CallSummary Made;
+    unsigned Reuses = Sh.LocalReuses;
+    bool WasStopped = Sh.Result.StoppedFollowingCalls;
+    EntryTails Tails(Entry);
+    Shareable = Shareable && !Tails.ambiguous();
+    if (!summarize(CE, Def, std::move(Entry), Names, Tails, Shareable,
+                   Made)) {
+      if (Shareable && !WasStopped && Sh.Result.StoppedFollowingCalls)
+        Sh.Unit.Summaries->tooCostly(Unit, Left);
+      return false;
+    }
+    if (Shareable && Sh.LocalReuses == Reuses) {
+      Sh.Unit.Summaries->insert(Unit, std::move(Made));
+      Summary = Sh.Unit.Summaries->find(Unit);
+    } else {
+      if (Sh.Summaries.size() >= MaxSummaries)
+        Sh.Summaries.clear();
+      Summary = &Sh.Summaries.emplace(Local, std::move(Made)).first->second;
+    }
+  }
+
+  auto ToCaller = [&](const AccessPath &P) -> std::optional<AccessPath> {
+    AccessPath Q = Names.callerName(P);
+    if (Object)
+      if (auto R = Q.rebased(This, *Object))
+        return R;
+    return Q == P ? std::nullopt : std::optional<AccessPath>(Q);
+  };
+  // A request the call received is explained by the caller's path to it.
+  auto Before = [&](const AccessPath &EntryKey) {
+    return S.Requests.find(ToCaller(EntryKey).value_or(EntryKey));
+  };
+  if (Replay) {
+    Sh.Calls.push_back(CE);
+    for (const RecordedEvent &R : Summary->Events)
+      replay(R, Sh.Calls, Before, Sh.Observers);
+    Sh.Calls.pop_back();
+  }
+  for (const SummaryExit &E : Summary->Exits) {
+    State X = renamed(E.Exit, ToCaller);
+    for (const ContinuedRequest &C : E.Continued) {
+      const Request *Was = Before(C.AtEntry);
+      AccessPath Key = ToCaller(C.AtExit).value_or(C.AtExit);
+      const Request *Now = X.Requests.find(Key);
+      if (!Was || !Now)
+        continue;
+      Request Q = *Now;
+      Q.View.Steps = Was->View.Steps;
+      Q.View.Steps.append(C.Added);
+      X.Requests.set(Key, std::move(Q));
+    }
     for (const auto &[P, V] : Hidden.Vars)
       X.Vars.set(P, V);
     for (const auto &[P, R] : Hidden.Requests)
       X.Requests.set(P, R);
     X.Exprs = S.Exprs;
     X.CurrentFullExpr = S.CurrentFullExpr;
-    X.Exprs[CE] = E.Result;
+    AbsValue Result = E.Result;
+    if (Result.K == AbsValue::Object)
+      Result.Referent = ToCaller(Result.Referent).value_or(Result.Referent);
+    X.Exprs[CE] = Result;
     Out.push_back(std::move(X));
   }
   return true;
 }
 
+bool Explorer::callsRoot(const FunctionDecl *Def) {
+  const FunctionDecl *Root = Sh.Functions.front();
+  unsigned Levels = MaxInlineDepth - Sh.Functions.size();
+  std::function<bool(const FunctionDecl *, unsigned)> Calls =
+      [&](const FunctionDecl *F, unsigned Left) {
+        if (F == Root)
+          return true;
+        if (!Left || !F->getBody())
+          return false;
+        return findStatement(F->getBody(), [&](const Stmt *St) {
+                 const auto *C = dyn_cast<CallExpr>(St);
+                 const FunctionDecl *G =
+                     C ? ApiModel::followedDefinition(C) : nullptr;
+                 return G && Calls(G, Left - 1);
+               }) != nullptr;
+      };
+  auto [It, New] = Sh.CallsRoot.try_emplace(Def, false);
+  if (New)
+    It->second = Calls(Def, Levels);
+  return It->second;
+}
+
 bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
-                         State Entry, std::vector<SummaryExit> &Summary) {
+                         State Entry, const Renaming &Names,
+                         const EntryTails &Tails, bool Record,
+                         CallSummary &Summary) {
   Explorer Walk(*Def, Sh);
   std::vector<State> Exits;
+  // Events heard while it runs are kept, to be heard again where another
+  // function applies the summary.
+  EventRecorder Recorder(Sh.Observers, Tails, Sh.Calls.size(),
+                         Summary.Events);
+  AnalysisObserver *RecorderPtr = &Recorder;
+  llvm::SaveAndRestore Listeners(
+      Sh.Observers, Record ? llvm::ArrayRef<AnalysisObserver *>(RecorderPtr)
+                           : Sh.Observers);
   Sh.Functions.push_back(Def);
   Sh.Calls.push_back(CE);
   bool Ran = Walk.runCall(CE, std::move(Entry), Exits);
@@ -797,7 +907,8 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
                              P.rootKind() == AccessPath::RootKind::Param
                          ? static_cast<const VarDecl *>(P.root())
                          : nullptr;
-    return VD && VD->getDeclContext() == Def;
+    // The caller's storage under a parameter's name is the caller's.
+    return VD && VD->getDeclContext() == Def && !Names.toCaller(P);
   };
   for (State &X : Exits) {
     const AbsValue *Returned = X.Vars.find(Result);
@@ -810,16 +921,23 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
     X.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
       if (OwnedByCallee(P))
         return true;
-      if (!P.isShared())
+      AccessPath C = Names.callerName(P);
+      if (!C.isShared())
         return false;
-      return !(Sh.Unit.Facts && P.rootKind() != AccessPath::RootKind::Global &&
-               Sh.Unit.Facts->isTestedField(P));
+      return !(Sh.Unit.Facts && C.rootKind() != AccessPath::RootKind::Global &&
+               Sh.Unit.Facts->isTestedField(C));
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });
     X.Exprs.clear();
     X.CurrentFullExpr = nullptr;
-    Summary.push_back({std::move(X), std::move(V)});
+    SummaryExit E{std::move(X), std::move(V), {}};
+    for (const auto &[P, R] : E.Exit.Requests) {
+      std::vector<PathStep> Added;
+      if (auto From = Tails.continues(R.View, Added))
+        E.Continued.push_back({P, *From, std::move(Added)});
+    }
+    Summary.Exits.push_back(std::move(E));
   }
   return true;
 }

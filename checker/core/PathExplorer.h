@@ -30,6 +30,8 @@ class FunctionDecl;
 
 namespace iodrain {
 
+class SummaryCache;
+
 struct AnalysisBudget {
   /// Path states explored: block entries and the extra paths of forks.
   unsigned MaxBlockVisits = 50000;
@@ -45,6 +47,9 @@ class TranslationUnitFacts;
 /// What the first pass over the translation unit tells one exploration.
 struct UnitContext {
   const TranslationUnitFacts *Facts = nullptr;
+  /// Summaries of followed calls that any function of the unit may apply;
+  /// none: each function makes its own.
+  SummaryCache *Summaries = nullptr;
   /// States the function may start in besides the empty one (requests its
   /// objects' protocols may have left pending).
   std::vector<State> EntryStates;

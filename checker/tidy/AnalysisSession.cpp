@@ -359,6 +359,7 @@ void AnalysisSession::prepareUnit(ASTContext &Ctx, const ApiModel &Base,
       continue;
     UnitContext Unit;
     Unit.Facts = Facts.get();
+    Unit.Summaries = &FirstPassSummaries;
     Unit.OnExit = [&](const State &Exit) { Protocols.learnExit(*FD, Exit); };
     // A quarter of the budget: the exits seen by then are what the
     // protocol learns, and a function that needs more is said.
@@ -404,6 +405,7 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   const ApiModel &Model = unitModel(Reporter.model());
   UnitContext Unit;
   Unit.Facts = Facts.get();
+  Unit.Summaries = &Summaries;
   bool Truncated = false;
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   // A received request matters only where something can end its storage

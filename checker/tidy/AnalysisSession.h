@@ -14,6 +14,7 @@
 #include "../core/ApiModel.h"
 #include "../core/ObjectProtocols.h"
 #include "../core/PathExplorer.h"
+#include "../core/CallSummaries.h"
 #include "../core/TranslationUnitFacts.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
@@ -71,6 +72,8 @@ public:
     UnitModel.reset();
     Protocols = ObjectProtocols();
     MayEnd.clear();
+    FirstPassSummaries.clear();
+    Summaries.clear();
   }
 
   /// Explores `FD` unless it was already, for every registered check. The
@@ -118,6 +121,10 @@ private:
   std::unique_ptr<TranslationUnitFacts> Facts;
   std::unique_ptr<ApiModel> UnitModel;
   ObjectProtocols Protocols;
+  /// Per translation unit: the followed calls' summaries that any function
+  /// may apply, for the pass that learns protocols and for the analysis
+  /// (whose summaries keep the events the checks hear).
+  SummaryCache FirstPassSummaries, Summaries;
   EngineOptions Options;
   bool Exported = false;
 };

@@ -1,0 +1,164 @@
+// Summaries shared between functions: a helper that several functions call
+// with equal-looking objects (their parameter `*p`, a local `ctx`) runs
+// once; each caller then applies its summary, and hears the helper's
+// events again at its own call, explained by its own path. The notes of
+// one caller never show another's branches.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOW
+// RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
+#include <windows.h>
+#include <stdlib.h>
+
+int verbose(void);
+void trace(const char *what);
+
+struct port {
+  HANDLE hdl;
+  OVERLAPPED ov;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, the issuer: the twins of the functions after it run it
+BOOL port_start(struct port *p) {
+  if (!ReadFile(p->hdl, p->buf, sizeof p->buf, NULL, &p->ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  return TRUE;
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void port_release(struct port *p) {
+  CloseHandle(p->hdl);
+}
+
+// The first caller makes the summary; its path takes a branch.
+void port_stop_bug(struct port *p) {
+  // CHECK: shared-summaries.c:[[#CLOSE:@LINE-5]]:3: note: in call to 'port_release': 'CloseHandle' closes 'p->hdl' here
+  // CHECK-NEXT: shared-summaries.c:[[#ISSUE:@LINE-14]]:8: note: 'ReadFile' in 'port_start' starts overlapped I/O on 'p->hdl' and may return with it pending
+  // CHECK-NEXT: shared-summaries.c:[[@LINE-3]]:36: note: 'port_stop_bug' may be called with that I/O on 'p' still pending
+  // CHECK-NEXT: shared-summaries.c:[[@LINE+1]]:7: note: 'verbose()' is false here
+  if (verbose())
+    trace("stopping");
+  // CHECK-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->hdl' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  port_release(p);
+}
+
+// The second applies it: the same close, at its own call, with no branch
+// of the first caller in its notes.
+void port_abort_bug(struct port *p) {
+  // CHECK: shared-summaries.c:[[#CLOSE]]:3: note: in call to 'port_release': 'CloseHandle' closes 'p->hdl' here
+  // CHECK-NEXT: shared-summaries.c:[[#ISSUE]]:8: note: 'ReadFile' in 'port_start' starts overlapped I/O on 'p->hdl' and may return with it pending
+  // CHECK-NEXT: shared-summaries.c:[[@LINE-3]]:37: note: 'port_abort_bug' may be called with that I/O on 'p' still pending
+  // CHECK-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->hdl' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  port_release(p);
+}
+
+// Cancelled and drained first: the helper's close is right.
+void port_stop_fixed(struct port *p) {
+  DWORD n;
+  CancelIoEx(p->hdl, &p->ov);
+  GetOverlappedResult(p->hdl, &p->ov, &n, TRUE);
+  port_release(p);
+}
+
+// A context on each caller's stack, started and stopped by helpers of the
+// unit: with calls followed, the start leaves the read pending in the
+// caller's `ctx`, and the stop closes its handle without waiting.
+struct ctx {
+  HANDLE h;
+  OVERLAPPED ov;
+  char buf[16];
+};
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void ctx_start(struct ctx *c) {
+  ReadFile(c->h, c->buf, sizeof c->buf, NULL, &c->ov);
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void ctx_stop(struct ctx *c) {
+  CancelIo(c->h);
+  CloseHandle(c->h);
+}
+
+void session_one_bug(HANDLE h) {
+  struct ctx c = {0};
+  c.h = h;
+  ctx_start(&c);
+  trace("one");
+  // FOLLOW: shared-summaries.c:[[#CTXCLOSE:@LINE-8]]:3: note: in call to 'ctx_stop': 'CloseHandle' closes 'c->h' here
+  // FOLLOW-NEXT: shared-summaries.c:[[#CTXISSUE:@LINE-15]]:3: note: in call to 'ctx_start': 'ReadFile' starts overlapped I/O on 'c->h' that may still be pending
+  // FOLLOW-NEXT: shared-summaries.c:[[#CTXCANCEL:@LINE-11]]:3: note: in call to 'ctx_stop': 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'c->h' after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+  ctx_stop(&c);
+}
+
+// Applies both helpers' summaries, made for the first session.
+void session_two_bug(HANDLE h) {
+  struct ctx c = {0};
+  c.h = h;
+  ctx_start(&c);
+  // FOLLOW: shared-summaries.c:[[#CTXCLOSE]]:3: note: in call to 'ctx_stop': 'CloseHandle' closes 'c->h' here
+  // FOLLOW-NEXT: shared-summaries.c:[[#CTXISSUE]]:3: note: in call to 'ctx_start': 'ReadFile' starts overlapped I/O on 'c->h' that may still be pending
+  // FOLLOW-NEXT: shared-summaries.c:[[#CTXCANCEL]]:3: note: in call to 'ctx_stop': 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'c->h' after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+  ctx_stop(&c);
+}
+
+// The same helpers, drained before the stop: silent.
+void session_fixed(HANDLE h) {
+  struct ctx c = {0};
+  DWORD n;
+  c.h = h;
+  ctx_start(&c);
+  CancelIoEx(c.h, &c.ov);
+  GetOverlappedResult(c.h, &c.ov, &n, TRUE);
+  ctx_stop(&c);
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds, so a close
+// does not cancel; the peer answers after ten seconds, so the read is
+// pending when the closer runs. Cancellations complete a moment later.
+#include "shim_twins.h"
+
+int verbose(void) { return 1; }
+void trace(const char *what) { (void)what; }
+
+static struct port *twin_port(void) {
+  struct port *p = (struct port *)calloc(1, sizeof *p);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  p->hdl = twin_server;
+  ShimDeferCancellation(twin_server);
+  port_start(p);
+  return p;
+}
+// The program frees the port once it is stopped; the late answer then
+// lands in freed memory, unless the stop drained the read.
+static void twin_stop_then_free(void (*stop)(struct port *)) {
+  struct port *p = twin_port();
+  stop(p);
+  free(p);
+  Sleep(20000);
+}
+static void twin_port_stop_bug(void) { twin_stop_then_free(port_stop_bug); }
+static void twin_port_abort_bug(void) { twin_stop_then_free(port_abort_bug); }
+static void twin_port_stop_fixed(void) {
+  twin_stop_then_free(port_stop_fixed);
+}
+static void twin_session(void (*session)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  session(twin_server);
+  Sleep(20000);
+}
+static void twin_session_one_bug(void) { twin_session(session_one_bug); }
+static void twin_session_two_bug(void) { twin_session(session_two_bug); }
+static void twin_session_fixed(void) { twin_session(session_fixed); }
+
+TWIN_MAIN(TWIN(port_stop_bug), TWIN(port_abort_bug), TWIN(port_stop_fixed),
+          TWIN(session_one_bug), TWIN(session_two_bug), TWIN(session_fixed))
+#endif
