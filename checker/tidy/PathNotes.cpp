@@ -16,6 +16,30 @@ namespace {
 
 constexpr unsigned MaxExplainedRequests = 3;
 
+/// A condition that a macro body wraps around its argument (`assert(x)`
+/// tests `!!(x)`): the argument as the user wrote it, and the truth it has
+/// when the whole condition has `Truth`. Other conditions are themselves.
+const Expr *writtenCondition(const Expr *Cond, bool &Truth,
+                             const SourceManager &SM) {
+  const Expr *E = Cond;
+  bool T = Truth;
+  while (E->getBeginLoc().isMacroID() &&
+         !SM.isMacroArgExpansion(E->getBeginLoc())) {
+    E = E->IgnoreParenImpCasts();
+    const auto *Not = dyn_cast<UnaryOperator>(E);
+    if (!Not || Not->getOpcode() != UO_LNot)
+      break;
+    T = !T;
+    E = Not->getSubExpr();
+  }
+  E = E->IgnoreParenImpCasts();
+  if (E == Cond->IgnoreParenImpCasts() ||
+      !SM.isMacroArgExpansion(E->getBeginLoc()))
+    return Cond;
+  Truth = T;
+  return E;
+}
+
 std::string wordStep(const PathStep &Step, const RequestView &R,
                      const ASTContext &Ctx) {
   const auto *Call = dyn_cast_or_null<CallExpr>(Step.At);
@@ -44,9 +68,13 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
            "' requests cancellation here, but the cancelled I/O still "
            "completes later";
   case PathStep::BranchTrue:
-  case PathStep::BranchFalse:
-    return "'" + quoteSource(cast<Expr>(Step.At), Ctx) + "' is " +
-           (Step.K == PathStep::BranchTrue ? "true" : "false") + " here";
+  case PathStep::BranchFalse: {
+    bool Truth = Step.K == PathStep::BranchTrue;
+    const Expr *Cond =
+        writtenCondition(cast<Expr>(Step.At), Truth, Ctx.getSourceManager());
+    return "'" + quoteSource(Cond, Ctx) + "' is " +
+           (Truth ? "true" : "false") + " here";
+  }
   case PathStep::WaitTimedOut:
     return "'" + Name + "' may time out here, leaving the I/O pending";
   case PathStep::WaitEarly:
@@ -82,7 +110,10 @@ std::string quoteSource(const Expr *E, const ASTContext &Ctx,
   // An expression that is a whole macro expansion is quoted as the user
   // wrote it: `container_of(s, T, m)`, not the macro's body.
   SourceLocation MacroBegin, MacroEnd;
-  if (E->getBeginLoc().isMacroID() && E->getEndLoc().isMacroID() &&
+  bool InArgument =
+      E->getBeginLoc().isMacroID() && SM.isMacroArgExpansion(E->getBeginLoc());
+  if (!InArgument && E->getBeginLoc().isMacroID() &&
+      E->getEndLoc().isMacroID() &&
       Lexer::isAtStartOfMacroExpansion(E->getBeginLoc(), SM,
                                        Ctx.getLangOpts(), &MacroBegin) &&
       Lexer::isAtEndOfMacroExpansion(E->getEndLoc(), SM, Ctx.getLangOpts(),
@@ -99,9 +130,12 @@ std::string quoteSource(const Expr *E, const ASTContext &Ctx,
     } else {
       // Quote the tokens as spelled (a macro argument, or a condition in a
       // macro body), climbing out of nested macros at the end if needed.
-      SourceLocation SB = SM.getSpellingLoc(B);
-      SourceLocation SE = SM.getSpellingLoc(End);
-      for (unsigned Depth = 0; Depth < 8 && End.isMacroID() &&
+      // In a macro's argument, a macro used inside it is quoted by name
+      // (`assert(i < MAX_WATCHES)`), not by its body: as the file reads.
+      SourceLocation SB = InArgument ? SM.getFileLoc(B) : SM.getSpellingLoc(B);
+      SourceLocation SE =
+          InArgument ? SM.getFileLoc(End) : SM.getSpellingLoc(End);
+      for (unsigned Depth = 0; Depth < 8 && !InArgument && End.isMacroID() &&
                                SM.getFileID(SE) != SM.getFileID(SB);
            ++Depth) {
         End = SM.getImmediateExpansionRange(End).getEnd();
