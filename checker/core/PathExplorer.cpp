@@ -44,9 +44,17 @@ std::string whyNoCfg(const Stmt *Body) {
 }
 
 /// Collects the outcomes of one step, keeping one copy of equal states.
+/// Most steps have one outcome: states are hashed only once a second one
+/// arrives.
 class DistinctStates {
 public:
   void add(State S) {
+    if (States.empty()) {
+      States.push_back(std::move(S));
+      return;
+    }
+    if (ByHash.empty())
+      ByHash.emplace(States.front().hash(), 0);
     size_t H = S.hash();
     auto Range = ByHash.equal_range(H);
     for (auto It = Range.first; It != Range.second; ++It)
@@ -321,7 +329,9 @@ void Explorer::branch(const CFGBlock &B, State S) {
       bool Truth = I == 0;
       if (Known && *Known != Truth)
         continue;
-      State Next = S;
+      // The last successor takes the state itself, the first a copy.
+      bool Last = I == 1 || Known || !*(B.succ_begin() + 1);
+      State Next = Last ? std::move(S) : S;
       if (!T->assume(Next, Cond, Truth))
         continue;
       Next.Exprs[Cond->IgnoreParens()] = AbsValue::integer(Truth);
@@ -355,8 +365,14 @@ void Explorer::branch(const CFGBlock &B, State S) {
       return;
     }
   }
+  const CFGBlock *LastSucc = nullptr;
   for (const CFGBlock *Succ : B.succs())
-    push(Succ, S);
+    if (Succ)
+      LastSucc = Succ;
+  for (const CFGBlock *Succ : B.succs())
+    if (Succ && Succ != LastSucc)
+      push(Succ, S);
+  push(LastSucc, std::move(S));
 }
 
 bool Explorer::prepare(unsigned MaxBlocks) {
