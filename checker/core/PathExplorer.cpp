@@ -2,6 +2,7 @@
 
 #include "PathExplorer.h"
 #include "CallSummaries.h"
+#include "DeadValues.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
@@ -197,6 +198,7 @@ private:
   std::unique_ptr<CFG> Graph;
   std::unique_ptr<ParentMap> Parents;
   std::unique_ptr<Transfer> T;
+  std::unique_ptr<DeadValues> Dead;
   std::deque<std::pair<const CFGBlock *, State>> Work;
   std::vector<std::unordered_set<StateFingerprint, FingerprintHash>> Seen;
   /// For a called function: the states that reach its exit.
@@ -397,6 +399,9 @@ bool Explorer::prepare(unsigned MaxBlocks) {
     return false;
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
+  // An engine test's state dump shows every value the path holds.
+  if (!Sh.Model.bodyCalls(Body, {Role::DumpState}))
+    Dead = std::make_unique<DeadValues>(*Graph, FD, *Parents);
   T = std::make_unique<Transfer>(Ctx, Sh.Model, *Parents, Sh.Observers);
   T->setHandlesPending(Sh.RootHandlesPending ||
                        handlesPending(*Body, Sh.Model, Ctx));
@@ -427,6 +432,8 @@ void Explorer::explorePaths(std::vector<State> Entries) {
         T->enterStatement(S, SE->getStmt());
         break;
       }
+    if (Dead)
+      Dead->forgetAtEntry(*B, S);
     if (!Seen[B->getBlockID()].insert(S.fingerprint()).second)
       continue;
     if (!spend(1) || !runBlock(*B, std::move(S)))

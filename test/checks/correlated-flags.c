@@ -99,6 +99,39 @@ void canonical_cancel_fixed(HANDLE h) {
   CloseHandle(h);
 }
 
+// A flag read through a pointer to it: its value is still known after
+// the last use of its name (a value no longer read is forgotten, but not
+// one whose address is taken).
+void flag_through_pointer_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int pending = 0;
+  int *p = &pending;
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    pending = 1;
+  if (*p)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}
+
+// The test the wrong way round: the pending read is not drained.
+void flag_through_pointer_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int pending = 0;
+  int *p = &pending;
+  // CHECK: correlated-flags.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    pending = 1;
+  if (!*p)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds; cancellation completes a moment after
@@ -120,7 +153,15 @@ static void twin_canonical_cancel_fixed(void) {
   twin_run(canonical_cancel_fixed);
 }
 
+static void twin_flag_through_pointer_fixed(void) {
+  twin_run(flag_through_pointer_fixed);
+}
+static void twin_flag_through_pointer_bug(void) {
+  twin_run(flag_through_pointer_bug);
+}
+
 TWIN_MAIN(TWIN(bool_flag_fixed), TWIN(int_flag_fixed), TWIN(c_bool_flag_fixed),
           TWIN(flag_cancel_only_bug), TWIN(flag_wrong_error_bug),
-          TWIN(canonical_cancel_fixed))
+          TWIN(canonical_cancel_fixed), TWIN(flag_through_pointer_fixed),
+          TWIN(flag_through_pointer_bug))
 #endif

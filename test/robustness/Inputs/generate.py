@@ -2,6 +2,9 @@
 
   generate.py blocks N      one function with N guarded reads and drains
   generate.py flags N       N independent flags: 2**N distinct path states
+  generate.py sequence N    N flags, each tested twice right after it is
+                            set and never read again, with a read pending
+                            throughout: 2**N paths, few states that matter
   generate.py pairs N       N straight-line ReadFile + blocking wait pairs
   generate.py condition N   a condition of N terms (`a == a + a + ...`)
   generate.py nesting N     N nested ifs, each starting and draining a read
@@ -26,7 +29,21 @@ import sys
 kind, count = sys.argv[1], int(sys.argv[2])
 print("#include <windows.h>")
 print("static char buffer[64];")
-if kind == "blocks":
+if kind == "sequence":
+    print("int flag(int);")
+    print("void settle(int);")
+    print("void sequence(HANDLE h) {")
+    print("  static OVERLAPPED ov;")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    for i in range(count):
+        print("  int f%d = flag(%d);" % (i, i))
+        print("  if (f%d)" % i)
+        print("    settle(%d);" % i)
+        print("  if (f%d)" % i)
+        print("    settle(-%d);" % i)
+    print("  CloseHandle(h);")
+    print("}")
+elif kind == "blocks":
     print("void huge(HANDLE h, int *c) {")
     print("  static OVERLAPPED ov;")
     print("  DWORD n;")
