@@ -1,6 +1,7 @@
 //===- Transfer.cpp - Values, assumptions, assignments, declarations ------===//
 
 #include "Transfer.h"
+#include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
@@ -386,10 +387,25 @@ void Transfer::forgetUndeterminedReceived(State &S, const Expr *Cond) const {
     return;
   // A test of the object's own state (not of a structure that merely
   // points to it: `_dmon.num_watches` beside `_dmon.watches[i]`).
+  // A member stored to only where other OVERLAPPED members are used says
+  // nothing about this request (`wr_pending` beside a read on `rd`).
+  auto MayDescribe = [&](const AccessPath &Flag, const Request &R) {
+    auto LastField = [](const AccessPath &P) -> const FieldDecl * {
+      llvm::ArrayRef<PathComponent> C = P.components();
+      return !C.empty() && C.back().K == PathComponent::Field
+                 ? static_cast<const FieldDecl *>(C.back().Ptr)
+                 : nullptr;
+    };
+    const FieldDecl *F = LastField(Flag), *Ov = LastField(R.Overlapped);
+    return !Facts || !F || !Ov || R.View.Imported ||
+           Facts->mayDescribe(F, Ov);
+  };
   S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
     if (R.View.ReceivedWith.empty())
       return false;
     return llvm::any_of(Undetermined, [&](const AccessPath &P) {
+      if (!MayDescribe(P, R))
+        return false;
       if (R.ReceivedIn)
         return P.isStoredIn(*R.ReceivedIn);
       return P.rootKind() == R.Overlapped.rootKind() &&

@@ -47,6 +47,19 @@ struct BodyFinder : RecursiveASTVisitor<BodyFinder> {
   }
 };
 
+/// The member an assignment, compound assignment, `++` or `--` stores to.
+const FieldDecl *storedMember(const Stmt *S) {
+  const Expr *Target = nullptr;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+    Target = BO->getLHS();
+  else if (const auto *UO = dyn_cast<UnaryOperator>(S);
+           UO && UO->isIncrementDecrementOp())
+    Target = UO->getSubExpr();
+  const auto *ME =
+      Target ? dyn_cast<MemberExpr>(Target->IgnoreParenImpCasts()) : nullptr;
+  return ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+}
+
 const Expr *argAt(const CallExpr *CE, ArgRef A) {
   if (A.K != ArgRef::Index || A.Position > CE->getNumArgs())
     return nullptr;
@@ -272,6 +285,7 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     return;
   Functions.push_back(FD);
   llvm::DenseSet<const DeclRefExpr *> DirectCallees;
+  llvm::SmallPtrSet<const FieldDecl *, 4> Stored, OverlappedNamed;
   llvm::SmallVector<const Stmt *, 32> Work{Body};
   while (!Work.empty()) {
     const Stmt *S = Work.pop_back_val();
@@ -333,11 +347,31 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
           noteDestroyed(FD, VD->getType());
     if (const auto *ME = dyn_cast<MemberExpr>(S))
-      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
         noteDestroyed(FD, Field->getType());
+        if (AccessPaths::isOverlappedType(Field->getType()))
+          OverlappedNamed.insert(Field->getCanonicalDecl());
+      }
+    if (const FieldDecl *Target = storedMember(S))
+      Stored.insert(Target->getCanonicalDecl());
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
+  for (const FieldDecl *Field : Stored) {
+    FlagWriters &W = Writers[Field];
+    W.Overlapped.insert(OverlappedNamed.begin(), OverlappedNamed.end());
+    W.Unattached |= OverlappedNamed.empty();
+  }
+}
+
+bool TranslationUnitFacts::mayDescribe(const FieldDecl *Flag,
+                                       const FieldDecl *Overlapped) const {
+  // A member no function of the unit stores to was not set by the issuer.
+  auto It = Writers.find(Flag->getCanonicalDecl());
+  if (It == Writers.end())
+    return false;
+  return It->second.Unattached ||
+         It->second.Overlapped.contains(Overlapped->getCanonicalDecl());
 }
 
 void TranslationUnitFacts::computeThreads() {

@@ -96,6 +96,13 @@ public:
   }
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
+  /// Whether the member `Flag` may say something about requests that a
+  /// function of the unit issued on the OVERLAPPED member `Overlapped`:
+  /// not when no function stores to it, nor when every function that
+  /// stores to it names other OVERLAPPED members only (`wr_pending`,
+  /// written where `wr` is started and drained, says nothing about `rd`).
+  bool mayDescribe(const clang::FieldDecl *Flag,
+                   const clang::FieldDecl *Overlapped) const;
 
   /// Whether a call to `Callee` (a definition of the unit) may keep, hand
   /// over or finish what its argument `Index` points to (-1: the object a
@@ -160,6 +167,13 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
+  /// Per member stored to: the OVERLAPPED members named by the functions
+  /// that store to it, and whether one of them names none.
+  struct FlagWriters {
+    llvm::SmallPtrSet<const clang::FieldDecl *, 4> Overlapped;
+    bool Unattached = false;
+  };
+  llvm::DenseMap<const clang::FieldDecl *, FlagWriters> Writers;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
   llvm::DenseMap<const clang::CallExpr *, const clang::FunctionDecl *>

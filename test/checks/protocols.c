@@ -194,6 +194,63 @@ void pipe_stop_fixed(void) {
   CloseHandle(g_pipe);
 }
 
+// Two requests on one object, each with its own flag. A test of one flag
+// says nothing about the other request (`wr_pending` is stored only where
+// `wr` is used), so the read stays pending past the write's test.
+struct duplex {
+  HANDLE h;
+  OVERLAPPED rd, wr;
+  char in[64], out[64];
+  BOOL rd_pending, wr_pending;
+};
+
+// RUNTIME-TWIN: none, an issuer: the twins of the functions after it run it
+BOOL duplex_start_read(struct duplex *p) {
+  // CHECK: protocols.c:[[@LINE+1]]:8: note: 'ReadFile' in 'duplex_start_read' starts overlapped I/O on 'p->h' and may return with it pending
+  if (!ReadFile(p->h, p->in, sizeof p->in, NULL, &p->rd)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    p->rd_pending = TRUE;
+  }
+  return TRUE;
+}
+
+// RUNTIME-TWIN: none, an issuer: the twins of the functions after it run it
+BOOL duplex_start_write(struct duplex *p) {
+  if (!WriteFile(p->h, p->out, sizeof p->out, NULL, &p->wr)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    p->wr_pending = TRUE;
+  }
+  return TRUE;
+}
+
+// Each cancel behind its own flag, and no wait.
+// CHECK-NEXT: protocols.c:[[@LINE+1]]:41: note: 'duplex_close_bug' may be called with that I/O on 'p' still pending
+void duplex_close_bug(struct duplex *p) {
+  if (p->rd_pending)
+    // CHECK-NEXT: protocols.c:[[@LINE+1]]:5: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
+    CancelIoEx(p->h, &p->rd);
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:7: note: 'p->wr_pending' is false here
+  if (p->wr_pending)
+    CancelIoEx(p->h, &p->wr);
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->h' after 'CancelIoEx' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+  CloseHandle(p->h);
+}
+
+void duplex_close_fixed(struct duplex *p) {
+  DWORD n;
+  if (p->rd_pending) {
+    CancelIoEx(p->h, &p->rd);
+    GetOverlappedResult(p->h, &p->rd, &n, TRUE);
+  }
+  if (p->wr_pending) {
+    CancelIoEx(p->h, &p->wr);
+    GetOverlappedResult(p->h, &p->wr, &n, TRUE);
+  }
+  CloseHandle(p->h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds, so the read is pending when the next entry
@@ -268,7 +325,30 @@ static void twin_pipe(void (*stop)(void)) {
 static void twin_pipe_stop_bug(void) { twin_pipe(pipe_stop_bug); }
 static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
 
-TWIN_MAIN(TWIN(device_close_bug), TWIN(device_release_bug),
+static struct duplex *twin_duplex(void) {
+  struct duplex *p = (struct duplex *)calloc(1, sizeof *p);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  p->h = twin_server;
+  ShimDeferCancellation(twin_server);
+  duplex_start_read(p);
+  return p;
+}
+// The program frees the object once it is closed; the cancelled read
+// completes a moment later, into freed memory unless it was drained.
+static void twin_duplex_close(void (*close)(struct duplex *)) {
+  struct duplex *p = twin_duplex();
+  close(p);
+  free(p);
+  Sleep(20000);
+}
+static void twin_duplex_close_bug(void) { twin_duplex_close(duplex_close_bug); }
+static void twin_duplex_close_fixed(void) {
+  twin_duplex_close(duplex_close_fixed);
+}
+
+TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
+          TWIN(device_close_bug), TWIN(device_release_bug),
           TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
           TWIN(device_open_fixed), TWIN(device_reopen_fixed),
           TWIN(watch_loop), TWIN(watcher_destroy_fixed),
