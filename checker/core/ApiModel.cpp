@@ -857,7 +857,25 @@ const FunctionRule *ApiModel::lookup(const clang::FunctionDecl *FD) const {
 const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {
   if (const clang::FunctionDecl *FD = CE->getDirectCallee())
     return lookup(FD);
-  clang::QualType T = CE->getCallee()->IgnoreParenImpCasts()->getType();
+  // Through a function pointer variable: a rule for the variable (a
+  // project's hook `PReadFile`), or the function a pointer that cannot
+  // change (`static` or `const`) starts as (`hooked_read = ReadFile`).
+  const clang::Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<clang::DeclRefExpr>(Callee))
+    if (const auto *VD = dyn_cast<clang::VarDecl>(DRE->getDecl())) {
+      if (const FunctionRule *R = lookup(VD->getName()))
+        return R;
+      const clang::Expr *Init = VD->getAnyInitializer();
+      bool Fixed = VD->getType().isConstQualified() ||
+                   VD->getStorageClass() == clang::SC_Static;
+      const auto *Target =
+          Fixed && Init ? dyn_cast<clang::DeclRefExpr>(Init->IgnoreParenImpCasts())
+                        : nullptr;
+      if (const auto *Fn = Target ? dyn_cast<clang::FunctionDecl>(Target->getDecl())
+                                  : nullptr)
+        return lookup(Fn);
+    }
+  clang::QualType T = Callee->getType();
   while (const auto *TT = T->getAs<clang::TypedefType>()) {
     if (const FunctionRule *R = lookup(TT->getDecl()->getName()))
       return R;
