@@ -62,8 +62,9 @@ struct PathComponent {
 
 class AccessPath {
 public:
-  /// Argument: a caller's own variable (not behind a pointer) that a
-  /// followed call reaches through a parameter; the root is that parameter.
+  /// Argument: the caller's storage that a followed call reaches through
+  /// a parameter (the root): a variable of the caller's, or, followed by
+  /// a Deref, storage behind a pointer. The callee never names it itself.
   enum class RootKind : uint8_t { Local, Param, Global, This, CallResult, Argument };
 
   AccessPath() = default;

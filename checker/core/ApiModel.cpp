@@ -858,16 +858,16 @@ const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {
   if (const clang::FunctionDecl *FD = CE->getDirectCallee())
     return lookup(FD);
   // Through a function pointer variable: a rule for the variable (a
-  // project's hook `PReadFile`), or the function a pointer that cannot
-  // change (`static` or `const`) starts as (`hooked_read = ReadFile`).
+  // project's hook `PReadFile`), or the function a `const` pointer is
+  // initialised with (`read_fn const hooked_read = ReadFile`). A pointer
+  // that may change, or a parameter's default, says nothing of the call.
   const clang::Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
   if (const auto *DRE = dyn_cast<clang::DeclRefExpr>(Callee))
     if (const auto *VD = dyn_cast<clang::VarDecl>(DRE->getDecl())) {
       if (const FunctionRule *R = lookup(VD->getName()))
         return R;
       const clang::Expr *Init = VD->getAnyInitializer();
-      bool Fixed = VD->getType().isConstQualified() ||
-                   VD->getStorageClass() == clang::SC_Static;
+      bool Fixed = VD->getType().isConstQualified() && !isa<clang::ParmVarDecl>(VD);
       const auto *Target =
           Fixed && Init ? dyn_cast<clang::DeclRefExpr>(Init->IgnoreParenImpCasts())
                         : nullptr;

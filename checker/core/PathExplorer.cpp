@@ -721,9 +721,10 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
     if (Object && V.K == AbsValue::Object)
       V.Referent = V.Referent.rebased(*Object, This).value_or(V.Referent);
   }
-  // The caller's storage a parameter reaches takes the parameter's name
-  // (`*req` of `uv_fs_read` becomes `*w` of `uv__fs_work`), so that calls
-  // from other functions with equal-looking objects share the summary.
+  // The caller's storage a parameter reaches is named after the parameter
+  // (`*req` of `uv_fs_read` becomes `(*w)*` of `uv__fs_work`), so that
+  // calls from other functions with equal-looking objects share the
+  // summary.
   auto CallerOwned = [&](const AccessPath &P) {
     if (P.rootKind() == AccessPath::RootKind::CallResult)
       return true;
@@ -746,10 +747,11 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
           return Whole.isUnder(Q.enclosingObject()) && !(Q.enclosingObject() == Whole);
         }))
       continue; // Named as part of something larger: keep the caller's name.
-    // Storage behind a pointer stays behind one (calls may change it); the
-    // caller's own variables stay variables.
-    Names.add(Whole, Whole.isShared() ? AccessPath::variable(P).deref()
-                                      : AccessPath::argument(P));
+    // A root the callee cannot name itself (it may move `P` on: `c =
+    // c->next`). Storage behind a pointer stays behind one (calls may
+    // change it); the caller's own variables stay variables.
+    AccessPath Named = AccessPath::argument(P);
+    Names.add(Whole, Whole.isShared() ? Named.deref() : Named);
   }
   if (!Names.empty())
     Entry = renamed(Entry, [&](const AccessPath &P) { return Names.toCallee(P); });

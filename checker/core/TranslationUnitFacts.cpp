@@ -47,13 +47,15 @@ struct BodyFinder : RecursiveASTVisitor<BodyFinder> {
   }
 };
 
-/// The member an assignment, compound assignment, `++` or `--` stores to.
+/// The member an assignment, compound assignment, `++` or `--` stores to,
+/// or whose address is taken (`InterlockedExchange(&c->flag, 1)`, a
+/// setter given `&c->flag`).
 const FieldDecl *storedMember(const Stmt *S) {
   const Expr *Target = nullptr;
   if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
     Target = BO->getLHS();
   else if (const auto *UO = dyn_cast<UnaryOperator>(S);
-           UO && UO->isIncrementDecrementOp())
+           UO && (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf))
     Target = UO->getSubExpr();
   const auto *ME =
       Target ? dyn_cast<MemberExpr>(Target->IgnoreParenImpCasts()) : nullptr;
@@ -357,21 +359,37 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
-  for (const FieldDecl *Field : Stored) {
-    FlagWriters &W = Writers[Field];
-    W.Overlapped.insert(OverlappedNamed.begin(), OverlappedNamed.end());
-    W.Unattached |= OverlappedNamed.empty();
-  }
+  for (const FieldDecl *Field : Stored)
+    Writers[Field].push_back(Self);
+  OverlappedNamedIn[Self].insert(OverlappedNamed.begin(),
+                                 OverlappedNamed.end());
 }
 
 bool TranslationUnitFacts::mayDescribe(const FieldDecl *Flag,
                                        const FieldDecl *Overlapped) const {
-  // A member no function of the unit stores to was not set by the issuer.
   auto It = Writers.find(Flag->getCanonicalDecl());
   if (It == Writers.end())
-    return false;
-  return It->second.Unattached ||
-         It->second.Overlapped.contains(Overlapped->getCanonicalDecl());
+    return true;
+  // A writer describes what it, or a helper it calls (two levels, as far
+  // as calls are followed), starts, waits for or cancels.
+  for (const FunctionDecl *Writer : It->second) {
+    llvm::SmallPtrSet<const FieldDecl *, 8> Named;
+    llvm::SmallVector<std::pair<const FunctionDecl *, unsigned>, 8> Work{
+        {Writer, 0}};
+    llvm::SmallPtrSet<const FunctionDecl *, 8> Seen{Writer};
+    while (!Work.empty()) {
+      auto [F, Depth] = Work.pop_back_val();
+      if (auto N = OverlappedNamedIn.find(F); N != OverlappedNamedIn.end())
+        Named.insert(N->second.begin(), N->second.end());
+      if (Depth < 2)
+        for (const FunctionDecl *Callee : Callees.lookup(F))
+          if (Seen.insert(Callee).second)
+            Work.push_back({Callee, Depth + 1});
+    }
+    if (Named.empty() || Named.contains(Overlapped->getCanonicalDecl()))
+      return true;
+  }
+  return false;
 }
 
 void TranslationUnitFacts::computeThreads() {

@@ -96,11 +96,12 @@ public:
   }
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
-  /// Whether the member `Flag` may say something about requests that a
-  /// function of the unit issued on the OVERLAPPED member `Overlapped`:
-  /// not when no function stores to it, nor when every function that
-  /// stores to it names other OVERLAPPED members only (`wr_pending`,
-  /// written where `wr` is started and drained, says nothing about `rd`).
+  /// Whether the member `Flag` may say something about requests on the
+  /// OVERLAPPED member `Overlapped`: not when every function of the unit
+  /// that stores to it (or takes its address), with the functions it
+  /// calls, names other OVERLAPPED members only (`wr_pending`, written
+  /// where `wr` is started and drained, says nothing about `rd`). A member
+  /// no function here stores to may be set in another unit.
   bool mayDescribe(const clang::FieldDecl *Flag,
                    const clang::FieldDecl *Overlapped) const;
 
@@ -167,13 +168,14 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
-  /// Per member stored to: the OVERLAPPED members named by the functions
-  /// that store to it, and whether one of them names none.
-  struct FlagWriters {
-    llvm::SmallPtrSet<const clang::FieldDecl *, 4> Overlapped;
-    bool Unattached = false;
-  };
-  llvm::DenseMap<const clang::FieldDecl *, FlagWriters> Writers;
+  /// Per member stored to, the functions that store to it; per function,
+  /// the OVERLAPPED members it names.
+  llvm::DenseMap<const clang::FieldDecl *,
+                 llvm::SmallVector<const clang::FunctionDecl *, 2>>
+      Writers;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallPtrSet<const clang::FieldDecl *, 4>>
+      OverlappedNamedIn;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
   llvm::DenseMap<const clang::CallExpr *, const clang::FunctionDecl *>

@@ -1,6 +1,7 @@
-// Calls through function pointer variables: a `static` or `const` pointer
-// that starts as a modelled function is that function; a pointer another
-// unit sets (a project's hook table) is known by a rule for its name.
+// Calls through function pointer variables: a `const` pointer initialised
+// with a modelled function is that function; a pointer another unit sets
+// (a project's hook table) is known by a rule for its name; a pointer that
+// may change is an unknown call.
 // RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/hooks.yaml'}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,HOOK
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/hooks.yaml'}}" %s -- -x c %win32 %}
@@ -8,7 +9,7 @@
 
 typedef BOOL(WINAPI *read_fn)(HANDLE, LPVOID, DWORD, LPDWORD, LPOVERLAPPED);
 
-static read_fn hooked_read = ReadFile;
+static read_fn const hooked_read = ReadFile;
 static char buffer[64];
 
 // The read through the pointer is still pending when the function returns.
@@ -53,14 +54,24 @@ void hook_table_bug(HANDLE h) {
   // HOOK-NEXT: function-pointers.c:[[@LINE+1]]:1: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
 }
 
-// A pointer any code may change: not taken for what it starts as.
-// RUNTIME-TWIN: none, the call is unknown to iodrain on purpose
-read_fn changeable_read = ReadFile;
+// A pointer that may change is not taken for what it starts as: here a
+// wrapper that waits replaces ReadFile before the call.
+static read_fn changeable_read = ReadFile;
 
-// RUNTIME-TWIN: none, the call is unknown to iodrain on purpose
-void changeable_unknown(HANDLE h) {
+// RUNTIME-TWIN: none, a helper: changeable_fixed's twin runs it
+static BOOL WINAPI read_and_wait(HANDLE h, LPVOID buf, DWORD n, LPDWORD got,
+                                 LPOVERLAPPED ov) {
+  DWORD done;
+  if (!ReadFile(h, buf, n, got, ov) && GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  return GetOverlappedResult(h, ov, &done, TRUE);
+}
+
+void changeable_fixed(HANDLE h) {
   OVERLAPPED ov = {0};
+  changeable_read = read_and_wait;
   changeable_read(h, buffer, sizeof buffer, NULL, &ov);
+  CloseHandle(h);
 }
 
 #ifdef IODRAIN_RUNTIME
@@ -80,7 +91,8 @@ static void twin_run(void (*fn)(HANDLE)) {
 static void twin_hooked_timeout_bug(void) { twin_run(hooked_timeout_bug); }
 static void twin_hooked_timeout_fixed(void) { twin_run(hooked_timeout_fixed); }
 static void twin_hook_table_bug(void) { twin_run(hook_table_bug); }
+static void twin_changeable_fixed(void) { twin_run(changeable_fixed); }
 
 TWIN_MAIN(TWIN(hooked_timeout_bug), TWIN(hooked_timeout_fixed),
-          TWIN(hook_table_bug))
+          TWIN(hook_table_bug), TWIN(changeable_fixed))
 #endif

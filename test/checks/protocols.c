@@ -251,6 +251,35 @@ void duplex_close_fixed(struct duplex *p) {
   CloseHandle(p->h);
 }
 
+// The issuer records its pending read with InterlockedExchange (taking the
+// flag's address is a store too): the closer drains exactly when the flag
+// says so.
+struct chan {
+  HANDLE h;
+  OVERLAPPED rd, wr;
+  char in[64];
+  LONG volatile rd_pending;
+};
+
+// RUNTIME-TWIN: none, the issuer: chan_close_fixed's twin runs it
+BOOL chan_start_read(struct chan *c) {
+  if (!ReadFile(c->h, c->in, sizeof c->in, NULL, &c->rd)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    InterlockedExchange(&c->rd_pending, TRUE);
+  }
+  return TRUE;
+}
+
+void chan_close_fixed(struct chan *c) {
+  DWORD n;
+  if (c->rd_pending) {
+    CancelIoEx(c->h, &c->rd);
+    GetOverlappedResult(c->h, &c->rd, &n, TRUE);
+  }
+  CloseHandle(c->h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds, so the read is pending when the next entry
@@ -347,7 +376,20 @@ static void twin_duplex_close_fixed(void) {
   twin_duplex_close(duplex_close_fixed);
 }
 
+static void twin_chan_close_fixed(void) {
+  struct chan *c = (struct chan *)calloc(1, sizeof *c);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  c->h = twin_server;
+  ShimDeferCancellation(twin_server);
+  chan_start_read(c);
+  chan_close_fixed(c);
+  free(c);
+  Sleep(20000);
+}
+
 TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
+          TWIN(chan_close_fixed),
           TWIN(device_close_bug), TWIN(device_release_bug),
           TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
           TWIN(device_open_fixed), TWIN(device_reopen_fixed),

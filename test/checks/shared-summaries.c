@@ -117,6 +117,46 @@ void session_fixed(HANDLE h) {
   ctx_stop(&c);
 }
 
+// A helper that moves its parameter on before it drains (`c = c->next`):
+// the caller's own connection is not what it drains. The caller's storage
+// has a name in the helper that the helper cannot form itself.
+struct conn {
+  HANDLE h;
+  OVERLAPPED ov;
+  char buf[64];
+  struct conn *next;
+};
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void drain_next(struct conn *c) {
+  DWORD n;
+  c = c->next;
+  CancelIoEx(c->h, &c->ov);
+  GetOverlappedResult(c->h, &c->ov, &n, TRUE);
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void drain_this(struct conn *c) {
+  DWORD n;
+  CancelIoEx(c->h, &c->ov);
+  GetOverlappedResult(c->h, &c->ov, &n, TRUE);
+}
+
+void conn_close_bug(struct conn *first) {
+  // CHECK: shared-summaries.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'first->h' that may still be pending
+  ReadFile(first->h, first->buf, sizeof first->buf, NULL, &first->ov);
+  drain_next(first);
+  // CHECK-NEXT: shared-summaries.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'first->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(first->h);
+}
+
+void conn_close_fixed(struct conn *first) {
+  ReadFile(first->h, first->buf, sizeof first->buf, NULL, &first->ov);
+  drain_this(first);
+  CloseHandle(first->h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds, so a close
 // does not cancel; the peer answers after ten seconds, so the read is
@@ -159,6 +199,30 @@ static void twin_session_one_bug(void) { twin_session(session_one_bug); }
 static void twin_session_two_bug(void) { twin_session(session_two_bug); }
 static void twin_session_fixed(void) { twin_session(session_fixed); }
 
+// Two connections on the pipe, each with a read pending when the first is
+// closed; the program frees the first afterwards.
+static void twin_conn(void (*close_first)(struct conn *)) {
+  struct conn *first = (struct conn *)calloc(1, sizeof *first);
+  struct conn *second = (struct conn *)calloc(1, sizeof *second);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  first->h = second->h = twin_server;
+  first->next = second;
+  ReadFile(second->h, second->buf, sizeof second->buf, NULL, &second->ov);
+  if (close_first == conn_close_fixed) {
+    DWORD n;
+    CancelIoEx(second->h, &second->ov);
+    GetOverlappedResult(second->h, &second->ov, &n, TRUE);
+  }
+  close_first(first);
+  free(first);
+  Sleep(20000);
+}
+static void twin_conn_close_bug(void) { twin_conn(conn_close_bug); }
+static void twin_conn_close_fixed(void) { twin_conn(conn_close_fixed); }
+
 TWIN_MAIN(TWIN(port_stop_bug), TWIN(port_abort_bug), TWIN(port_stop_fixed),
-          TWIN(session_one_bug), TWIN(session_two_bug), TWIN(session_fixed))
+          TWIN(session_one_bug), TWIN(session_two_bug), TWIN(session_fixed),
+          TWIN(conn_close_bug), TWIN(conn_close_fixed))
 #endif
