@@ -1,6 +1,7 @@
 //===- ObjectProtocols.cpp ------------------------------------------------===//
 
 #include "ObjectProtocols.h"
+#include "StmtSearch.h"
 #include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -167,21 +168,22 @@ void addEntryState(State S, Request Q, std::vector<State> &States) {
   States.push_back(std::move(S));
 }
 
+/// The global a DeclRefExpr names, if any.
+const void *globalNamed(const Expr *E) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(E);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  return VD && VD->hasGlobalStorage() ? VD->getCanonicalDecl() : nullptr;
+}
+
 /// The globals `Body` names.
 llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
   llvm::DenseSet<const void *> Globals;
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-          VD && VD->hasGlobalStorage())
-        Globals.insert(VD->getCanonicalDecl());
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
+  findStatement(Body, [&](const Stmt *S) {
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (const void *G = globalNamed(E))
+        Globals.insert(G);
+    return false;
+  });
   return Globals;
 }
 
@@ -190,33 +192,26 @@ llvm::DenseSet<const void *> globalsNamed(const Stmt *Body) {
 /// global holds. `state.quit` or `&state.lock` reach none.
 llvm::DenseSet<const void *> globalPointersLoaded(const Stmt *Body) {
   llvm::DenseSet<const void *> Globals;
-  llvm::SmallVector<const Stmt *, 32> Work{Body};
-  while (!Work.empty()) {
-    const Stmt *S = Work.pop_back_val();
-    if (!S)
-      continue;
-    if (const auto *Load = dyn_cast<ImplicitCastExpr>(S);
-        Load && Load->getCastKind() == CK_LValueToRValue &&
-        Load->getType()->isPointerType()) {
-      const Expr *E = Load->getSubExpr();
-      for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
-        E = E->IgnoreParens();
-        if (const auto *ME = dyn_cast<MemberExpr>(E); ME && !ME->isArrow()) {
-          E = ME->getBase();
-        } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
-          E = AS->getBase()->IgnoreParenImpCasts();
-        } else {
-          if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-            if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-                VD && VD->hasGlobalStorage())
-              Globals.insert(VD->getCanonicalDecl());
-          break;
-        }
+  findStatement(Body, [&](const Stmt *S) {
+    const auto *Load = dyn_cast<ImplicitCastExpr>(S);
+    if (!Load || Load->getCastKind() != CK_LValueToRValue ||
+        !Load->getType()->isPointerType())
+      return false;
+    const Expr *E = Load->getSubExpr();
+    for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
+      E = E->IgnoreParens();
+      if (const auto *ME = dyn_cast<MemberExpr>(E); ME && !ME->isArrow()) {
+        E = ME->getBase();
+      } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+        E = AS->getBase()->IgnoreParenImpCasts();
+      } else {
+        if (const void *G = globalNamed(E))
+          Globals.insert(G);
+        break;
       }
     }
-    for (const Stmt *Child : S->children())
-      Work.push_back(Child);
-  }
+    return false;
+  });
   return Globals;
 }
 
