@@ -128,6 +128,11 @@ const std::pair<const char *, Typestate> TypestateWords[] = {
     {"pending", Typestate::Pending},
     {"cancelled", Typestate::Cancelled},
     {"packet-queued", Typestate::PacketQueued}};
+const std::pair<const char *, ResultConvention> ResultWords[] = {
+    {"bool", ResultConvention::Bool},
+    {"wsa", ResultConvention::Wsa},
+    {"queued", ResultConvention::Queued},
+    {"pends-or-fails", ResultConvention::PendsOrFails}};
 const std::pair<const char *, CompletionMode> CompletionWords[] = {
     {"event", CompletionMode::Event}, {"routine", CompletionMode::Routine}};
 
@@ -360,7 +365,7 @@ struct WordKey {
   std::vector<const char *> Words;
 };
 const WordKey WordKeys[] = {
-    {"Result", {"bool", "wsa", "queued"}},
+    {"Result", {"bool", "wsa", "queued", "pends-or-fails"}},
     {"Failure", {"null", "invalid-handle"}},
     {"Scope", {"process", "calling-thread"}},
     {"Completes", {"client-open"}},
@@ -486,10 +491,7 @@ FunctionRule toRule(RawRule &R) {
     if (K.Arg && R.value(K.Name))
       F.*K.Arg = *parseArgRef(*R.value(K.Name));
   if (const auto &V = R.value("Result"))
-    F.Result = StringSwitch<ResultConvention>(*V)
-                   .Case("wsa", ResultConvention::Wsa)
-                   .Case("queued", ResultConvention::Queued)
-                   .Default(ResultConvention::Bool);
+    lookupWord(ResultWords, *V, F.Result);
   if (const auto &V = R.value("Scope"))
     F.CallingThreadOnly = *V == "calling-thread";
   if (const auto &V = R.value("Failure"))
@@ -521,7 +523,9 @@ template <typename Raw> Raw fromRule(const FunctionRule &F) {
                        A.Written;
   }
   if (F.FunctionRole == Role::Issue && F.Result != ResultConvention::Bool)
-    R.Values["Result"] = F.Result == ResultConvention::Wsa ? "wsa" : "queued";
+    for (const auto &[Word, Value] : ResultWords)
+      if (F.Result == Value)
+        R.Values["Result"] = Word;
   if (F.FunctionRole == Role::Cancel && F.CallingThreadOnly)
     R.Values["Scope"] = "calling-thread";
   if (F.FunctionRole == Role::Issue && F.CompletesOnClientOpen)

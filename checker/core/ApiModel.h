@@ -66,6 +66,9 @@ enum class ResultConvention {
   Bool,   ///< FALSE + last error ERROR_IO_PENDING means pending.
   Wsa,    ///< SOCKET_ERROR + last error WSA_IO_PENDING means pending.
   Queued, ///< Nonzero means queued: it always completes later.
+  /// Never succeeds at once on an overlapped handle: FALSE + ERROR_IO_PENDING
+  /// means pending, any other error means no request (ConnectNamedPipe).
+  PendsOrFails,
 };
 
 /// What a creating or opening call returns when it fails.

@@ -819,6 +819,18 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
     O.add(std::move(S), AbsValue::integer(SocketError),
           AbsValue::notIntegers({ErrorIoPending}));
     return;
+  case ResultConvention::PendsOrFails:
+    // Success means the handle was synchronous after all (the call
+    // blocked until it was done): nothing is left in flight, and a
+    // port-bound handle is never synchronous.
+    if (!PortBound)
+      O.add(std::move(Valid), AbsValue::notIntegers({0}));
+    if (!Sync)
+      O.add(std::move(Pending), AbsValue::integer(0),
+            AbsValue::integer(ErrorIoPending));
+    O.add(std::move(S), AbsValue::integer(0),
+          AbsValue::notIntegers({ErrorIoPending}));
+    return;
   case ResultConvention::Queued:
     // Queued I/O with a routine completes only through it, even on a
     // synchronous handle; other queued I/O is synchronous there.

@@ -108,6 +108,49 @@ void port_self_connect_fixed(HANDLE port) {
   CloseHandle(server);
 }
 
+// An overlapped listen never succeeds at once (Result: pends-or-fails):
+// TRUE would mean a synchronous pipe, which leaves no packet queued, and
+// ERROR_PIPE_CONNECTED means no listen was started. Reading into the same
+// OVERLAPPED then reuses nothing.
+void port_connected_read_fixed(HANDLE port, HANDLE server) {
+  OVERLAPPED ov = {0};
+  char buf[16];
+  DWORD n, err;
+  ULONG_PTR key;
+  OVERLAPPED *done;
+  CreateIoCompletionPort(server, port, 1, 0);
+  if (!ConnectNamedPipe(server, &ov)) {
+    err = GetLastError();
+    if (err == ERROR_IO_PENDING)
+      GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+    if (err != ERROR_PIPE_CONNECTED)
+      return;
+  }
+  if (ReadFile(server, buf, sizeof buf, NULL, &ov) ||
+      GetLastError() == ERROR_IO_PENDING)
+    GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+}
+
+// A pending listen is not a connection: the read reuses its OVERLAPPED.
+void port_pending_read_bug(HANDLE port, HANDLE server) {
+  OVERLAPPED ov = {0};
+  char buf[16];
+  DWORD n;
+  ULONG_PTR key;
+  OVERLAPPED *done;
+  CreateIoCompletionPort(server, port, 1, 0);
+  // CHECK: pipe-self-connect.c:[[#LISTEN:@LINE+1]]:8: note: 'ConnectNamedPipe' starts overlapped I/O on 'server' that may still be pending
+  if (!ConnectNamedPipe(server, &ov) && GetLastError() != ERROR_IO_PENDING &&
+      GetLastError() != ERROR_PIPE_CONNECTED)
+    return;
+  // CHECK-NEXT: pipe-self-connect.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED '&ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+  if (ReadFile(server, buf, sizeof buf, NULL, &ov) ||
+      GetLastError() == ERROR_IO_PENDING)
+    GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+  // CHECK-NEXT: pipe-self-connect.c:[[#LISTEN]]:8: note: 'ConnectNamedPipe' starts overlapped I/O on 'server' that may still be pending
+  // CHECK-NEXT: pipe-self-connect.c:[[@LINE+1]]:1: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
 // CHECK-NOT: warning:
 
 #ifdef IODRAIN_RUNTIME
@@ -147,8 +190,35 @@ static void twin_port_self_connect_fixed(void) {
   HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
   port_self_connect_fixed(port);
 }
+// The client is there before the listen (ERROR_PIPE_CONNECTED) and writes.
+static void twin_port_connected_read_fixed(void) {
+  HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  HANDLE server = CreateNamedPipeW(L"\\\\.\\pipe\\early",
+                                   PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                   PIPE_TYPE_BYTE, 1, 0, 0, INFINITE, NULL);
+  HANDLE client = CreateFileW(L"\\\\.\\pipe\\early", GENERIC_WRITE, 0, NULL,
+                              OPEN_EXISTING, 0, NULL);
+  ShimPeerWriteAt(client, "hello", 5, 10);
+  port_connected_read_fixed(port, server);
+}
+// Nobody is connected: the read fails on the listening pipe, and the
+// client that comes later completes the listen into the dead frame.
+static void twin_port_pending_read_bug(void) {
+  HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+  HANDLE server = CreateNamedPipeW(L"\\\\.\\pipe\\late",
+                                   PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                   PIPE_TYPE_BYTE, 1, 0, 0, INFINITE, NULL);
+  DWORD n;
+  ULONG_PTR key;
+  OVERLAPPED *done;
+  port_pending_read_bug(port, server);
+  CreateFileW(L"\\\\.\\pipe\\late", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
+              NULL);
+  GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);
+}
 
 TWIN_MAIN(TWIN(self_connect_fixed), TWIN(self_connect_through_helper_fixed),
           TWIN(other_pipe_bug), TWIN(other_pipe_fixed),
-          TWIN(port_self_connect_bug), TWIN(port_self_connect_fixed))
+          TWIN(port_self_connect_bug), TWIN(port_self_connect_fixed),
+          TWIN(port_connected_read_fixed), TWIN(port_pending_read_bug))
 #endif

@@ -14,7 +14,7 @@ import re
 import sys
 
 ENTRY = re.compile(r"^\s*-\s*\{(?P<body>.*)\}\s*$")
-ROW = re.compile(r"^\|\s*`(?P<name>[A-Za-z_]\w*)`\s*\|[^|]*\|\s*`(?P<result>\w+)`\s*\|")
+ROW = re.compile(r"^\|\s*`(?P<name>[A-Za-z_]\w*)`\s*\|[^|]*\|\s*`(?P<result>[\w-]+)`\s*\|")
 
 
 def issuing_rules(path):
