@@ -6,6 +6,7 @@
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
 
 namespace iodrain {
 
@@ -228,6 +229,59 @@ std::string State::str() const {
   if (!Exprs.empty())
     Out += " exprs=" + std::to_string(Exprs.size());
   return Out;
+}
+
+void State::retire(const AccessPath &Prefix, const void *Tag) {
+  size_t Depth = Prefix.components().size();
+  auto Fix = [&](AccessPath &P) {
+    if (P.isUnder(Prefix))
+      P = P.retiredAt(Depth, Tag);
+  };
+  bool Touches = false;
+  for (const auto &[P, R] : Requests)
+    Touches |= R.Overlapped.isUnder(Prefix) || R.Handle.isUnder(Prefix) ||
+               (R.EventObject && R.EventObject->isUnder(Prefix)) ||
+               (R.Buffer && R.Buffer->isUnder(Prefix));
+  if (Touches) {
+    std::map<AccessPath, Request> Renamed;
+    for (const auto &[P, R] : Requests) {
+      Request Q = R;
+      Fix(Q.Overlapped);
+      Fix(Q.Handle);
+      if (Q.EventObject)
+        Fix(*Q.EventObject);
+      if (Q.ReceivedIn)
+        Fix(*Q.ReceivedIn);
+      if (Q.Buffer)
+        Fix(*Q.Buffer);
+      Renamed.emplace(Q.Overlapped, std::move(Q));
+    }
+    Requests.mut() = std::move(Renamed);
+  }
+  for (CowMap<AccessPath, bool> *Set : {&SyncHandles, &PortBound}) {
+    bool Any = false;
+    for (const auto &Entry : *Set)
+      Any |= Entry.first.isUnder(Prefix);
+    if (!Any)
+      continue;
+    std::map<AccessPath, bool> Fixed;
+    for (const auto &Entry : *Set) {
+      AccessPath P = Entry.first;
+      Fix(P);
+      Fixed.emplace(P, true);
+    }
+    Set->mut() = std::move(Fixed);
+  }
+  Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Prefix); });
+  bool AnyAlias = false;
+  for (const auto &Entry : Vars)
+    AnyAlias |= Entry.second.K == AbsValue::Object &&
+                Entry.second.Referent.isUnder(Prefix);
+  if (AnyAlias)
+    for (auto &Entry : Vars.mut())
+      if (Entry.second.K == AbsValue::Object)
+        Fix(Entry.second.Referent);
 }
 
 } // namespace iodrain

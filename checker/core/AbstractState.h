@@ -109,6 +109,10 @@ struct State {
   bool hasPending() const { return !Requests.empty(); }
   /// Adds a step to the explanation of every pending request.
   void addStepToPending(PathStep Step);
+  /// The object once reached through `Prefix` keeps living under a retired
+  /// name (tagged with `Tag`), so requests and aliases still find it,
+  /// while `Prefix` now names a new object.
+  void retire(const AccessPath &Prefix, const void *Tag);
 
   /// Two paths with equal states behave the same from here on.
   friend bool operator==(const State &A, const State &B);

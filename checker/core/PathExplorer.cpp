@@ -209,10 +209,19 @@ private:
 const Expr *Explorer::branchCondition(const CFGBlock &B) const {
   const Stmt *Cond = B.getTerminatorCondition(/*StripParens=*/false);
   const auto *E = dyn_cast_or_null<Expr>(Cond);
-  // In `a && b` the block that evaluated `b` branches on `b` alone.
+  // In `a && b` the block that evaluated `b` branches on `b` alone. A
+  // block that evaluates the whole `a && b` (the join after both, as in
+  // `do ... while (a && b)`) is also reached when `a` alone decided it.
+  auto EvaluatedHere = [&](const Expr *X) {
+    for (auto It = B.rbegin(); It != B.rend(); ++It)
+      if (auto SE = It->getAs<CFGStmt>())
+        return SE->getStmt() == X;
+    return false;
+  };
   while (E) {
     const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParens());
-    if (!BO || !BO->isLogicalOp() || B.getTerminatorStmt() == BO)
+    if (!BO || !BO->isLogicalOp() || B.getTerminatorStmt() == BO ||
+        EvaluatedHere(BO))
       break;
     E = BO->getRHS();
   }
@@ -656,9 +665,37 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
   return runAndApply(CE, Def, S, Caller, SeesAll, Out);
 }
 
+/// The variables of `Def` itself (its parameters and locals) that `S`
+/// names: what an earlier call of `Def` left under those names.
+static llvm::SmallVector<AccessPath, 2> frameRoots(const State &S,
+                                                   const FunctionDecl *Def) {
+  llvm::SmallVector<AccessPath, 2> Roots;
+  mentions(S, [&](const AccessPath &P) {
+    if (P.rootKind() != AccessPath::RootKind::Local &&
+        P.rootKind() != AccessPath::RootKind::Param)
+      return false;
+    const auto *VD = static_cast<const VarDecl *>(P.root());
+    if (VD->getDeclContext() == Def &&
+        llvm::none_of(Roots, [&](const AccessPath &R) { return P.isUnder(R); }))
+      Roots.push_back(AccessPath::variable(VD));
+    return false;
+  });
+  return Roots;
+}
+
 bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
-                           const State &S, const Transfer &Caller,
+                           const State &Incoming, const Transfer &Caller,
                            bool SeesAll, StateList &Out) {
+  // Each call has new variables: an object an earlier call allocated and
+  // returned (`p = CreatePipeConnection()` in a loop), with its request,
+  // lives on under a retired name instead of meeting this call's object.
+  std::optional<State> Renewed;
+  if (auto Roots = frameRoots(Incoming, Def); !Roots.empty()) {
+    Renewed = Incoming;
+    for (const AccessPath &Root : Roots)
+      Renewed->retire(Root, CE);
+  }
+  const State &S = Renewed ? *Renewed : Incoming;
   // The callee starts from the part of the caller's state it can see, its
   // parameters bound to what the arguments refer to.
   State Entry = S;

@@ -478,60 +478,6 @@ AbsValue Transfer::assignedValue(const State &S, QualType T,
   return V;
 }
 
-void Transfer::retire(State &S, const AccessPath &Prefix,
-                      const void *Tag) const {
-  size_t Depth = Prefix.components().size();
-  auto Fix = [&](AccessPath &P) {
-    if (P.isUnder(Prefix))
-      P = P.retiredAt(Depth, Tag);
-  };
-  bool Touches = false;
-  for (const auto &[P, R] : S.Requests)
-    Touches |= R.Overlapped.isUnder(Prefix) || R.Handle.isUnder(Prefix) ||
-               (R.EventObject && R.EventObject->isUnder(Prefix)) ||
-               (R.Buffer && R.Buffer->isUnder(Prefix));
-  if (Touches) {
-    std::map<AccessPath, Request> Requests;
-    for (const auto &[P, R] : S.Requests) {
-      Request Q = R;
-      Fix(Q.Overlapped);
-      Fix(Q.Handle);
-      if (Q.EventObject)
-        Fix(*Q.EventObject);
-      if (Q.ReceivedIn)
-        Fix(*Q.ReceivedIn);
-      if (Q.Buffer)
-        Fix(*Q.Buffer);
-      Requests.emplace(Q.Overlapped, std::move(Q));
-    }
-    S.Requests.mut() = std::move(Requests);
-  }
-  for (CowMap<AccessPath, bool> *Set : {&S.SyncHandles, &S.PortBound}) {
-    bool Any = false;
-    for (const auto &Entry : *Set)
-      Any |= Entry.first.isUnder(Prefix);
-    if (!Any)
-      continue;
-    std::map<AccessPath, bool> Fixed;
-    for (const auto &Entry : *Set) {
-      AccessPath P = Entry.first;
-      Fix(P);
-      Fixed.emplace(P, true);
-    }
-    Set->mut() = std::move(Fixed);
-  }
-  S.Vars.eraseIf(
-      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Prefix); });
-  bool AnyAlias = false;
-  for (const auto &Entry : S.Vars)
-    AnyAlias |= Entry.second.K == AbsValue::Object &&
-                Entry.second.Referent.isUnder(Prefix);
-  if (AnyAlias)
-    for (auto &Entry : S.Vars.mut())
-      if (Entry.second.K == AbsValue::Object)
-        Fix(Entry.second.Referent);
-}
-
 void Transfer::escape(State &S, const AccessPath &Object,
                       const Stmt *Site) const {
   llvm::SmallVector<AffectedRequest, 2> Gone;
@@ -629,7 +575,7 @@ void Transfer::declare(const DeclStmt *DS, State &S) const {
     if (!VD || VD->getType()->isReferenceType())
       continue;
     AccessPath Path = AccessPath::variable(VD);
-    retire(S, Path, DS);
+    S.retire(Path, DS);
     if (const Expr *Init = VD->getInit()) {
       storeInit(S, Path, VD->getType(), Init);
       startSuspendedCoroutine(S, Path, VD->getType(), Init);
@@ -685,7 +631,7 @@ void Transfer::assign(const Expr *E, State &S) const {
         New = AbsValue::integer(V);
     }
     if (auto Path = Paths.lvalueOf(S, UO->getSubExpr())) {
-      retire(S, Path->deref(), E);
+      S.retire(Path->deref(), E);
       S.Vars.erase(*Path);
       if (New.K != AbsValue::Unknown &&
           !UO->getSubExpr()->getType().isVolatileQualified())
@@ -735,9 +681,9 @@ void Transfer::assign(const Expr *E, State &S) const {
       return !R.View.ReceivedWith.empty() && R.Handle == Path->deref();
     });
   if (LHS->getType()->isRecordType())
-    retire(S, *Path, E);
+    S.retire(*Path, E);
   else
-    retire(S, Path->deref(), E);
+    S.retire(Path->deref(), E);
   S.Vars.erase(*Path);
   if (LHS->getType()->isRecordType())
     return;

@@ -231,10 +231,6 @@ private:
                          const clang::Expr *RHS) const;
   void storeInit(State &S, const AccessPath &Path, clang::QualType T,
                  const clang::Expr *Init, unsigned Depth = 0) const;
-  /// The object once reached through `Prefix` keeps living under a retired
-  /// name, so requests and aliases still find it, while `Prefix` now names
-  /// a new object.
-  void retire(State &S, const AccessPath &Prefix, const void *Tag) const;
   void escape(State &S, const AccessPath &Object,
               const clang::Stmt *Site) const;
   bool refine(State &S, const clang::Expr *Sub, bool Equal, int64_t C) const;

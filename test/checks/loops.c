@@ -3,6 +3,7 @@
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
 #include <windows.h>
+#include <stdlib.h>
 
 static char buffer[512];
 void consume(const char *data, DWORD size);
@@ -124,6 +125,40 @@ void bounded_poll_fixed(HANDLE h) {
   CloseHandle(h);
 }
 
+// A do-while on `a && b` ends when `a` is false, whatever `b` would say:
+// a read that timed out is not read again.
+void timed_retry_fixed(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  int more, rounds = 0;
+  ov->hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  do {
+    more = 0;
+    if (ReadFile(h, buffer, sizeof buffer, NULL, ov) ||
+        (GetLastError() == ERROR_IO_PENDING &&
+         WaitForSingleObject(ov->hEvent, 1000) == WAIT_OBJECT_0))
+      more = 1;
+  } while (more && ++rounds < 8);
+  GetOverlappedResult(h, ov, &n, TRUE);
+}
+
+// Retrying after the timeout reads into the OVERLAPPED still in use.
+void timed_retry_bug(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  int done, rounds = 0;
+  ov->hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  do {
+    done = 0;
+    // CHECK: loops.c:[[#RETRY:@LINE+3]]:9: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+    // CHECK-NEXT: loops.c:[[@LINE+4]]:10: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+    // CHECK-NEXT: loops.c:[[#RETRY]]:9: warning: 'ReadFile' reuses the OVERLAPPED 'ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+    if (ReadFile(h, buffer, sizeof buffer, NULL, ov) ||
+        (GetLastError() == ERROR_IO_PENDING &&
+         WaitForSingleObject(ov->hEvent, 1000) == WAIT_OBJECT_0))
+      done = 1;
+  } while (!done && ++rounds < 8);
+  GetOverlappedResult(h, ov, &n, TRUE);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end is also held elsewhere; the peer
 // answers after ten seconds and hangs up after twenty.
@@ -181,9 +216,21 @@ static void twin_counted_drain_fixed(void) {
 static void twin_counted_drain_bug(void) { twin_run_port(counted_drain_bug); }
 static void twin_bounded_poll_bug(void) { twin_run(bounded_poll_bug); }
 static void twin_bounded_poll_fixed(void) { twin_run(bounded_poll_fixed); }
+// The caller frees the OVERLAPPED once the function is done with it.
+static void twin_run_ov(void (*fn)(HANDLE, OVERLAPPED *)) {
+  OVERLAPPED *ov = (OVERLAPPED *)calloc(1, sizeof *ov);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimPeerCloseAt(twin_client, 20000);
+  fn(twin_server, ov);
+  free(ov);
+}
+static void twin_timed_retry_fixed(void) { twin_run_ov(timed_retry_fixed); }
+static void twin_timed_retry_bug(void) { twin_run_ov(timed_retry_bug); }
 
 TWIN_MAIN(TWIN(rearmed_fixed), TWIN(break_in_flight_bug),
           TWIN(break_in_flight_fixed), TWIN(counted_drain_fixed),
           TWIN(counted_drain_bug), TWIN(bounded_poll_bug),
-          TWIN(bounded_poll_fixed))
+          TWIN(bounded_poll_fixed), TWIN(timed_retry_fixed),
+          TWIN(timed_retry_bug))
 #endif
