@@ -157,6 +157,60 @@ void conn_close_fixed(struct conn *first) {
   CloseHandle(first->h);
 }
 
+// A followed function that returns its own object: a read that completed
+// at once may be read again; one that may still be pending may not.
+struct client {
+  OVERLAPPED ov;
+  HANDLE pipe;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static struct client *start_client(HANDLE pipe) {
+  struct client *c = (struct client *)calloc(1, sizeof *c);
+  c->pipe = pipe;
+  if (ReadFile(pipe, c->buf, sizeof c->buf, NULL, &c->ov))
+    return c;
+  return NULL;
+}
+
+void accept_two_fixed(HANDLE first, HANDLE second) {
+  DWORD n;
+  int i;
+  for (i = 0; i < 2; ++i) {
+    struct client *c = start_client(i ? second : first);
+    if (!c)
+      continue;
+    ReadFile(c->pipe, c->buf, sizeof c->buf, NULL, &c->ov);
+    GetOverlappedResult(c->pipe, &c->ov, &n, TRUE);
+    free(c);
+  }
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static struct client *start_client_pending(HANDLE pipe) {
+  struct client *c = (struct client *)calloc(1, sizeof *c);
+  c->pipe = pipe;
+  // FOLLOW: shared-summaries.c:[[@LINE+1]]:7: note: in call to 'start_client_pending': 'ReadFile' starts overlapped I/O on 'pipe' that may still be pending
+  if (ReadFile(pipe, c->buf, sizeof c->buf, NULL, &c->ov) ||
+      GetLastError() == ERROR_IO_PENDING)
+    return c;
+  free(c);
+  return NULL;
+}
+
+void accept_pending_bug(HANDLE pipe) {
+  DWORD n;
+  struct client *c = start_client_pending(pipe);
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:7: note: '!c' is false here
+  if (!c)
+    return;
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'ReadFile' reuses the OVERLAPPED '&c->ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+  ReadFile(c->pipe, c->buf, sizeof c->buf, NULL, &c->ov);
+  GetOverlappedResult(c->pipe, &c->ov, &n, TRUE);
+  free(c);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds, so a close
 // does not cancel; the peer answers after ten seconds, so the read is
@@ -221,8 +275,29 @@ static void twin_conn(void (*close_first)(struct conn *)) {
 }
 static void twin_conn_close_bug(void) { twin_conn(conn_close_bug); }
 static void twin_conn_close_fixed(void) { twin_conn(conn_close_fixed); }
+// The first pipe stays silent; the second has two messages waiting.
+static void twin_accept_two_fixed(void) {
+  HANDLE quiet = CreateNamedPipeW(L"\\\\.\\pipe\\quiet",
+                                  PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                  PIPE_TYPE_BYTE, 1, 0, 0, INFINITE, NULL);
+  CreateFileW(L"\\\\.\\pipe\\quiet", GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+              0, NULL);
+  twin_shared_pipe();
+  ShimPeerWriteAt(twin_client, "one", 3, 0);
+  ShimPeerWriteAt(twin_client, "two", 3, 10);
+  accept_two_fixed(quiet, twin_server);
+}
+// Nothing to read: both reads pend, and the first outlives the free.
+static void twin_accept_pending_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimPeerWriteAt(twin_client, "second", 6, 20000);
+  accept_pending_bug(twin_server);
+  Sleep(30000);
+}
 
 TWIN_MAIN(TWIN(port_stop_bug), TWIN(port_abort_bug), TWIN(port_stop_fixed),
           TWIN(session_one_bug), TWIN(session_two_bug), TWIN(session_fixed),
-          TWIN(conn_close_bug), TWIN(conn_close_fixed))
+          TWIN(conn_close_bug), TWIN(conn_close_fixed),
+          TWIN(accept_two_fixed), TWIN(accept_pending_bug))
 #endif

@@ -88,3 +88,27 @@ void dequeue_two_in_callee(HANDLE h, HANDLE port) {
   GetOverlappedResult(h, &a, &n_done, TRUE);
   GetOverlappedResult(h, &b, &n_done, TRUE);
 }
+
+// Each call has new variables: the job the first call returned lives on
+// under a retired name (`j@old`), not under the second call's `j`.
+struct job {
+  OVERLAPPED ov;
+  char buf[16];
+};
+
+static struct job *start_job(HANDLE h) {
+  struct job *j = (struct job *)malloc(sizeof *j);
+  if (!ReadFile(h, j->buf, sizeof j->buf, NULL, &j->ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    return j;
+  free(j);
+  return NULL;
+}
+
+void two_jobs(HANDLE h) {
+  struct job *a = start_job(h);
+  struct job *b = start_job(h);
+  // CHECK: follow.c:[[@LINE+2]]:5: remark: iodrain state: vars{a=&j@old*, b=&j*} requests{j*.ov: on h* pending, j@old*.ov: on h* pending} lasterror=997
+  if (a && b)
+    iodrain_dump_state();
+}
