@@ -3,6 +3,7 @@
 #include "PathExplorer.h"
 #include "CallSummaries.h"
 #include "DeadValues.h"
+#include "TransientFields.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
@@ -199,6 +200,7 @@ private:
   std::unique_ptr<ParentMap> Parents;
   std::unique_ptr<Transfer> T;
   std::unique_ptr<DeadValues> Dead;
+  std::unique_ptr<TransientFields> Transient;
   std::deque<std::pair<const CFGBlock *, State>> Work;
   std::vector<std::unordered_set<StateFingerprint, FingerprintHash>> Seen;
   /// For a called function: the states that reach its exit.
@@ -409,8 +411,13 @@ bool Explorer::prepare(unsigned MaxBlocks) {
   }
   Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
   // An engine test's state dump shows every value the path holds.
-  if (!Sh.Model.bodyCalls(Body, {Role::DumpState}))
+  if (!Sh.Model.bodyCalls(Body, {Role::DumpState})) {
     Dead = std::make_unique<DeadValues>(*Graph, FD, *Parents);
+    if (Sh.Unit.Facts)
+      Transient = std::make_unique<TransientFields>(FD, *Sh.Unit.Facts, *Parents);
+    if (Transient && Transient->empty())
+      Transient.reset();
+  }
   T = std::make_unique<Transfer>(Ctx, Sh.Model, *Parents, Sh.Observers);
   T->setHandlesPending(Sh.RootHandlesPending ||
                        handlesPending(*Body, Sh.Model, Ctx));
@@ -443,6 +450,8 @@ void Explorer::explorePaths(std::vector<State> Entries) {
       }
     if (Dead)
       Dead->forgetAtEntry(*B, S);
+    if (Transient)
+      Transient->forget(S);
     if (!Seen[B->getBlockID()].insert(S.fingerprint()).second)
       continue;
     if (!spend(1) || !runBlock(*B, std::move(S)))
@@ -987,7 +996,9 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
       if (!C.isShared())
         return false;
       return !(Sh.Unit.Facts && C.rootKind() != AccessPath::RootKind::Global &&
-               Sh.Unit.Facts->isTestedField(C));
+               Sh.Unit.Facts->isTestedField(C) &&
+               Sh.Unit.Facts->mayCorrelate(static_cast<const FieldDecl *>(
+                   C.components().back().Ptr)));
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

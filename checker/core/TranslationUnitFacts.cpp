@@ -2,6 +2,7 @@
 
 #include "TranslationUnitFacts.h"
 #include "AccessPath.h"
+#include "StmtSearch.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -179,6 +180,81 @@ TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
   for (const Expr *Init : Finder.GlobalInits)
     noteAddressesTaken(Init);
   computeThreads();
+  computeCorrelatedFields(Ctx.getSourceManager());
+}
+
+void TranslationUnitFacts::computeCorrelatedFields(const SourceManager &SM) {
+  // The functions that do I/O, through the unit's calls: from those that
+  // do it themselves up to their callers.
+  llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<const FunctionDecl *, 4>>
+      Callers;
+  for (const auto &[Caller, Calls] : Callees)
+    for (const FunctionDecl *Callee : Calls)
+      Callers[Callee].push_back(Caller);
+  llvm::DenseSet<const FunctionDecl *> DoesIo(DirectIo.begin(), DirectIo.end());
+  llvm::SmallVector<const FunctionDecl *, 16> Work(DirectIo.begin(),
+                                                  DirectIo.end());
+  while (!Work.empty())
+    for (const FunctionDecl *Caller : Callers.lookup(Work.pop_back_val()))
+      if (DoesIo.insert(Caller).second)
+        Work.push_back(Caller);
+  auto IsIo = [&](const Stmt *S) {
+    const auto *CE = dyn_cast<CallExpr>(S);
+    if (!CE)
+      return false;
+    const FunctionRule *R = Model.lookupCall(CE);
+    if (R && R->FunctionRole != Role::Free &&
+        llvm::is_contained(RequestRoles, R->FunctionRole))
+      return true;
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    return Callee && DoesIo.contains(canon(Callee));
+  };
+  auto IsJump = [](const Stmt *S) {
+    return isa<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt>(S);
+  };
+  auto Before = [&](const Stmt *A, const Stmt *B) {
+    return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(A->getBeginLoc()),
+                                        SM.getExpansionLoc(B->getBeginLoc()));
+  };
+  auto Within = [&](const Stmt *Inner, const Stmt *Outer) {
+    return !SM.isBeforeInTranslationUnit(
+        SM.getExpansionLoc(Outer->getEndLoc()),
+        SM.getExpansionLoc(Inner->getEndLoc()));
+  };
+  // A test decides about I/O when what it controls does I/O, or when it
+  // may jump over I/O that comes after it (or around it, in a loop).
+  for (const FieldTest &T : FieldTests) {
+    if (!DoesIo.contains(T.Function))
+      continue;
+    bool Decides = false;
+    for (const Stmt *Child : T.Control->children()) {
+      if (Child == conditionOf(T.Control) ||
+          (isa<SwitchStmt>(T.Control) &&
+           Child == cast<SwitchStmt>(T.Control)->getCond()))
+        continue;
+      if (findStatement(Child, IsIo)) {
+        Decides = true;
+        break;
+      }
+      if (findStatement(Child, IsJump))
+        Decides = llvm::any_of(CallsIn.lookup(T.Function),
+                                [&](const CallExpr *CE) {
+                                  return IsIo(CE) && !Before(CE, T.Control);
+                                }) ||
+                  llvm::any_of(LoopsIn.lookup(T.Function), [&](const Stmt *L) {
+                    return Before(L, T.Control) && Within(T.Control, L) &&
+                           findStatement(L, IsIo);
+                  });
+      if (Decides)
+        break;
+    }
+    if (Decides)
+      CorrelatedFields.insert(T.Fields.begin(), T.Fields.end());
+  }
+  for (const auto &[Field, Functions] : Writers)
+    if (llvm::any_of(Functions,
+                     [&](const FunctionDecl *F) { return DirectIo.contains(F); }))
+      CorrelatedFields.insert(Field);
 }
 
 void TranslationUnitFacts::noteAddressesTaken(const Expr *Init) {
@@ -304,8 +380,36 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     }
     if (const Expr *Cond = conditionOf(S))
       noteTestedFields(Cond);
+    const Expr *Tested = conditionOf(S);
+    if (const auto *Switch = dyn_cast<SwitchStmt>(S))
+      Tested = Switch->getCond();
+    if (Tested) {
+      FieldTest T{Self, S, {}};
+      findStatement(Tested, [&](const Stmt *X) {
+        if (const auto *ME = dyn_cast<MemberExpr>(X))
+          if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+            T.Fields.push_back(Field->getCanonicalDecl());
+        return false;
+      });
+      if (!T.Fields.empty())
+        FieldTests.push_back(std::move(T));
+    }
+    if (isa<WhileStmt, DoStmt, ForStmt, CXXForRangeStmt>(S))
+      LoopsIn[Self].push_back(S);
+    // A field a function returns may decide its caller's I/O.
+    if (const auto *Return = dyn_cast<ReturnStmt>(S); Return && Return->getRetValue())
+      findStatement(Return->getRetValue(), [&](const Stmt *X) {
+        if (const auto *ME = dyn_cast<MemberExpr>(X))
+          if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+            CorrelatedFields.insert(Field->getCanonicalDecl());
+        return false;
+      });
     if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      CallsIn[Self].push_back(CE);
       const FunctionRule *R = Model.lookupCall(CE);
+      if (R && R->FunctionRole != Role::Free &&
+          llvm::is_contained(RequestRoles, R->FunctionRole))
+        DirectIo.insert(Self);
       if (R && R->FunctionRole == Role::ThreadStart)
         noteProcedure(argAt(CE, R->Procedure));
       if (R && R->FunctionRole == Role::Issue)
@@ -555,6 +659,10 @@ std::vector<IssueSite> TranslationUnitFacts::issuedByOtherThreads(
       break;
   }
   return Sites;
+}
+
+bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {
+  return CorrelatedFields.contains(FD->getCanonicalDecl());
 }
 
 bool TranslationUnitFacts::isTestedField(const AccessPath &P) const {

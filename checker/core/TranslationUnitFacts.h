@@ -32,6 +32,7 @@ class CallExpr;
 class Expr;
 class FieldDecl;
 class FunctionDecl;
+class SourceManager;
 class Stmt;
 } // namespace clang
 
@@ -96,6 +97,12 @@ public:
   }
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
+  /// Whether a value stored in this field may say something about
+  /// requests: a function that does I/O (issues, cancels, waits, dequeues,
+  /// closes or hands over, itself or through the unit's functions it
+  /// calls) tests it, or a function that does I/O itself stores to it.
+  /// The others (a configuration a getter fills in) only multiply paths.
+  bool mayCorrelate(const clang::FieldDecl *FD) const;
   /// Whether the member `Flag` may say something about requests on the
   /// OVERLAPPED member `Overlapped`: not when every function of the unit
   /// that stores to it (or takes its address), with the functions it
@@ -151,6 +158,7 @@ private:
                           unsigned Depth = 0) const;
   void noteTestedFields(const clang::Expr *Cond);
   void computeThreads();
+  void computeCorrelatedFields(const clang::SourceManager &SM);
 
   const ApiModel &Model;
   mutable ParameterUses Uses;
@@ -168,6 +176,23 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
+  /// A condition (switches included) that tests fields, in a function.
+  struct FieldTest {
+    const clang::FunctionDecl *Function;
+    const clang::Stmt *Control; ///< The if, loop, switch or operator.
+    llvm::SmallVector<const clang::FieldDecl *, 2> Fields;
+  };
+  std::vector<FieldTest> FieldTests;
+  /// Per function: its calls and its loops.
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallVector<const clang::CallExpr *, 4>>
+      CallsIn;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallVector<const clang::Stmt *, 2>>
+      LoopsIn;
+  /// Functions whose own body does I/O (a request role other than a free).
+  llvm::DenseSet<const clang::FunctionDecl *> DirectIo;
+  llvm::DenseSet<const clang::FieldDecl *> CorrelatedFields;
   /// Per member stored to, the functions that store to it; per function,
   /// the OVERLAPPED members it names.
   llvm::DenseMap<const clang::FieldDecl *,

@@ -211,6 +211,64 @@ void accept_pending_bug(HANDLE pipe) {
   free(c);
 }
 
+// A flag a followed helper sets stays known when a test of it may jump
+// over the drain that comes after the test. (A field stored and never read
+// by a function, which no test deciding about I/O reads either, is
+// forgotten there: a configuration a getter fills in.)
+struct gadget {
+  HANDLE h;
+  OVERLAPPED ov;
+  int pending;
+  HANDLE changed;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void gadget_notify(HANDLE changed) { WaitForSingleObject(changed, 0); }
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void gadget_mark(struct gadget *g, int pending) {
+  g->pending = pending;
+  gadget_notify(g->changed);
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void gadget_read(struct gadget *g) {
+  // FOLLOW: shared-summaries.c:[[#GADGET:@LINE+1]]:8: note: in call to 'gadget_read': 'ReadFile' starts overlapped I/O on 'g->h' that may still be pending
+  if (!ReadFile(g->h, g->buf, sizeof g->buf, NULL, &g->ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    gadget_mark(g, 1);
+}
+
+void gadget_session_fixed(HANDLE h) {
+  DWORD n;
+  struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
+  g->h = h;
+  gadget_read(g);
+  if (!g->pending)
+    goto out;
+  CancelIoEx(g->h, &g->ov);
+  GetOverlappedResult(g->h, &g->ov, &n, TRUE);
+out:
+  CloseHandle(g->h);
+  free(g);
+}
+
+void gadget_session_bug(HANDLE h) {
+  DWORD n;
+  struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
+  g->h = h;
+  gadget_read(g);
+  if (g->pending)
+    goto out;
+  CancelIoEx(g->h, &g->ov);
+  GetOverlappedResult(g->h, &g->ov, &n, TRUE);
+out:
+  CloseHandle(g->h);
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'free' frees 'g' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  free(g);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds, so a close
 // does not cancel; the peer answers after ten seconds, so the read is
@@ -252,6 +310,10 @@ static void twin_session(void (*session)(HANDLE)) {
 static void twin_session_one_bug(void) { twin_session(session_one_bug); }
 static void twin_session_two_bug(void) { twin_session(session_two_bug); }
 static void twin_session_fixed(void) { twin_session(session_fixed); }
+static void twin_gadget_session_fixed(void) {
+  twin_session(gadget_session_fixed);
+}
+static void twin_gadget_session_bug(void) { twin_session(gadget_session_bug); }
 
 // Two connections on the pipe, each with a read pending when the first is
 // closed; the program frees the first afterwards.
@@ -299,5 +361,6 @@ static void twin_accept_pending_bug(void) {
 TWIN_MAIN(TWIN(port_stop_bug), TWIN(port_abort_bug), TWIN(port_stop_fixed),
           TWIN(session_one_bug), TWIN(session_two_bug), TWIN(session_fixed),
           TWIN(conn_close_bug), TWIN(conn_close_fixed),
-          TWIN(accept_two_fixed), TWIN(accept_pending_bug))
+          TWIN(accept_two_fixed), TWIN(accept_pending_bug),
+          TWIN(gadget_session_fixed), TWIN(gadget_session_bug))
 #endif

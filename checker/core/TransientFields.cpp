@@ -1,0 +1,61 @@
+//===- TransientFields.cpp - Forget fields that say nothing about I/O -----===//
+
+#include "TransientFields.h"
+#include "AbstractState.h"
+#include "AccessPath.h"
+#include "StmtSearch.h"
+#include "TranslationUnitFacts.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ParentMap.h"
+
+using namespace clang;
+
+namespace iodrain {
+namespace {
+
+/// Whether the member expression is the target of a plain `=`.
+bool onlyStored(const MemberExpr *ME, const ParentMap &PM) {
+  const Stmt *Child = ME;
+  const Stmt *P = PM.getParent(ME);
+  while (P && isa<ParenExpr>(P)) {
+    Child = P;
+    P = PM.getParent(P);
+  }
+  const auto *BO = dyn_cast_or_null<BinaryOperator>(P);
+  return BO && BO->getOpcode() == BO_Assign && BO->getLHS() == Child;
+}
+
+bool mayForget(const FieldDecl *F) {
+  QualType T = F->getType();
+  return T->isIntegralOrEnumerationType() && !AccessPaths::isHandleLike(T) &&
+         !T.isVolatileQualified();
+}
+
+} // namespace
+
+TransientFields::TransientFields(const FunctionDecl &FD,
+                                 const TranslationUnitFacts &Facts,
+                                 const ParentMap &PM) {
+  llvm::SmallPtrSet<const FieldDecl *, 8> Stored, Read;
+  findStatement(FD.getBody(), [&](const Stmt *S) {
+    const auto *ME = dyn_cast<MemberExpr>(S);
+    const auto *F = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    if (F)
+      (onlyStored(ME, PM) ? Stored : Read).insert(F->getCanonicalDecl());
+    return false;
+  });
+  for (const FieldDecl *F : Stored)
+    if (!Read.contains(F) && mayForget(F) && !Facts.mayCorrelate(F))
+      Fields.insert(F);
+}
+
+void TransientFields::forget(State &S) const {
+  S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+    llvm::ArrayRef<PathComponent> C = P.components();
+    return !C.empty() && C.back().K == PathComponent::Field &&
+           Fields.contains(static_cast<const FieldDecl *>(C.back().Ptr));
+  });
+}
+
+} // namespace iodrain

@@ -1,0 +1,46 @@
+//===- TransientFields.h - Forget fields that say nothing about I/O -------===//
+//
+// A getter that fills in a configuration (`switch (dcb.Parity) { case
+// NOPARITY: config->parity = SP_PARITY_NONE; ... }`, one switch per
+// setting) makes as many paths as there are combinations of settings, and
+// none of them matters to a request. The explorer forgets, where each block
+// starts, the values of the number-valued fields the function stores to
+// but never reads, when no function that does I/O tests them and none
+// stores to them itself (TranslationUnitFacts::mayCorrelate): those paths
+// then merge. A flag such as `d->read_pending`, which the issuer sets and
+// the closer tests before its cancel, is kept.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IODRAIN_CORE_TRANSIENTFIELDS_H
+#define IODRAIN_CORE_TRANSIENTFIELDS_H
+
+#include "llvm/ADT/SmallPtrSet.h"
+
+namespace clang {
+class FieldDecl;
+class FunctionDecl;
+class ParentMap;
+} // namespace clang
+
+namespace iodrain {
+
+struct State;
+class TranslationUnitFacts;
+
+class TransientFields {
+public:
+  TransientFields(const clang::FunctionDecl &FD,
+                  const TranslationUnitFacts &Facts,
+                  const clang::ParentMap &PM);
+  bool empty() const { return Fields.empty(); }
+  /// Forgets the values `S` holds for such fields, wherever they live.
+  void forget(State &S) const;
+
+private:
+  llvm::SmallPtrSet<const clang::FieldDecl *, 8> Fields;
+};
+
+} // namespace iodrain
+
+#endif // IODRAIN_CORE_TRANSIENTFIELDS_H
