@@ -29,6 +29,26 @@ AbsValue AbsValue::notIntegers(llvm::ArrayRef<int64_t> Vs) {
   return A;
 }
 
+AbsValue AbsValue::bits(uint64_t Ones, uint64_t Zeros) {
+  if ((Ones | Zeros) == ~uint64_t(0))
+    return integer(int64_t(Ones));
+  if ((Ones | Zeros) == 0)
+    return unknown();
+  AbsValue A;
+  A.K = Bits;
+  A.Ones = Ones;
+  A.Zeros = Zeros;
+  return A;
+}
+
+std::pair<uint64_t, uint64_t> AbsValue::knownBits() const {
+  if (K == Int)
+    return {uint64_t(Value), ~uint64_t(Value)};
+  if (K == Bits)
+    return {Ones, Zeros};
+  return {0, 0};
+}
+
 AbsValue AbsValue::object(AccessPath P) {
   AbsValue A;
   A.K = Object;
@@ -50,6 +70,10 @@ std::optional<bool> AbsValue::truth() const {
     if (llvm::is_contained(Excluded, 0))
       return true;
     return std::nullopt;
+  case Bits:
+    if (Ones != 0)
+      return true;
+    return std::nullopt;
   case Null:
     return false;
   default:
@@ -62,6 +86,8 @@ bool AbsValue::mayEqual(int64_t C) const {
     return Value == C;
   if (K == NotInts)
     return !llvm::is_contained(Excluded, C);
+  if (K == Bits)
+    return (uint64_t(C) & Ones) == Ones && (uint64_t(C) & Zeros) == 0;
   if (K == Null)
     return C == 0;
   return true;
@@ -82,6 +108,16 @@ std::string AbsValue::str() const {
     llvm::interleave(Excluded, OS, ",");
     OS << "}";
     break;
+  case Bits:
+    OS << "bits{";
+    if (Ones)
+      OS << "+0x" << llvm::utohexstr(Ones, /*LowerCase=*/true);
+    if (Ones && Zeros)
+      OS << ",";
+    if (Zeros)
+      OS << "-0x" << llvm::utohexstr(Zeros, /*LowerCase=*/true);
+    OS << "}";
+    break;
   case Object:
     OS << "&" << Referent.str();
     break;
@@ -95,7 +131,8 @@ std::string AbsValue::str() const {
 }
 
 size_t AbsValue::hash() const {
-  llvm::hash_code H = llvm::hash_combine(int(K), SyncHandle, Value);
+  llvm::hash_code H =
+      llvm::hash_combine(int(K), SyncHandle, Value, Ones, Zeros);
   for (int64_t X : Excluded)
     H = llvm::hash_combine(H, X);
   if (K == Object)
@@ -282,6 +319,11 @@ void State::retire(const AccessPath &Prefix, const void *Tag) {
     for (auto &Entry : Vars.mut())
       if (Entry.second.K == AbsValue::Object)
         Fix(Entry.second.Referent);
+  // Values already computed in the current expression (an earlier
+  // argument's object) keep naming the object they named.
+  for (auto &Entry : Exprs)
+    if (Entry.second.K == AbsValue::Object)
+      Fix(Entry.second.Referent);
 }
 
 } // namespace iodrain

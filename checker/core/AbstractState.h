@@ -27,22 +27,30 @@ class Expr;
 
 namespace iodrain {
 
-/// An abstract value: an exact integer, "none of these integers", the object
-/// a pointer or handle refers to, a null pointer, or nothing known.
+/// An abstract value: an exact integer, "none of these integers", an
+/// integer of which some bits are known (flags tested with `x & F` or set
+/// with `x |= F`), the object a pointer or handle refers to, a null
+/// pointer, or nothing known.
 struct AbsValue {
-  enum Kind : uint8_t { Unknown, Int, NotInts, Object, Null };
+  enum Kind : uint8_t { Unknown, Int, NotInts, Bits, Object, Null };
   Kind K = Unknown;
   /// Returned by an open without FILE_FLAG_OVERLAPPED.
   bool SyncHandle = false;
   int64_t Value = 0;                      ///< For Int.
   llvm::SmallVector<int64_t, 2> Excluded; ///< For NotInts, sorted.
+  uint64_t Ones = 0, Zeros = 0;           ///< For Bits: known set, clear.
   AccessPath Referent;                    ///< For Object.
 
   static AbsValue unknown() { return {}; }
   static AbsValue integer(int64_t V);
   static AbsValue notIntegers(llvm::ArrayRef<int64_t> Vs);
+  /// Known bits; an exact integer when every bit is known, unknown when
+  /// none is.
+  static AbsValue bits(uint64_t Ones, uint64_t Zeros);
   static AbsValue object(AccessPath P);
   static AbsValue null();
+  /// The bits known set and known clear (none for an unknown value).
+  std::pair<uint64_t, uint64_t> knownBits() const;
 
   /// Whether the value, read as a condition, is known true or false.
   std::optional<bool> truth() const;
@@ -53,7 +61,8 @@ struct AbsValue {
 
   friend bool operator==(const AbsValue &A, const AbsValue &B) {
     return A.K == B.K && A.SyncHandle == B.SyncHandle && A.Value == B.Value &&
-           A.Excluded == B.Excluded && A.Referent == B.Referent;
+           A.Excluded == B.Excluded && A.Ones == B.Ones && A.Zeros == B.Zeros &&
+           A.Referent == B.Referent;
   }
 };
 

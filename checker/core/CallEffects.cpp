@@ -823,7 +823,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
     // Success means the handle was synchronous after all (the call
     // blocked until it was done): nothing is left in flight, and a
     // port-bound handle is never synchronous.
-    if (!PortBound)
+    if (!PortBound || Sync)
       O.add(std::move(Valid), AbsValue::notIntegers({0}));
     if (!Sync)
       O.add(std::move(Pending), AbsValue::integer(0),

@@ -331,7 +331,9 @@ bool Explorer::runBlock(const CFGBlock &B, State Start) {
 
 void Explorer::branch(const CFGBlock &B, State S) {
   const Expr *Cond = branchCondition(B);
-  if (B.succ_size() == 2 && Cond) {
+  // A switch with one case has two successors too, but no true and false.
+  const auto *Switch = dyn_cast_or_null<SwitchStmt>(B.getTerminatorStmt());
+  if (B.succ_size() == 2 && Cond && !Switch) {
     std::optional<bool> Known = T->valueOf(S, Cond).truth();
     if (!Known)
       T->forgetUndeterminedReceived(S, Cond);
@@ -355,7 +357,7 @@ void Explorer::branch(const CFGBlock &B, State S) {
     }
     return;
   }
-  if (const auto *Switch = dyn_cast_or_null<SwitchStmt>(B.getTerminatorStmt())) {
+  if (Switch) {
     AbsValue V = T->valueOf(S, Switch->getCond());
     if (V.K == AbsValue::Int) {
       const CFGBlock *Default = nullptr;
@@ -539,10 +541,12 @@ static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
 /// reaches (directly or through pointers stored in what it reaches) are
 /// moved to `Hidden`. Equal visible parts then share one summary.
 static void splitVisible(const CallExpr *CE, const FunctionDecl *Callee,
-                         State &Visible, State &Hidden,
+                         const State &Caller, State &Visible, State &Hidden,
                          const AccessPaths &Paths) {
+  // The arguments are read in the caller's state: one may be the value of
+  // a call in the same expression (`finish(start(h), start(h))`).
   llvm::SmallVector<AccessPath, 8> Reached =
-      reachedByArguments(CE, Visible, Paths, Callee);
+      reachedByArguments(CE, Caller, Paths, Callee);
   auto IsReached = [&](const AccessPath &P) {
     if (P.rootKind() != AccessPath::RootKind::Local &&
         P.rootKind() != AccessPath::RootKind::Param &&
@@ -712,7 +716,7 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   Entry.CurrentFullExpr = nullptr;
   const AccessPaths &Paths = Caller.paths();
   State Hidden;
-  splitVisible(CE, Def, Entry, Hidden, Paths);
+  splitVisible(CE, Def, S, Entry, Hidden, Paths);
   if (SeesAll) {
     for (const auto &[P, R] : Hidden.Requests)
       Entry.Requests.set(P, R);

@@ -93,6 +93,27 @@ int64_t Transfer::castTo(int64_t V, QualType T) const {
   return int64_t(Bits);
 }
 
+AbsValue Transfer::bitsIn(uint64_t Ones, uint64_t Zeros, QualType T) const {
+  uint64_t Mask = ~uint64_t(0);
+  if (T->isIntegralOrEnumerationType() && !T->isBooleanType())
+    if (unsigned Width = Ctx.getIntWidth(T); Width < 64)
+      Mask = (uint64_t(1) << Width) - 1;
+  Ones &= Mask;
+  Zeros &= Mask;
+  if ((Ones | Zeros) == Mask)
+    return AbsValue::integer(castTo(int64_t(Ones), T));
+  return AbsValue::bits(Ones, Zeros);
+}
+
+AbsValue Transfer::bitwise(BinaryOperatorKind Op, const AbsValue &L,
+                           const AbsValue &R, QualType T) const {
+  auto [LOnes, LZeros] = L.knownBits();
+  auto [ROnes, RZeros] = R.knownBits();
+  if (Op == BO_And || Op == BO_AndAssign)
+    return bitsIn(LOnes & ROnes, LZeros | RZeros, T);
+  return bitsIn(LOnes | ROnes, LZeros & RZeros, T);
+}
+
 std::optional<int64_t> Transfer::constantOf(const Expr *E) const {
   // Only leaves are handed to clang's evaluator: operators are folded by
   // valueOf itself, so a long expression is evaluated once, not once per
@@ -201,6 +222,10 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
         return AbsValue::unknown();
       return AbsValue::integer(BO->getOpcode() == BO_EQ ? *Eq : !*Eq);
     }
+    if ((BO->getOpcode() == BO_And || BO->getOpcode() == BO_Or) &&
+        E->getType()->isIntegralOrEnumerationType() &&
+        (L.K != AbsValue::Int || R.K != AbsValue::Int))
+      return bitwise(BO->getOpcode(), L, R, E->getType());
     if (L.K != AbsValue::Int || R.K != AbsValue::Int)
       return AbsValue::unknown();
     uint64_t A = L.Value, B = R.Value;
@@ -326,13 +351,51 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
       S.Requests.erase(O.Path);
     return true;
   }
+  // `flags & F`: what it is teaches about the bits of `flags`.
+  if (const auto *BO = dyn_cast<BinaryOperator>(Stripped);
+      BO && BO->getOpcode() == BO_And) {
+    if (AbsValue Mask = valueOf(S, BO->getRHS()); Mask.K == AbsValue::Int)
+      return refineBits(S, BO->getLHS(), Mask.Value, Equal, C);
+    if (AbsValue Mask = valueOf(S, BO->getLHS()); Mask.K == AbsValue::Int)
+      return refineBits(S, BO->getRHS(), Mask.Value, Equal, C);
+  }
+  recordLearnt(S, Stripped, New);
+  return true;
+}
+
+bool Transfer::refineBits(State &S, const Expr *X, uint64_t Mask, bool Equal,
+                          int64_t C) const {
+  uint64_t Ones = 0, Zeros = 0;
+  if (Equal) {
+    if (uint64_t(C) & ~Mask)
+      return false;
+    Ones = uint64_t(C);
+    Zeros = Mask & ~uint64_t(C);
+  } else if (llvm::isPowerOf2_64(Mask) && (C == 0 || uint64_t(C) == Mask)) {
+    // One flag, and it is not what was compared with.
+    (C == 0 ? Ones : Zeros) = Mask;
+  } else {
+    return true;
+  }
+  X = X->IgnoreParenImpCasts();
+  AbsValue Cur = valueOf(S, X);
+  auto [CurOnes, CurZeros] = Cur.knownBits();
+  if ((CurOnes & Zeros) || (CurZeros & Ones))
+    return false;
+  if (Cur.K == AbsValue::Object || Cur.K == AbsValue::Null)
+    return true;
+  recordLearnt(S, X, bitsIn(CurOnes | Ones, CurZeros | Zeros, X->getType()));
+  return true;
+}
+
+void Transfer::recordLearnt(State &S, const Expr *E, const AbsValue &New) const {
   // Volatile memory may change under the path's feet: learn nothing.
-  if (!Stripped->isGLValue() || Stripped->getType().isVolatileQualified())
-    return true;
-  auto Path = Paths.lvalueOf(S, Stripped);
+  if (!E->isGLValue() || E->getType().isVolatileQualified())
+    return;
+  auto Path = Paths.lvalueOf(S, E);
   if (!Path)
-    return true;
-  auto Syntactic = Paths.lvalueOf(State(), Stripped);
+    return;
+  auto Syntactic = Paths.lvalueOf(State(), E);
   bool TestedAgain = false;
   if (Syntactic) {
     auto It = ConditionReads.find(*Syntactic);
@@ -340,7 +403,6 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   }
   if (TestedAgain || S.Vars.contains(*Path))
     S.Vars.set(*Path, New);
-  return true;
 }
 
 void Transfer::countConditionReads(const Expr *Cond) {
@@ -454,6 +516,8 @@ bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
     }
     case BO_Comma:
       return assume(S, BO->getRHS(), Truth);
+    case BO_And: // A flag test: `if (flags & F)`.
+      return refine(S, E, /*Equal=*/!Truth, 0);
     default:
       return true; // Relational tests are not refined.
     }
@@ -645,6 +709,11 @@ void Transfer::assign(const Expr *E, State &S) const {
   AbsValue V = BO->getOpcode() == BO_Assign
                    ? assignedValue(S, LHS->getType(), BO->getRHS())
                    : AbsValue::unknown();
+  // `flags |= F` and `flags &= ~F` set and clear known bits.
+  if ((BO->getOpcode() == BO_OrAssign || BO->getOpcode() == BO_AndAssign) &&
+      LHS->getType()->isIntegralOrEnumerationType())
+    V = bitwise(BO->getOpcode(), valueOf(S, LHS), valueOf(S, BO->getRHS()),
+                LHS->getType());
   S.Exprs[E] = V;
   // Storing a request's address where other code can reach it hands the
   // request over to that code.

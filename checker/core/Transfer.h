@@ -17,6 +17,7 @@
 #include "DestructorEffects.h"
 #include "Events.h"
 #include "PathExplorer.h"
+#include "clang/AST/OperationKinds.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -235,6 +236,17 @@ private:
               const clang::Stmt *Site) const;
   bool refine(State &S, const clang::Expr *Sub, bool Equal, int64_t C) const;
   int64_t castTo(int64_t V, clang::QualType T) const;
+  /// The known bits of a value of type `T`, within its width.
+  AbsValue bitsIn(uint64_t Ones, uint64_t Zeros, clang::QualType T) const;
+  /// `L & R` or `L | R` from what is known of their bits.
+  AbsValue bitwise(clang::BinaryOperatorKind Op, const AbsValue &L,
+                   const AbsValue &R, clang::QualType T) const;
+  /// What `X & Mask == C` (or `!=`) teaches about the bits of `X`; false
+  /// if it cannot hold.
+  bool refineBits(State &S, const clang::Expr *X, uint64_t Mask, bool Equal,
+                  int64_t C) const;
+  /// Records a value learnt for the lvalue `E` if a later test may use it.
+  void recordLearnt(State &S, const clang::Expr *E, const AbsValue &New) const;
   std::optional<int64_t> constantOf(const clang::Expr *E) const;
   const clang::Stmt *fullExprOf(const clang::Stmt *S);
 

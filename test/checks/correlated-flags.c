@@ -132,6 +132,76 @@ void flag_through_pointer_bug(HANDLE h) {
   CloseHandle(h);
 }
 
+// Flags kept as bits of one word: set with `|=`, cleared with `&= ~`,
+// tested with `&`. Each bit is known on its own.
+#define READING 0x1
+#define WRITING 0x4
+
+void bit_flags_fixed(HANDLE h, unsigned flags) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  flags &= ~(READING | WRITING);
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    flags |= READING;
+  if (flags & WRITING)
+    flags &= ~WRITING;
+  if (flags & READING) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+// The drain tests the other bit.
+void bit_flags_bug(HANDLE h, unsigned flags) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  flags &= ~(READING | WRITING);
+  // CHECK: correlated-flags.c:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    flags |= READING;
+  if ((flags & WRITING) != 0) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+// A switch with a single case has two ways out, which are not a true and
+// a false edge: state 0 takes the case.
+void state_switch_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int state = 0;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  switch (state) {
+  case 0:
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  CloseHandle(h);
+}
+
+void state_switch_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  int state = 0;
+  // CHECK: correlated-flags.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  switch (state) {
+  case 1:
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  }
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: correlated-flags.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds; cancellation completes a moment after
@@ -159,9 +229,25 @@ static void twin_flag_through_pointer_fixed(void) {
 static void twin_flag_through_pointer_bug(void) {
   twin_run(flag_through_pointer_bug);
 }
+static void twin_state_switch_fixed(void) { twin_run(state_switch_fixed); }
+static void twin_state_switch_bug(void) { twin_run(state_switch_bug); }
+static void twin_bit_flags_fixed(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  bit_flags_fixed(twin_server, WRITING);
+}
+static void twin_bit_flags_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  bit_flags_bug(twin_server, WRITING);
+}
 
 TWIN_MAIN(TWIN(bool_flag_fixed), TWIN(int_flag_fixed), TWIN(c_bool_flag_fixed),
           TWIN(flag_cancel_only_bug), TWIN(flag_wrong_error_bug),
           TWIN(canonical_cancel_fixed), TWIN(flag_through_pointer_fixed),
+          TWIN(bit_flags_fixed), TWIN(bit_flags_bug),
+          TWIN(state_switch_fixed), TWIN(state_switch_bug),
           TWIN(flag_through_pointer_bug))
 #endif

@@ -112,3 +112,19 @@ void two_jobs(HANDLE h) {
   if (a && b)
     iodrain_dump_state();
 }
+
+// Arguments that are calls in the same expression reach what they return:
+// the callee sees both jobs, each under its own name.
+static void consume_two(HANDLE h, struct job *x, struct job *y) {
+  DWORD n;
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=?
+  iodrain_dump_state();
+  if (x && y)
+    GetOverlappedResult(h, &y->ov, &n, TRUE);
+}
+
+// CHECK: follow.c:[[@LINE+4]]:36: remark: iodrain state: vars{h=&(*h)*, x=&(*x)*, y=&(*y)*} requests{(*x)*.ov: on (*h)* pending, (*y)*.ov: on (*h)* pending} lasterror=997
+// CHECK: follow.c:[[@LINE+3]]:36: remark: iodrain state: vars{h=&(*h)*, x=&(*x)*, y=null} requests{(*x)*.ov: on (*h)* pending} lasterror=?
+// CHECK: follow.c:[[@LINE+2]]:36: remark: iodrain state: vars{h=&(*h)*, x=null, y=&(*y)*} requests{(*y)*.ov: on (*h)* pending} lasterror=997
+// (Before, neither request was visible in the callee.)
+void two_jobs_one_call(HANDLE h) { consume_two(h, start_job(h), start_job(h)); }
