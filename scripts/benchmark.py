@@ -159,7 +159,8 @@ def main():
     inputs = [("seed example", os.path.join(ROOT, "examples", "seed.c")),
               ("event-waits.c (13 cases)", os.path.join(ROOT, "test", "checks", "event-waits.c"))]
     for kind, size, label in (("blocks", "1000", "1000 reads and drains in one function"),
-                              ("flags", "12", "12 independent flags (4096 paths)")):
+                              ("flags", "12", "12 independent flags (4096 paths)"),
+                              ("tests", "8000", "8000 field tests that may skip I/O")):
         path = os.path.join(work, "%s-%s.c" % (kind, size))
         with open(path, "w") as out:
             subprocess.run([sys.executable, generate, kind, size], stdout=out, check=True)

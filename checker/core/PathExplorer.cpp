@@ -999,10 +999,13 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
       AccessPath C = Names.callerName(P);
       if (!C.isShared())
         return false;
-      return !(Sh.Unit.Facts && C.rootKind() != AccessPath::RootKind::Global &&
-               Sh.Unit.Facts->isTestedField(C) &&
-               Sh.Unit.Facts->mayCorrelate(static_cast<const FieldDecl *>(
-                   C.components().back().Ptr)));
+      if (!Sh.Unit.Facts || C.rootKind() == AccessPath::RootKind::Global ||
+          !Sh.Unit.Facts->isTestedField(C))
+        return true;
+      // A plain field no test deciding about I/O reads is not kept.
+      const auto *F =
+          static_cast<const FieldDecl *>(C.components().back().Ptr);
+      return Sh.Unit.Facts->isPlainField(F) && !Sh.Unit.Facts->mayCorrelate(F);
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

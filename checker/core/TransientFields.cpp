@@ -46,7 +46,8 @@ TransientFields::TransientFields(const FunctionDecl &FD,
     return false;
   });
   for (const FieldDecl *F : Stored)
-    if (!Read.contains(F) && mayForget(F) && !Facts.mayCorrelate(F))
+    if (!Read.contains(F) && mayForget(F) && Facts.isPlainField(F) &&
+        !Facts.mayCorrelate(F))
       Fields.insert(F);
 }
 

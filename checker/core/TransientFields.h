@@ -5,10 +5,12 @@
 // setting) makes as many paths as there are combinations of settings, and
 // none of them matters to a request. The explorer forgets, where each block
 // starts, the values of the number-valued fields the function stores to
-// but never reads, when no function that does I/O tests them and none
-// stores to them itself (TranslationUnitFacts::mayCorrelate): those paths
-// then merge. A flag such as `d->read_pending`, which the issuer sets and
-// the closer tests before its cancel, is kept.
+// but never reads, when their record holds only numbers (no OVERLAPPED,
+// handle or pointer beside them) and no test that decides about I/O reads
+// them, and no function that does I/O stores to them
+// (TranslationUnitFacts::mayCorrelate, CorrelatedFields.h): those paths
+// then merge. A flag kept beside the request it describes, such as
+// `d->read_pending`, is never forgotten.
 //
 //===----------------------------------------------------------------------===//
 

@@ -198,10 +198,7 @@ void TranslationUnitFacts::computeCorrelatedFields(const SourceManager &SM) {
     for (const FunctionDecl *Caller : Callers.lookup(Work.pop_back_val()))
       if (DoesIo.insert(Caller).second)
         Work.push_back(Caller);
-  auto IsIo = [&](const Stmt *S) {
-    const auto *CE = dyn_cast<CallExpr>(S);
-    if (!CE)
-      return false;
+  auto IsIo = [&](const CallExpr *CE) {
     const FunctionRule *R = Model.lookupCall(CE);
     if (R && R->FunctionRole != Role::Free &&
         llvm::is_contained(RequestRoles, R->FunctionRole))
@@ -209,50 +206,11 @@ void TranslationUnitFacts::computeCorrelatedFields(const SourceManager &SM) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     return Callee && DoesIo.contains(canon(Callee));
   };
-  auto IsJump = [](const Stmt *S) {
-    return isa<ReturnStmt, BreakStmt, ContinueStmt, GotoStmt>(S);
-  };
-  auto Before = [&](const Stmt *A, const Stmt *B) {
-    return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(A->getBeginLoc()),
-                                        SM.getExpansionLoc(B->getBeginLoc()));
-  };
-  auto Within = [&](const Stmt *Inner, const Stmt *Outer) {
-    return !SM.isBeforeInTranslationUnit(
-        SM.getExpansionLoc(Outer->getEndLoc()),
-        SM.getExpansionLoc(Inner->getEndLoc()));
-  };
-  // A test decides about I/O when what it controls does I/O, or when it
-  // may jump over I/O that comes after it (or around it, in a loop).
-  for (const FieldTest &T : FieldTests) {
-    if (!DoesIo.contains(T.Function))
-      continue;
-    bool Decides = false;
-    for (const Stmt *Child : T.Control->children()) {
-      if (Child == conditionOf(T.Control) ||
-          (isa<SwitchStmt>(T.Control) &&
-           Child == cast<SwitchStmt>(T.Control)->getCond()))
-        continue;
-      if (findStatement(Child, IsIo)) {
-        Decides = true;
-        break;
-      }
-      if (findStatement(Child, IsJump))
-        Decides = llvm::any_of(CallsIn.lookup(T.Function),
-                                [&](const CallExpr *CE) {
-                                  return IsIo(CE) && !Before(CE, T.Control);
-                                }) ||
-                  llvm::any_of(LoopsIn.lookup(T.Function), [&](const Stmt *L) {
-                    return Before(L, T.Control) && Within(T.Control, L) &&
-                           findStatement(L, IsIo);
-                  });
-      if (Decides)
-        break;
-    }
-    if (Decides)
-      CorrelatedFields.insert(T.Fields.begin(), T.Fields.end());
-  }
-  for (const auto &[Field, Functions] : Writers)
-    if (llvm::any_of(Functions,
+  for (const FunctionDecl *F : Functions)
+    if (DoesIo.contains(canon(F)))
+      addDecidingFields(*F, IsIo, Plain, SM, CorrelatedFields);
+  for (const auto &[Field, Storers] : Writers)
+    if (llvm::any_of(Storers,
                      [&](const FunctionDecl *F) { return DirectIo.contains(F); }))
       CorrelatedFields.insert(Field);
 }
@@ -380,22 +338,6 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     }
     if (const Expr *Cond = conditionOf(S))
       noteTestedFields(Cond);
-    const Expr *Tested = conditionOf(S);
-    if (const auto *Switch = dyn_cast<SwitchStmt>(S))
-      Tested = Switch->getCond();
-    if (Tested) {
-      FieldTest T{Self, S, {}};
-      findStatement(Tested, [&](const Stmt *X) {
-        if (const auto *ME = dyn_cast<MemberExpr>(X))
-          if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-            T.Fields.push_back(Field->getCanonicalDecl());
-        return false;
-      });
-      if (!T.Fields.empty())
-        FieldTests.push_back(std::move(T));
-    }
-    if (isa<WhileStmt, DoStmt, ForStmt, CXXForRangeStmt>(S))
-      LoopsIn[Self].push_back(S);
     // A field a function returns may decide its caller's I/O.
     if (const auto *Return = dyn_cast<ReturnStmt>(S); Return && Return->getRetValue())
       findStatement(Return->getRetValue(), [&](const Stmt *X) {
@@ -405,7 +347,6 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         return false;
       });
     if (const auto *CE = dyn_cast<CallExpr>(S)) {
-      CallsIn[Self].push_back(CE);
       const FunctionRule *R = Model.lookupCall(CE);
       if (R && R->FunctionRole != Role::Free &&
           llvm::is_contained(RequestRoles, R->FunctionRole))

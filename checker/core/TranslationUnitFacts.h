@@ -17,6 +17,7 @@
 
 #include "AccessPath.h"
 #include "ApiModel.h"
+#include "CorrelatedFields.h"
 #include "Events.h"
 #include "ParameterUses.h"
 #include "llvm/ADT/DenseMap.h"
@@ -103,6 +104,11 @@ public:
   /// calls) tests it, or a function that does I/O itself stores to it.
   /// The others (a configuration a getter fills in) only multiply paths.
   bool mayCorrelate(const clang::FieldDecl *FD) const;
+  /// Whether the field's record holds only numbers (CorrelatedFields.h):
+  /// only such fields are ever forgotten for saying nothing about I/O.
+  bool isPlainField(const clang::FieldDecl *FD) const {
+    return Plain.isPlainField(FD);
+  }
   /// Whether the member `Flag` may say something about requests on the
   /// OVERLAPPED member `Overlapped`: not when every function of the unit
   /// that stores to it (or takes its address), with the functions it
@@ -176,23 +182,10 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
-  /// A condition (switches included) that tests fields, in a function.
-  struct FieldTest {
-    const clang::FunctionDecl *Function;
-    const clang::Stmt *Control; ///< The if, loop, switch or operator.
-    llvm::SmallVector<const clang::FieldDecl *, 2> Fields;
-  };
-  std::vector<FieldTest> FieldTests;
-  /// Per function: its calls and its loops.
-  llvm::DenseMap<const clang::FunctionDecl *,
-                 llvm::SmallVector<const clang::CallExpr *, 4>>
-      CallsIn;
-  llvm::DenseMap<const clang::FunctionDecl *,
-                 llvm::SmallVector<const clang::Stmt *, 2>>
-      LoopsIn;
   /// Functions whose own body does I/O (a request role other than a free).
   llvm::DenseSet<const clang::FunctionDecl *> DirectIo;
   llvm::DenseSet<const clang::FieldDecl *> CorrelatedFields;
+  PlainRecords Plain;
   /// Per member stored to, the functions that store to it; per function,
   /// the OVERLAPPED members it names.
   llvm::DenseMap<const clang::FieldDecl *,

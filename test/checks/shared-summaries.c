@@ -212,13 +212,19 @@ void accept_pending_bug(HANDLE pipe) {
 }
 
 // A flag a followed helper sets stays known when a test of it may jump
-// over the drain that comes after the test. (A field stored and never read
-// by a function, which no test deciding about I/O reads either, is
-// forgotten there: a configuration a getter fills in.)
+// over the drain that comes after the test. (A field of a record of plain
+// numbers, stored and never read by a function, which no test deciding
+// about I/O reads either, is forgotten there: a configuration a getter
+// fills in. The flags here are such a record.)
+struct gadget_flags {
+  int pending;
+  int verbose;
+};
+
 struct gadget {
   HANDLE h;
   OVERLAPPED ov;
-  int pending;
+  struct gadget_flags flags;
   HANDLE changed;
   char buf[64];
 };
@@ -228,7 +234,7 @@ static void gadget_notify(HANDLE changed) { WaitForSingleObject(changed, 0); }
 
 // RUNTIME-TWIN: none, a helper: its callers' twins run it
 static void gadget_mark(struct gadget *g, int pending) {
-  g->pending = pending;
+  g->flags.pending = pending;
   gadget_notify(g->changed);
 }
 
@@ -245,7 +251,7 @@ void gadget_session_fixed(HANDLE h) {
   struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
   g->h = h;
   gadget_read(g);
-  if (!g->pending)
+  if (!g->flags.pending)
     goto out;
   CancelIoEx(g->h, &g->ov);
   GetOverlappedResult(g->h, &g->ov, &n, TRUE);
@@ -259,7 +265,7 @@ void gadget_session_bug(HANDLE h) {
   struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
   g->h = h;
   gadget_read(g);
-  if (g->pending)
+  if (g->flags.pending)
     goto out;
   CancelIoEx(g->h, &g->ov);
   GetOverlappedResult(g->h, &g->ov, &n, TRUE);

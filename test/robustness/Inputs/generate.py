@@ -19,6 +19,8 @@
   generate.py settings N    a getter that fills in N settings, one switch
                             each (3**N combinations), followed while a
                             read is pending; nothing tests the settings
+  generate.py tests N       N tests of plain fields in one loop, each of
+                            which may skip the read and drain after it
   generate.py units N       N device types; with -DISSUERS, N functions each
                             leaving a read pending on one type (phase one of
                             a two-phase run), otherwise N functions each
@@ -177,6 +179,24 @@ elif kind == "settings":
     print("  ReadFile(p->h, buffer, sizeof buffer, NULL, &p->ov);")
     print("  get_settings(p, &s);")
     print("  CloseHandle(p->h);")
+    print("}")
+elif kind == "tests":
+    print("struct counters { %s };" % " ".join("int f%d;" % i for i in range(64)))
+    print("void note(int);")
+    print("void pump(HANDLE h, struct counters *p) {")
+    print("  static OVERLAPPED ov;")
+    print("  DWORD n;")
+    print("  for (;;) {")
+    for i in range(count):
+        print("    if (p->f%d == %d)" % (i % 64, i))
+        print("      continue;")
+        print("    note(%d);" % i)
+    print("    ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("    GetOverlappedResult(h, &ov, &n, TRUE);")
+    print("    break;")
+    print("  }")
+    print("  ReadFile(h, buffer, sizeof buffer, NULL, &ov);")
+    print("  CloseHandle(h);")
     print("}")
 elif kind == "lists":
     print("struct node { struct node *next; struct node *child; int ready; };")
