@@ -439,9 +439,12 @@ void Transfer::forgetUndeterminedReceived(State &S, const Expr *Cond) const {
       if (auto Path = Paths.lvalueOf(S, E);
           Path && (Path->throughPointer() ||
                    Path->rootKind() == AccessPath::RootKind::This ||
-                   Path->rootKind() == AccessPath::RootKind::Global) &&
-          !S.Vars.contains(*Path))
-        Undetermined.push_back(*Path);
+                   Path->rootKind() == AccessPath::RootKind::Global)) {
+        // Flags of which only some bits are known are undetermined too.
+        const AbsValue *V = S.Vars.find(*Path);
+        if (!V || V->K == AbsValue::Bits)
+          Undetermined.push_back(*Path);
+      }
     for (const Stmt *Child : St->children())
       Work.push_back(Child);
   }

@@ -280,6 +280,58 @@ void chan_close_fixed(struct chan *c) {
   CloseHandle(c->h);
 }
 
+// Flags kept as bits of one member. The reader raises READ_PENDING; a
+// closer that tests that bit is decided by it. A bit the reader's path
+// leaves unknown (CONNECTION) says nothing iodrain can tell about the
+// read: a branch on it drops the read, as on any undetermined member.
+#define STREAM_CONNECTION 0x1u
+#define STREAM_READ_PENDING 0x2u
+
+struct stream {
+  HANDLE h;
+  OVERLAPPED ov;
+  unsigned flags;
+  char buf[64];
+};
+
+// RUNTIME-TWIN: none, the issuer: the twins of the functions after it run it
+void stream_read(struct stream *s) {
+  if (!(s->flags & STREAM_CONNECTION))
+    return;
+  // CHECK: protocols.c:[[#STREAM:@LINE+1]]:8: note: 'ReadFile' in 'stream_read' starts overlapped I/O on 's->h' and may return with it pending
+  if (!ReadFile(s->h, s->buf, sizeof s->buf, NULL, &s->ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    s->flags |= STREAM_READ_PENDING;
+}
+
+void stream_close_fixed(struct stream *s) {
+  DWORD n;
+  if (s->flags & STREAM_READ_PENDING) {
+    CancelIoEx(s->h, &s->ov);
+    GetOverlappedResult(s->h, &s->ov, &n, TRUE);
+    s->flags &= ~STREAM_READ_PENDING;
+  }
+  CloseHandle(s->h);
+  free(s);
+}
+
+void stream_close_kind_fixed(struct stream *s) {
+  DWORD n;
+  if (s->flags & STREAM_CONNECTION) {
+    CancelIoEx(s->h, &s->ov);
+    GetOverlappedResult(s->h, &s->ov, &n, TRUE);
+  }
+  CloseHandle(s->h);
+  free(s);
+}
+
+void stream_close_bug(struct stream *s) {
+  // CHECK-NEXT: protocols.c:[[@LINE-1]]:41: note: 'stream_close_bug' may be called with that I/O on 's' still pending
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 's->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(s->h);
+  free(s);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds, so the read is pending when the next entry
@@ -300,6 +352,24 @@ static struct device *twin_device(void) {
   return d;
 }
 static void twin_device_close_bug(void) { device_close_bug(twin_device()); }
+static struct stream *twin_stream(void) {
+  struct stream *s = (struct stream *)calloc(1, sizeof *s);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  s->h = twin_server;
+  s->flags = STREAM_CONNECTION;
+  stream_read(s);
+  return s;
+}
+static void twin_stream_close_fixed(void) { stream_close_fixed(twin_stream()); }
+static void twin_stream_close_kind_fixed(void) {
+  stream_close_kind_fixed(twin_stream());
+}
+static void twin_stream_close_bug(void) {
+  stream_close_bug(twin_stream());
+  Sleep(20000);
+}
 static void twin_device_release_bug(void) {
   struct device *d = twin_device();
   char *buf = d->buf;
@@ -394,5 +464,7 @@ TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
           TWIN(device_close_through_helper_bug), TWIN(device_close_fixed),
           TWIN(device_open_fixed), TWIN(device_reopen_fixed),
           TWIN(watch_loop), TWIN(watcher_destroy_fixed),
-          TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed))
+          TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed),
+          TWIN(stream_close_fixed), TWIN(stream_close_kind_fixed),
+          TWIN(stream_close_bug))
 #endif
