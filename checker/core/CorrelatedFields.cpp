@@ -2,7 +2,10 @@
 
 #include "CorrelatedFields.h"
 #include "AccessPath.h"
+#include "StmtSearch.h"
+#include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/Stmt.h"
@@ -17,25 +20,6 @@ using namespace clang;
 namespace iodrain {
 namespace {
 
-/// The condition of a control statement (a switch's included), or null.
-const Expr *testOf(const Stmt *S) {
-  if (const auto *If = dyn_cast<IfStmt>(S))
-    return If->getCond();
-  if (const auto *While = dyn_cast<WhileStmt>(S))
-    return While->getCond();
-  if (const auto *Do = dyn_cast<DoStmt>(S))
-    return Do->getCond();
-  if (const auto *For = dyn_cast<ForStmt>(S))
-    return For->getCond();
-  if (const auto *Switch = dyn_cast<SwitchStmt>(S))
-    return Switch->getCond();
-  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
-    return CO->getCond();
-  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
-    return BO->getLHS();
-  return nullptr;
-}
-
 bool isLoop(const Stmt *S) {
   return isa<WhileStmt, DoStmt, ForStmt, CXXForRangeStmt>(S);
 }
@@ -46,6 +30,10 @@ enum Contains : uint8_t { HasIo = 1, HasJump = 2 };
 
 bool PlainRecords::isPlainField(const FieldDecl *F) const {
   const RecordDecl *RD = F->getParent();
+  // A member of an anonymous struct or union belongs to the record
+  // around it.
+  while (RD && RD->isAnonymousStructOrUnion())
+    RD = dyn_cast<RecordDecl>(RD->getParent());
   return RD && isPlain(RD, 0);
 }
 
@@ -55,8 +43,12 @@ bool PlainRecords::isPlain(const RecordDecl *RD, unsigned Depth) const {
     return false;
   if (auto It = Known.find(RD); It != Known.end())
     return It->second;
-  bool Plain = true;
+  // A C++ class may be the base of one that holds a handle beside it.
+  const auto *Class = dyn_cast<CXXRecordDecl>(RD);
+  bool Plain = !Class || (Class->bases().empty() && Class->hasAttr<FinalAttr>());
   for (const FieldDecl *F : RD->fields()) {
+    if (!Plain)
+      break;
     QualType T = F->getType();
     while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
       T = AT->getElementType();
@@ -121,7 +113,7 @@ void addDecidingFields(const FunctionDecl &FD,
     auto [S, InIoLoop] = Down.pop_back_val();
     if (!S || isa<LambdaExpr>(S))
       continue;
-    if (const Expr *Test = testOf(S)) {
+    if (const Expr *Test = conditionOf(S, /*Switches=*/true)) {
       uint8_t Controlled = 0;
       for (const Stmt *Child : S->children())
         if (Child && Child != Test)

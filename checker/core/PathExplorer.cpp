@@ -367,8 +367,13 @@ void Explorer::branch(const CFGBlock &B, State S) {
         const Stmt *Label = Succ->getLabel();
         if (const auto *Case = dyn_cast_or_null<CaseStmt>(Label)) {
           Expr::EvalResult R;
+          Expr::EvalResult Hi;
           if (Case->getLHS()->EvaluateAsInt(R, Ctx) &&
-              R.Val.getInt().getExtValue() == V.Value && !Case->getRHS()) {
+              (Case->getRHS()
+                   ? Case->getRHS()->EvaluateAsInt(Hi, Ctx) &&
+                         R.Val.getInt().getExtValue() <= V.Value &&
+                         V.Value <= Hi.Val.getInt().getExtValue()
+                   : R.Val.getInt().getExtValue() == V.Value)) {
             push(Succ, S);
             return;
           }
@@ -1003,9 +1008,9 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
           !Sh.Unit.Facts->isTestedField(C))
         return true;
       // A plain field no test deciding about I/O reads is not kept.
-      const auto *F =
-          static_cast<const FieldDecl *>(C.components().back().Ptr);
-      return Sh.Unit.Facts->isPlainField(F) && !Sh.Unit.Facts->mayCorrelate(F);
+      const FieldDecl *F = TransientFields::plainMember(C);
+      return F && Sh.Unit.Facts->isPlainField(F) &&
+             !Sh.Unit.Facts->mayCorrelate(F);
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

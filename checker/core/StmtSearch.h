@@ -9,7 +9,9 @@
 #ifndef IODRAIN_CORE_STMTSEARCH_H
 #define IODRAIN_CORE_STMTSEARCH_H
 
+#include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
+#include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -32,6 +34,28 @@ findStatement(const clang::Stmt *Root,
     for (const clang::Stmt *Child : S->children())
       Work.push_back(Child);
   }
+  return nullptr;
+}
+
+/// The condition a statement branches on, if it branches (a switch's
+/// only when asked: its cases are no true and false).
+inline const clang::Expr *conditionOf(const clang::Stmt *S,
+                                      bool Switches = false) {
+  using namespace clang;
+  if (const auto *If = dyn_cast<IfStmt>(S))
+    return If->getCond();
+  if (const auto *While = dyn_cast<WhileStmt>(S))
+    return While->getCond();
+  if (const auto *Do = dyn_cast<DoStmt>(S))
+    return Do->getCond();
+  if (const auto *For = dyn_cast<ForStmt>(S))
+    return For->getCond();
+  if (const auto *Switch = dyn_cast<SwitchStmt>(S))
+    return Switches ? Switch->getCond() : nullptr;
+  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+    return CO->getCond();
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
+    return BO->getLHS();
   return nullptr;
 }
 

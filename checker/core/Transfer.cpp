@@ -109,9 +109,43 @@ AbsValue Transfer::bitwise(BinaryOperatorKind Op, const AbsValue &L,
                            const AbsValue &R, QualType T) const {
   auto [LOnes, LZeros] = L.knownBits();
   auto [ROnes, RZeros] = R.knownBits();
-  if (Op == BO_And || Op == BO_AndAssign)
-    return bitsIn(LOnes & ROnes, LZeros | RZeros, T);
-  return bitsIn(LOnes | ROnes, LZeros & RZeros, T);
+  bool And = Op == BO_And || Op == BO_AndAssign;
+  uint64_t Ones = And ? LOnes & ROnes : LOnes | ROnes;
+  uint64_t Zeros = And ? LZeros | RZeros : LZeros & RZeros;
+  if (T->isBooleanType()) { // A bool is 0 or 1, whatever bits were set.
+    bool LFalse = L.truth() == false, RFalse = R.truth() == false;
+    if (Ones)
+      return AbsValue::integer(1);
+    if (And ? (LFalse || RFalse) : (LFalse && RFalse))
+      return AbsValue::integer(0);
+    return AbsValue::unknown();
+  }
+  return bitsIn(Ones, Zeros, T);
+}
+
+AbsValue Transfer::castBits(const AbsValue &V, QualType From,
+                            QualType To) const {
+  auto Width = [&](QualType T) {
+    return T->isIntegralOrEnumerationType() && !T->isBooleanType()
+               ? std::min<unsigned>(Ctx.getIntWidth(T), 64)
+               : 64u;
+  };
+  auto Mask = [](unsigned W) {
+    return W >= 64 ? ~uint64_t(0) : (uint64_t(1) << W) - 1;
+  };
+  unsigned FromWidth = Width(From), ToWidth = Width(To);
+  uint64_t Ones = V.Ones & Mask(FromWidth), Zeros = V.Zeros & Mask(FromWidth);
+  // Widening an unsigned value fills with zeros; a signed one with its
+  // sign bit, when that is known.
+  if (ToWidth > FromWidth) {
+    uint64_t Upper = Mask(ToWidth) & ~Mask(FromWidth);
+    uint64_t Sign = uint64_t(1) << (FromWidth - 1);
+    if (!From->isSignedIntegerOrEnumerationType() || (Zeros & Sign))
+      Zeros |= Upper;
+    else if (Ones & Sign)
+      Ones |= Upper;
+  }
+  return bitsIn(Ones, Zeros, To);
 }
 
 std::optional<int64_t> Transfer::constantOf(const Expr *E) const {
@@ -170,6 +204,8 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
       else if (V.K == AbsValue::NotInts)
         for (int64_t &X : V.Excluded)
           X = castTo(X, E->getType());
+      else if (V.K == AbsValue::Bits)
+        return castBits(V, Sub->getType(), E->getType());
       return V;
     }
     default:
@@ -311,8 +347,8 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   AbsValue New;
   if (Equal) {
     New = AbsValue::integer(C);
-  } else if (Cur.K == AbsValue::Int) {
-    New = Cur;
+  } else if (Cur.K == AbsValue::Int || Cur.K == AbsValue::Bits) {
+    New = Cur; // Known bits say more than one value it is not.
   } else {
     llvm::SmallVector<int64_t, 4> Excluded(Cur.Excluded.begin(),
                                            Cur.Excluded.end());
@@ -354,10 +390,19 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   // `flags & F`: what it is teaches about the bits of `flags`.
   if (const auto *BO = dyn_cast<BinaryOperator>(Stripped);
       BO && BO->getOpcode() == BO_And) {
-    if (AbsValue Mask = valueOf(S, BO->getRHS()); Mask.K == AbsValue::Int)
-      return refineBits(S, BO->getLHS(), Mask.Value, Equal, C);
-    if (AbsValue Mask = valueOf(S, BO->getLHS()); Mask.K == AbsValue::Int)
-      return refineBits(S, BO->getRHS(), Mask.Value, Equal, C);
+    // Only a constant mask: a mask a loop shifts would learn one value
+    // per round.
+    auto Constant = [&](const Expr *M) -> std::optional<int64_t> {
+      if (!M->isIntegerConstantExpr(Ctx))
+        return std::nullopt;
+      AbsValue V = valueOf(S, M);
+      return V.K == AbsValue::Int ? std::optional<int64_t>(V.Value)
+                                  : std::nullopt;
+    };
+    if (auto Mask = Constant(BO->getRHS()))
+      return refineBits(S, BO->getLHS(), *Mask, Equal, C);
+    if (auto Mask = Constant(BO->getLHS()))
+      return refineBits(S, BO->getRHS(), *Mask, Equal, C);
   }
   recordLearnt(S, Stripped, New);
   return true;
@@ -366,12 +411,18 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
 bool Transfer::refineBits(State &S, const Expr *X, uint64_t Mask, bool Equal,
                           int64_t C) const {
   uint64_t Ones = 0, Zeros = 0;
+  uint64_t WidthMask = ~uint64_t(0);
+  if (QualType T = X->getType(); T->isIntegralOrEnumerationType())
+    if (unsigned W = Ctx.getIntWidth(T); W < 64)
+      WidthMask = (uint64_t(1) << W) - 1;
   if (Equal) {
     if (uint64_t(C) & ~Mask)
       return false;
     Ones = uint64_t(C);
     Zeros = Mask & ~uint64_t(C);
-  } else if (llvm::isPowerOf2_64(Mask) && (C == 0 || uint64_t(C) == Mask)) {
+  } else if (llvm::isPowerOf2_64(Mask & WidthMask) &&
+             (C == 0 || uint64_t(C) == Mask)) {
+    Mask &= WidthMask;
     // One flag, and it is not what was compared with.
     (C == 0 ? Ones : Zeros) = Mask;
   } else {
@@ -386,6 +437,16 @@ bool Transfer::refineBits(State &S, const Expr *X, uint64_t Mask, bool Equal,
     return true;
   recordLearnt(S, X, bitsIn(CurOnes | Ones, CurZeros | Zeros, X->getType()));
   return true;
+}
+
+bool Transfer::isTested(const State &S, const Expr *E) const {
+  auto Path = Paths.lvalueOf(S, E);
+  if (!Path)
+    return false;
+  if (Facts && Facts->isTestedField(*Path))
+    return true;
+  auto Syntactic = Paths.lvalueOf(State(), E);
+  return Syntactic && ConditionReads.count(*Syntactic);
 }
 
 void Transfer::recordLearnt(State &S, const Expr *E, const AbsValue &New) const {
@@ -712,9 +773,10 @@ void Transfer::assign(const Expr *E, State &S) const {
   AbsValue V = BO->getOpcode() == BO_Assign
                    ? assignedValue(S, LHS->getType(), BO->getRHS())
                    : AbsValue::unknown();
-  // `flags |= F` and `flags &= ~F` set and clear known bits.
+  // `flags |= F` and `flags &= ~F` set and clear known bits, of a flag
+  // word some condition tests (else they would only multiply paths).
   if ((BO->getOpcode() == BO_OrAssign || BO->getOpcode() == BO_AndAssign) &&
-      LHS->getType()->isIntegralOrEnumerationType())
+      LHS->getType()->isIntegralOrEnumerationType() && isTested(S, LHS))
     V = bitwise(BO->getOpcode(), valueOf(S, LHS), valueOf(S, BO->getRHS()),
                 LHS->getType());
   S.Exprs[E] = V;
@@ -756,6 +818,7 @@ void Transfer::assign(const Expr *E, State &S) const {
     S.retire(*Path, E);
   else
     S.retire(Path->deref(), E);
+  S.Exprs[E] = V; // The assignment's value is what the target now holds.
   S.Vars.erase(*Path);
   if (LHS->getType()->isRecordType())
     return;

@@ -245,6 +245,12 @@ private:
   /// if it cannot hold.
   bool refineBits(State &S, const clang::Expr *X, uint64_t Mask, bool Equal,
                   int64_t C) const;
+  /// Known bits converted from type `From` to `To`.
+  AbsValue castBits(const AbsValue &V, clang::QualType From,
+                    clang::QualType To) const;
+  /// Whether a condition of the function (or, for a field, of the unit)
+  /// reads the lvalue `E`.
+  bool isTested(const State &S, const clang::Expr *E) const;
   /// Records a value learnt for the lvalue `E` if a later test may use it.
   void recordLearnt(State &S, const clang::Expr *E, const AbsValue &New) const;
   std::optional<int64_t> constantOf(const clang::Expr *E) const;

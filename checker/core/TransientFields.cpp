@@ -53,10 +53,18 @@ TransientFields::TransientFields(const FunctionDecl &FD,
 
 void TransientFields::forget(State &S) const {
   S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-    llvm::ArrayRef<PathComponent> C = P.components();
-    return !C.empty() && C.back().K == PathComponent::Field &&
-           Fields.contains(static_cast<const FieldDecl *>(C.back().Ptr));
+    return Fields.contains(TransientFields::plainMember(P));
   });
+}
+
+const FieldDecl *TransientFields::plainMember(const AccessPath &P) {
+  // Only a member of an object of its own record (`c->flags.pending` is
+  // part of a `struct conn`, whatever its own record holds).
+  llvm::ArrayRef<PathComponent> C = P.components();
+  if (C.empty() || C.back().K != PathComponent::Field ||
+      (C.size() > 1 && C[C.size() - 2].K == PathComponent::Field))
+    return nullptr;
+  return static_cast<const FieldDecl *>(C.back().Ptr);
 }
 
 } // namespace iodrain

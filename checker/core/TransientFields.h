@@ -27,6 +27,7 @@ class ParentMap;
 
 namespace iodrain {
 
+class AccessPath;
 struct State;
 class TranslationUnitFacts;
 
@@ -38,6 +39,9 @@ public:
   bool empty() const { return Fields.empty(); }
   /// Forgets the values `S` holds for such fields, wherever they live.
   void forget(State &S) const;
+  /// The member `P` names, when it is a member of an object of its own
+  /// record, not of a record held by value in another; else null.
+  static const clang::FieldDecl *plainMember(const AccessPath &P);
 
 private:
   llvm::SmallPtrSet<const clang::FieldDecl *, 8> Fields;

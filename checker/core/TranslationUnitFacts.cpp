@@ -115,22 +115,6 @@ bool isObjectArgument(const Expr *E) {
   return T->isRecordType();
 }
 
-/// The condition a statement branches on, if it branches.
-const Expr *conditionOf(const Stmt *S) {
-  if (const auto *If = dyn_cast<IfStmt>(S))
-    return If->getCond();
-  if (const auto *While = dyn_cast<WhileStmt>(S))
-    return While->getCond();
-  if (const auto *Do = dyn_cast<DoStmt>(S))
-    return Do->getCond();
-  if (const auto *For = dyn_cast<ForStmt>(S))
-    return For->getCond();
-  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
-    return CO->getCond();
-  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
-    return BO->getLHS();
-  return nullptr;
-}
 
 } // namespace
 

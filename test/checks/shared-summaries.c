@@ -215,43 +215,44 @@ void accept_pending_bug(HANDLE pipe) {
 // over the drain that comes after the test. (A field of a record of plain
 // numbers, stored and never read by a function, which no test deciding
 // about I/O reads either, is forgotten there: a configuration a getter
-// fills in. The flags here are such a record.)
-struct gadget_flags {
-  int pending;
-  int verbose;
-};
-
+// fills in. The flags here are such a record, a local of the caller.)
 struct gadget {
   HANDLE h;
   OVERLAPPED ov;
-  struct gadget_flags flags;
   HANDLE changed;
   char buf[64];
+};
+
+struct gadget_flags {
+  int pending;
+  int verbose;
 };
 
 // RUNTIME-TWIN: none, a helper: its callers' twins run it
 static void gadget_notify(HANDLE changed) { WaitForSingleObject(changed, 0); }
 
 // RUNTIME-TWIN: none, a helper: its callers' twins run it
-static void gadget_mark(struct gadget *g, int pending) {
-  g->flags.pending = pending;
+static void gadget_mark(struct gadget *g, struct gadget_flags *f,
+                        int pending) {
+  f->pending = pending;
   gadget_notify(g->changed);
 }
 
 // RUNTIME-TWIN: none, a helper: its callers' twins run it
-static void gadget_read(struct gadget *g) {
+static void gadget_read(struct gadget *g, struct gadget_flags *f) {
   // FOLLOW: shared-summaries.c:[[#GADGET:@LINE+1]]:8: note: in call to 'gadget_read': 'ReadFile' starts overlapped I/O on 'g->h' that may still be pending
   if (!ReadFile(g->h, g->buf, sizeof g->buf, NULL, &g->ov) &&
       GetLastError() == ERROR_IO_PENDING)
-    gadget_mark(g, 1);
+    gadget_mark(g, f, 1);
 }
 
 void gadget_session_fixed(HANDLE h) {
   DWORD n;
+  struct gadget_flags flags = {0};
   struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
   g->h = h;
-  gadget_read(g);
-  if (!g->flags.pending)
+  gadget_read(g, &flags);
+  if (!flags.pending)
     goto out;
   CancelIoEx(g->h, &g->ov);
   GetOverlappedResult(g->h, &g->ov, &n, TRUE);
@@ -262,10 +263,11 @@ out:
 
 void gadget_session_bug(HANDLE h) {
   DWORD n;
+  struct gadget_flags flags = {0};
   struct gadget *g = (struct gadget *)calloc(1, sizeof *g);
   g->h = h;
-  gadget_read(g);
-  if (g->flags.pending)
+  gadget_read(g, &flags);
+  if (flags.pending)
     goto out;
   CancelIoEx(g->h, &g->ov);
   GetOverlappedResult(g->h, &g->ov, &n, TRUE);
