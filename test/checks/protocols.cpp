@@ -4,7 +4,7 @@
 // while it may still be pending. A `pending_` flag set on the pending path
 // makes the correct versions correct.
 // RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
-// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOW
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 %}
 #include <windows.h>
 
@@ -204,6 +204,47 @@ void Channel::CloseFixed() {
   Release();
 }
 
+// Members from a base class: the flag beside them belongs to a record that
+// holds a handle and an OVERLAPPED, so it is no plain number that may be
+// forgotten; the helper the shutdown calls is followed with it known.
+struct IoBase {
+  HANDLE handle;
+  OVERLAPPED ov;
+  char buf[64];
+};
+struct Port : IoBase {
+  int closing;
+};
+void PortTrace(const char *what);
+
+// RUNTIME-TWIN: none, the issuer: PortShutdownBug's twin runs it
+BOOL PortStartRead(Port *p) {
+  // FOLLOW: protocols.cpp:[[@LINE+12]]:3: note: in call to 'PortFinish': 'CloseHandle' closes 'p->handle' here
+  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:8: note: 'ReadFile' in 'PortStartRead' starts overlapped I/O on 'p->handle' and may return with it pending
+  if (!ReadFile(p->handle, p->buf, sizeof p->buf, NULL, &p->ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return FALSE;
+  return TRUE;
+}
+
+// RUNTIME-TWIN: none, a helper: PortShutdownBug's twin runs it
+static void PortFinish(Port *p) {
+  if (p->closing)
+    PortTrace("closing");
+  CloseHandle(p->handle);
+  delete p;
+}
+
+// FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:44: note: 'PortShutdownBug' may be called with that I/O on 'p' still pending
+void PortShutdownBug(Port *p, int verbose) {
+  p->closing = 1;
+  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:7: note: 'verbose' is false here
+  if (verbose)
+    PortTrace("shutdown");
+  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  PortFinish(p);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds, into whatever the read was given.
@@ -268,7 +309,18 @@ static void twin_channel_close_fixed(void) {
   delete c;
 }
 
+void PortTrace(const char *) {}
+static void twin_port_shutdown_bug(void) {
+  twin_pipe();
+  Port *p = new Port();
+  p->handle = twin_server;
+  PortStartRead(p);
+  PortShutdownBug(p, 0);
+  Sleep(20000);
+}
+
 TWIN_MAIN({"Reader::CloseBug", twin_reader_close_bug},
+          {"PortShutdownBug", twin_port_shutdown_bug},
           {"Channel::CloseBug", twin_channel_close_bug},
           {"Channel::CloseFixed", twin_channel_close_fixed},
           {"Reader::CloseFixed", twin_reader_close_fixed},
