@@ -1008,9 +1008,8 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
           !Sh.Unit.Facts->isTestedField(C))
         return true;
       // A plain field no test deciding about I/O reads is not kept.
-      const FieldDecl *F = TransientFields::plainMember(C);
-      return F && Sh.Unit.Facts->isPlainField(F) &&
-             !Sh.Unit.Facts->mayCorrelate(F);
+      const FieldDecl *F = TransientFields::plainMember(C, *Sh.Unit.Facts);
+      return F && !Sh.Unit.Facts->mayCorrelate(F);
     });
     X.SyncHandles.eraseIf(
         [&](const AccessPath &P, const bool &) { return OwnedByCallee(P); });

@@ -36,7 +36,8 @@ bool mayForget(const FieldDecl *F) {
 
 TransientFields::TransientFields(const FunctionDecl &FD,
                                  const TranslationUnitFacts &Facts,
-                                 const ParentMap &PM) {
+                                 const ParentMap &PM)
+    : Facts(Facts) {
   llvm::SmallPtrSet<const FieldDecl *, 8> Stored, Read;
   findStatement(FD.getBody(), [&](const Stmt *S) {
     const auto *ME = dyn_cast<MemberExpr>(S);
@@ -53,17 +54,21 @@ TransientFields::TransientFields(const FunctionDecl &FD,
 
 void TransientFields::forget(State &S) const {
   S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-    return Fields.contains(TransientFields::plainMember(P));
+    return Fields.contains(plainMember(P, Facts));
   });
 }
 
-const FieldDecl *TransientFields::plainMember(const AccessPath &P) {
-  // Only a member of an object of its own record (`c->flags.pending` is
-  // part of a `struct conn`, whatever its own record holds).
+const FieldDecl *TransientFields::plainMember(const AccessPath &P,
+                                              const TranslationUnitFacts &Facts) {
+  // A member of a record held by value in another is part of that one too
+  // (`c->flags.pending` is part of a `struct conn`): every record on the
+  // way must hold only numbers.
   llvm::ArrayRef<PathComponent> C = P.components();
-  if (C.empty() || C.back().K != PathComponent::Field ||
-      (C.size() > 1 && C[C.size() - 2].K == PathComponent::Field))
+  if (C.empty() || C.back().K != PathComponent::Field)
     return nullptr;
+  for (size_t I = C.size(); I-- > 0 && C[I].K == PathComponent::Field;)
+    if (!Facts.isPlainField(static_cast<const FieldDecl *>(C[I].Ptr)))
+      return nullptr;
   return static_cast<const FieldDecl *>(C.back().Ptr);
 }
 

@@ -39,11 +39,13 @@ public:
   bool empty() const { return Fields.empty(); }
   /// Forgets the values `S` holds for such fields, wherever they live.
   void forget(State &S) const;
-  /// The member `P` names, when it is a member of an object of its own
-  /// record, not of a record held by value in another; else null.
-  static const clang::FieldDecl *plainMember(const AccessPath &P);
+  /// The member `P` names, when its record and every record that holds it
+  /// by value hold only numbers; else null.
+  static const clang::FieldDecl *plainMember(const AccessPath &P,
+                                             const TranslationUnitFacts &Facts);
 
 private:
+  const TranslationUnitFacts &Facts;
   llvm::SmallPtrSet<const clang::FieldDecl *, 8> Fields;
 };
 

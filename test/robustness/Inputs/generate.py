@@ -16,9 +16,10 @@
   generate.py helpers N     N small helpers, each waiting a while for the
                             caller's read and returning whether it ended,
                             called in turn while the read is pending
-  generate.py settings N    a getter that fills in N settings, one switch
-                            each (3**N combinations), followed while a
-                            read is pending; nothing tests the settings
+  generate.py settings N    a getter that fills in N settings (a record of
+                            numbers inside another), one switch each
+                            (3**N combinations), followed while a read
+                            is pending; nothing tests the settings
   generate.py tests N       N tests of plain fields in one loop, each of
                             which may skip the read and drain after it
   generate.py units N       N device types; with -DISSUERS, N functions each
@@ -163,19 +164,20 @@ elif kind == "functions":
 elif kind == "settings":
     print("#include <stdlib.h>")
     print("struct settings { %s };" % " ".join("int s%d;" % i for i in range(count)))
+    print("struct config { struct settings s; int version; };")
     print("struct port { HANDLE h; OVERLAPPED ov; char *scratch; int raw[%d]; };" % count)
     print("static void drop_scratch(struct port *p) { free(p->scratch); }")
-    print("static void get_settings(struct port *p, struct settings *s) {")
+    print("static void get_settings(struct port *p, struct config *c) {")
     print("  drop_scratch(p);")
     for i in range(count):
         print("  switch (p->raw[%d]) {" % i)
-        print("  case 0: s->s%d = 10; break;" % i)
-        print("  case 1: s->s%d = 20; break;" % i)
-        print("  default: s->s%d = -1;" % i)
+        print("  case 0: c->s.s%d = 10; break;" % i)
+        print("  case 1: c->s.s%d = 20; break;" % i)
+        print("  default: c->s.s%d = -1;" % i)
         print("  }")
     print("}")
     print("void configure(struct port *p) {")
-    print("  struct settings s;")
+    print("  struct config s;")
     print("  ReadFile(p->h, buffer, sizeof buffer, NULL, &p->ov);")
     print("  get_settings(p, &s);")
     print("  CloseHandle(p->h);")
