@@ -101,8 +101,10 @@ public:
   /// Whether a value stored in this field may say something about
   /// requests: a function that does I/O (issues, cancels, waits, dequeues,
   /// closes or hands over, itself or through the unit's functions it
-  /// calls) tests it, or a function that does I/O itself stores to it.
-  /// The others (a configuration a getter fills in) only multiply paths.
+  /// calls) tests it in a condition that decides about that I/O
+  /// (CorrelatedFields.h), a function that does I/O itself stores to it,
+  /// or a function returns it. The others (a configuration a getter fills
+  /// in) only multiply paths.
   bool mayCorrelate(const clang::FieldDecl *FD) const;
   /// Whether the field's record holds only numbers (CorrelatedFields.h):
   /// only such fields are ever forgotten for saying nothing about I/O.
