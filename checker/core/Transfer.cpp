@@ -8,6 +8,8 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/Support/Compiler.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 using namespace clang;
 
@@ -93,7 +95,10 @@ int64_t Transfer::castTo(int64_t V, QualType T) const {
   return int64_t(Bits);
 }
 
-AbsValue Transfer::bitsIn(uint64_t Ones, uint64_t Zeros, QualType T) const {
+// Out of line: valueOf recurses once per operator of deep expressions,
+// and its frame must stay small.
+LLVM_ATTRIBUTE_NOINLINE AbsValue Transfer::bitsIn(uint64_t Ones, uint64_t Zeros,
+                                                 QualType T) const {
   uint64_t Mask = ~uint64_t(0);
   if (T->isIntegralOrEnumerationType() && !T->isBooleanType())
     if (unsigned Width = Ctx.getIntWidth(T); Width < 64)
@@ -105,8 +110,10 @@ AbsValue Transfer::bitsIn(uint64_t Ones, uint64_t Zeros, QualType T) const {
   return AbsValue::bits(Ones, Zeros);
 }
 
-AbsValue Transfer::bitwise(BinaryOperatorKind Op, const AbsValue &L,
-                           const AbsValue &R, QualType T) const {
+LLVM_ATTRIBUTE_NOINLINE AbsValue Transfer::bitwise(BinaryOperatorKind Op,
+                                                  const AbsValue &L,
+                                                  const AbsValue &R,
+                                                  QualType T) const {
   auto [LOnes, LZeros] = L.knownBits();
   auto [ROnes, RZeros] = R.knownBits();
   bool And = Op == BO_And || Op == BO_AndAssign;
@@ -123,8 +130,9 @@ AbsValue Transfer::bitwise(BinaryOperatorKind Op, const AbsValue &L,
   return bitsIn(Ones, Zeros, T);
 }
 
-AbsValue Transfer::castBits(const AbsValue &V, QualType From,
-                            QualType To) const {
+LLVM_ATTRIBUTE_NOINLINE AbsValue Transfer::castBits(const AbsValue &V,
+                                                   QualType From,
+                                                   QualType To) const {
   auto Width = [&](QualType T) {
     return T->isIntegralOrEnumerationType() && !T->isBooleanType()
                ? std::min<unsigned>(Ctx.getIntWidth(T), 64)
@@ -172,6 +180,11 @@ std::optional<int64_t> Transfer::constantOf(const Expr *E) const {
 }
 
 AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
+  // An expression nested deeper than this (a generated condition of
+  // thousands of terms) is not folded: the recursion must fit the stack.
+  if (ValueDepth >= MaxValueDepth)
+    return AbsValue::unknown();
+  llvm::SaveAndRestore Deeper(ValueDepth, ValueDepth + 1);
   E = E->IgnoreParens();
   if (const AbsValue *V = S.exprValue(E))
     return *V;

@@ -256,6 +256,9 @@ private:
   std::optional<int64_t> constantOf(const clang::Expr *E) const;
   const clang::Stmt *fullExprOf(const clang::Stmt *S);
 
+  /// How deep valueOf is in one expression, and how deep it may go.
+  mutable unsigned ValueDepth = 0;
+  static constexpr unsigned MaxValueDepth = 1000;
   clang::ASTContext &Ctx;
   const ApiModel &Model;
   clang::ParentMap &PM;
