@@ -127,12 +127,17 @@ std::string AbsValue::str() const {
   }
   if (SyncHandle)
     OS << "[sync]";
+  if (Created)
+    OS << "[new]";
+  if (Quiet)
+    OS << "[quiet]";
   return Out;
 }
 
 size_t AbsValue::hash() const {
   llvm::hash_code H =
-      llvm::hash_combine(int(K), SyncHandle, Value, Ones, Zeros);
+      llvm::hash_combine(int(K), SyncHandle, Created, Quiet, Value, Ones,
+                         Zeros);
   for (int64_t X : Excluded)
     H = llvm::hash_combine(H, X);
   if (K == Object)

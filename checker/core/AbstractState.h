@@ -36,6 +36,13 @@ struct AbsValue {
   Kind K = Unknown;
   /// Returned by an open without FILE_FLAG_OVERLAPPED.
   bool SyncHandle = false;
+  /// Returned by an open or create call on this path: no handle value of
+  /// another origin equals it (two events a function creates differ).
+  bool Created = false;
+  /// For an event this path created non-signalled (or reset) that no
+  /// request, SetEvent or unknown code could signal since: a wait on
+  /// several objects does not return for it.
+  bool Quiet = false;
   int64_t Value = 0;                      ///< For Int.
   llvm::SmallVector<int64_t, 2> Excluded; ///< For NotInts, sorted.
   uint64_t Ones = 0, Zeros = 0;           ///< For Bits: known set, clear.
@@ -60,7 +67,9 @@ struct AbsValue {
   size_t hash() const;
 
   friend bool operator==(const AbsValue &A, const AbsValue &B) {
-    return A.K == B.K && A.SyncHandle == B.SyncHandle && A.Value == B.Value &&
+    return A.K == B.K && A.SyncHandle == B.SyncHandle &&
+           A.Created == B.Created && A.Quiet == B.Quiet &&
+           A.Value == B.Value &&
            A.Excluded == B.Excluded && A.Ones == B.Ones && A.Zeros == B.Zeros &&
            A.Referent == B.Referent;
   }

@@ -102,6 +102,20 @@ AccessPath AccessPath::element(int64_t Index) const {
   return P;
 }
 
+std::optional<AccessPath> AccessPath::pointerSlot() const {
+  if (Path.empty() || Path.back().K != PathComponent::Deref)
+    return std::nullopt;
+  AccessPath P = *this;
+  P.Path.pop_back();
+  return P;
+}
+
+bool AccessPath::hasUnknownIndex() const {
+  return llvm::any_of(Path, [](const PathComponent &C) {
+    return C.K == PathComponent::Element && C.Index < 0;
+  });
+}
+
 AccessPath AccessPath::held() const {
   AccessPath P = *this;
   P.Path.push_back({PathComponent::Held, nullptr, 0});
@@ -478,8 +492,44 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
     }
     if (!BasePath)
       return std::nullopt;
-    return BasePath->element(constantIndex(AS->getIdx(), Ctx));
+    int64_t Index = constantIndex(AS->getIdx(), Ctx);
+    // A table of handles (what WaitForMultipleObjects takes) is indexed
+    // by counters and wait results: `table[count++] = ev;`,
+    // `table[dw - WAIT_OBJECT_0]`. Only handles: an element that may hold
+    // a request stays one unknown element, which later accesses match.
+    if (Index < 0 && AS->getType()->isVoidPointerType())
+      if (auto Known = knownInteger(S, AS->getIdx(), 0);
+          Known && *Known >= 0 && *Known < MaxKnownIndex)
+        Index = *Known;
+    return BasePath->element(Index);
   }
+  return std::nullopt;
+}
+
+std::optional<int64_t> AccessPaths::knownInteger(const State &S,
+                                                 const Expr *E,
+                                                 unsigned Depth) const {
+  if (Depth > 4 || E->isValueDependent())
+    return std::nullopt;
+  E = E->IgnoreParenCasts();
+  Expr::EvalResult R;
+  if (E->EvaluateAsInt(R, Ctx) && R.Val.getInt().getSignificantBits() <= 63)
+    return R.Val.getInt().getExtValue();
+  if (const AbsValue *V = S.exprValue(E); V && V->K == AbsValue::Int)
+    return V->Value;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E);
+      BO && (BO->getOpcode() == BO_Add || BO->getOpcode() == BO_Sub)) {
+    auto L = knownInteger(S, BO->getLHS(), Depth + 1);
+    auto Rhs = L ? knownInteger(S, BO->getRHS(), Depth + 1) : std::nullopt;
+    if (!Rhs)
+      return std::nullopt;
+    return BO->getOpcode() == BO_Add ? *L + *Rhs : *L - *Rhs;
+  }
+  if (!E->isGLValue())
+    return std::nullopt;
+  if (auto Path = lvalueOf(S, E))
+    if (const AbsValue *V = S.Vars.find(*Path); V && V->K == AbsValue::Int)
+      return V->Value;
   return std::nullopt;
 }
 

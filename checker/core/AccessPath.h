@@ -119,6 +119,11 @@ public:
   const clang::VarDecl *ownerVariable() const;
   /// The last component is a field with this name.
   bool endsInField(llvm::StringRef Name) const;
+  /// For the object a pointer or handle refers to (`p*`): the storage
+  /// the pointer lives in (`p`).
+  std::optional<AccessPath> pointerSlot() const;
+  /// Whether an array element on the way has an unknown index.
+  bool hasUnknownIndex() const;
 
   /// For dumps and debugging: `c->pipe`, `ov`, `evs[1]`.
   std::string str() const;
@@ -204,6 +209,14 @@ public:
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 
 private:
+  /// An index this far into a table of handles is named exactly; past it,
+  /// or unknown, it is any element.
+  static constexpr int64_t MaxKnownIndex = 64;
+  /// The value of a small integer expression (`count`, `dw -
+  /// WAIT_OBJECT_0`) on this path, if known exactly.
+  std::optional<int64_t> knownInteger(const State &S, const clang::Expr *E,
+                                      unsigned Depth) const;
+
   clang::ASTContext &Ctx;
 };
 

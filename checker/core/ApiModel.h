@@ -50,6 +50,8 @@ enum class Role {
   ThreadStart,    ///< Runs a procedure on another thread (CreateThread).
   Transfer,       ///< Takes over the requests of an object (a work queue).
   CompleteAll,    ///< Completes every request on a handle (DisconnectNamedPipe).
+  SetEvent,       ///< Signals an event (SetEvent).
+  ResetEvent,     ///< Makes an event non-signalled (ResetEvent).
   Inert,          ///< Touches nothing modelled (a check, a lock, a logger).
   Effects,        ///< Several of the above in turn (a user's helper).
 };
@@ -112,7 +114,7 @@ struct FunctionRule {
   Role FunctionRole = Role::Issue;
   ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
       Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags, Procedure,
-      Path;
+      Path, InitialState;
   /// For issues: the request completes when a client opens the object by
   /// its name (ConnectNamedPipe, `Completes: client-open`).
   bool CompletesOnClientOpen = false;

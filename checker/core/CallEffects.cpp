@@ -297,6 +297,30 @@ void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,
   }
 }
 
+void Transfer::forgetSharedValues(State &S) const {
+  // Another thread's writes show after a lock is taken or an event is
+  // signalled, but not to the flags of objects that hold a request.
+  S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+    return P.isShared() &&
+           (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
+            !Facts->isTestedField(P) ||
+            llvm::none_of(S.Requests, [&](const auto &Entry) {
+              return Entry.second.Overlapped.isUnder(P.enclosingObject());
+            }));
+  });
+}
+
+void Transfer::markEvent(State &S, const AccessPath &Event, bool Quiet) const {
+  auto Slot = Event.pointerSlot();
+  const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
+  // Only an event this path created, kept where no other code sees it.
+  if (!V || V->Quiet == Quiet || (Quiet && (!V->Created || Slot->isShared())))
+    return;
+  AbsValue New = *V;
+  New.Quiet = Quiet;
+  S.Vars.set(*Slot, New);
+}
+
 void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // The callee may wait for, cancel or store any request it can reach.
   const FunctionDecl *FD = CE->getDirectCallee();
@@ -326,6 +350,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     return Def && !Facts->mayRetain(*Def, Index);
   };
   auto Visit = [&](const Expr *Arg, QualType ParamType, int Index) {
+    // The callee may signal an event it gets.
+    if (Arg->getType()->isPointerType())
+      if (ObjectRef Ev = Paths.objectOf(S, Arg); Ev.isKnown())
+        markEvent(S, Ev.Path, /*Quiet=*/false);
     ObjectRef O;
     if (ParamType->isReferenceType()) {
       if (ParamType->getPointeeType().isConstQualified())
@@ -564,19 +592,16 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     emit(E);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
+  case Role::SetEvent:
+  case Role::ResetEvent:
+    if (ObjectRef Ev = objectArg(S, CE, R->Object); Ev.isKnown())
+      markEvent(S, Ev.Path, R->FunctionRole == Role::ResetEvent);
+    forgetSharedValues(S);
+    return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::Inert:
     // A validity check, a lock, a logger: the objects and their requests
-    // stay the caller's. Shared values are forgotten as after any call
-    // (another thread's writes show after a lock is taken), but not the
-    // flags of objects that hold a request.
-    S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
-      return P.isShared() &&
-             (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
-              !Facts->isTestedField(P) ||
-              llvm::none_of(S.Requests, [&](const auto &Entry) {
-                return Entry.second.Overlapped.isUnder(P.enclosingObject());
-              }));
-    });
+    // stay the caller's.
+    forgetSharedValues(S);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::LastError: {
     AbsValue Err = S.LastError;
@@ -593,6 +618,9 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
       auto Flags = intArg(S, CE, R->Flags);
       Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
     }
+    Result.Created = true;
+    auto Initial = intArg(S, CE, R->InitialState);
+    Result.Quiet = Initial && *Initial == 0;
     clientOpens(CE, *R, S);
     return O.add(std::move(S), Result);
   }
@@ -767,6 +795,12 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   Req.View.BufferArg = argExpr(CE, R.Buffer);
   Req.View.Steps.append({PathStep::Issue, CE});
   State Valid = S;
+  // The call resets the event as it starts (ReadFile's documentation);
+  // a completion signals it, a failure leaves it unsignalled.
+  if (Req.EventObject) {
+    markEvent(Valid, *Req.EventObject, /*Quiet=*/false);
+    markEvent(S, *Req.EventObject, /*Quiet=*/true);
+  }
 
   // I/O that starts or completes was issued on a valid handle: later
   // tests against INVALID_HANDLE_VALUE or NULL are decided.
@@ -1005,7 +1039,9 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   }
 
   std::vector<std::vector<AccessPath>> PerObject;
-  bool AnyTarget = false;
+  // Per index: an event nothing can signal, which does not end the wait.
+  std::vector<bool> Silent;
+  bool AnyTarget = false, AnySilent = false;
   for (const ObjectRef &Obj : Objects) {
     PerObject.push_back(requestsWhere(S, [&](const Request &Q) {
       return Obj.isKnown() && Q.View.Mode == CompletionMode::Event &&
@@ -1013,8 +1049,12 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
               Q.Handle == Obj.Path);
     }));
     AnyTarget |= !PerObject.back().empty();
+    auto Slot = Obj.isKnown() ? Obj.Path.pointerSlot() : std::nullopt;
+    const AbsValue *Ev = Slot ? S.Vars.find(*Slot) : nullptr;
+    Silent.push_back(Ev && Ev->Quiet && PerObject.back().empty());
+    AnySilent |= Silent.back();
   }
-  if (!AnyTarget && ApcTargets.empty())
+  if (!AnyTarget && !AnySilent && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
   auto WaitAll = intArg(S, CE, R.WaitAll);
@@ -1028,6 +1068,8 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     O.add(std::move(Signaled), AbsValue::integer(0));
   } else {
     for (size_t I = 0; I < PerObject.size(); ++I) {
+      if (Silent[I])
+        continue;
       State Signaled = S;
       for (const AccessPath &P : PerObject[I])
         Signaled.Requests.erase(P);

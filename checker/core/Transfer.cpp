@@ -268,6 +268,8 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
     if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
       auto Eq = compareEqual(L, R);
       if (!Eq)
+        Eq = compareHandles(S, BO->getLHS(), BO->getRHS());
+      if (!Eq)
         return AbsValue::unknown();
       return AbsValue::integer(BO->getOpcode() == BO_EQ ? *Eq : !*Eq);
     }
@@ -328,6 +330,29 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
   return AbsValue::unknown();
 }
 
+std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
+                                             const Expr *B) const {
+  // Handles only: a pointer into a block may equal another one's end.
+  if (!A->IgnoreParenImpCasts()->getType()->isVoidPointerType() ||
+      !B->IgnoreParenImpCasts()->getType()->isVoidPointerType())
+    return std::nullopt;
+  ObjectRef OA = Paths.objectOf(S, A), OB = Paths.objectOf(S, B);
+  // An unknown element may be any of the table's.
+  if (!OA.isKnown() || !OB.isKnown() || OA.Path.hasUnknownIndex() ||
+      OB.Path.hasUnknownIndex())
+    return std::nullopt;
+  if (OA.Path == OB.Path)
+    return true;
+  auto Created = [&](const AccessPath &Referent) {
+    auto Slot = Referent.pointerSlot();
+    const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
+    return V && V->Created;
+  };
+  if (Created(OA.Path) || Created(OB.Path))
+    return false;
+  return std::nullopt;
+}
+
 bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   AbsValue Cur = valueOf(S, Sub);
   if (Equal && !Cur.mayEqual(C))
@@ -369,6 +394,7 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
     New = AbsValue::notIntegers(Excluded);
   }
   New.SyncHandle = Cur.SyncHandle;
+  New.Created = Cur.Created && !Equal;
 
   // Record what was learnt wherever the value lives.
   const Expr *Stripped = Sub->IgnoreParenCasts();
@@ -704,6 +730,11 @@ void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
     return;
   }
   AbsValue V = assignedValue(S, T, Init);
+  if (Path.isShared()) {
+    V.Quiet = false;
+    if (V.K == AbsValue::Object)
+      markEvent(S, V.Referent, /*Quiet=*/false);
+  }
   if (V.SyncHandle)
     S.SyncHandles.set(Path.deref(), true);
   if (V.K != AbsValue::Unknown)
@@ -818,8 +849,13 @@ void Transfer::assign(const Expr *E, State &S) const {
   }
 
   auto Path = Paths.lvalueOf(S, LHS);
+  // An event handle stored where other code sees it may be signalled.
+  if (V.K == AbsValue::Object && (!Path || Path->isShared()))
+    markEvent(S, V.Referent, /*Quiet=*/false);
   if (!Path)
     return;
+  if (Path->isShared())
+    V.Quiet = false;
   // A new handle stored where a received request's handle was starts the
   // object's life anew (an open function): nothing of the old one is this
   // function's to drain.

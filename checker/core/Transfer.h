@@ -72,6 +72,11 @@ public:
   void enterStatement(State &St, const clang::Stmt *Next);
 
   AbsValue valueOf(const State &S, const clang::Expr *E) const;
+  /// Whether two handle operands are equal, if known: they name the same
+  /// object, or different ones of which one is a handle this path created
+  /// (`table[i] == connect_ov.hEvent` when the table holds other events).
+  std::optional<bool> compareHandles(const State &S, const clang::Expr *A,
+                                     const clang::Expr *B) const;
 
   /// Notes the lvalues a branch condition reads. What a branch teaches
   /// about an lvalue is kept only if some other condition reads it again:
@@ -134,6 +139,12 @@ private:
                StateList &Out);
   void associate(const clang::CallExpr *CE, const FunctionRule &R, State S,
                  StateList &Out);
+  /// Forgets what other threads may have written to shared storage, but
+  /// not the tested flags of objects that hold a request.
+  void forgetSharedValues(State &S) const;
+  /// Marks the event `Event` (the object a handle refers to) as one that
+  /// nothing can signal now, or clears that.
+  void markEvent(State &S, const AccessPath &Event, bool Quiet) const;
   void unknownCall(const clang::CallExpr *CE, State &S) const;
   void invalidateOutArgs(const clang::CallExpr *CE, const FunctionRule &R,
                          State &S) const;

@@ -51,6 +51,7 @@ std::optional<ProtocolField> writtenField(const AccessPath &Path,
       return F;
     }
     return std::nullopt;
+  case AbsValue::Bits: // The rules format has no known bits (yet).
   case AbsValue::Unknown:
     return std::nullopt;
   }

@@ -1,0 +1,154 @@
+// Tables of handles for WaitForMultipleObjects, filled through a counter
+// and dispatched by comparing `table[dw - WAIT_OBJECT_0]` with each event.
+// An event the function created differs from every other handle, and one
+// created non-signalled (or reset) that no request and no SetEvent can
+// have signalled does not end the wait.
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
+#include <windows.h>
+
+static char buffer[512];
+
+// The read's event comes first: the wait returns for it when the read is
+// done, and for the stop event while the read may still be pending.
+void dispatch_fixed(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  int count = 0;
+  DWORD got;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[count] = ov.hEvent;
+  count++;
+  table[count] = stop;
+  count++;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
+  int i = dw - WAIT_OBJECT_0;
+  if (table[i] == stop) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  }
+  CloseHandle(h);
+  CloseHandle(ov.hEvent);
+}
+
+void dispatch_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  int count = 0;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[count] = ov.hEvent;
+  count++;
+  table[count] = stop;
+  count++;
+  // CHECK: wait-tables.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:14: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
+  DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
+  int i = dw - WAIT_OBJECT_0;
+  // The index is known on each path: no condition needs a note.
+  if (table[i] == stop) {
+    // CHECK-NEXT: wait-tables.c:[[@LINE+2]]:5: note: cancel the pending I/O and wait for it before closing the handle
+    // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    CloseHandle(h);
+    return;
+  }
+  CloseHandle(h);
+  CloseHandle(ov.hEvent);
+}
+
+// A kick event starts the read. Resetting it keeps the next wait from
+// returning for it again while the read is pending.
+void kick_then_read_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE kick = CreateEventW(NULL, TRUE, FALSE, NULL);
+  HANDLE table[2];
+  int count = 0, round, done = 0;
+  DWORD got;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[count] = kick;
+  count++;
+  table[count] = ov.hEvent;
+  count++;
+  SetEvent(kick);
+  for (round = 0; round < 2 && !done; round++) {
+    DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
+    int i = dw - WAIT_OBJECT_0;
+    if (table[i] == kick) {
+      ResetEvent(kick);
+      ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+    } else if (table[i] == ov.hEvent) {
+      GetOverlappedResult(h, &ov, &got, TRUE);
+      done = 1;
+    }
+  }
+  if (!done)
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  CloseHandle(ov.hEvent);
+  CloseHandle(kick);
+}
+
+// Without the reset the kick event stays signalled: the next wait returns
+// for it again and the read is started a second time on its OVERLAPPED.
+void kick_then_read_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE kick = CreateEventW(NULL, TRUE, FALSE, NULL);
+  HANDLE table[2];
+  int count = 0, round, done = 0;
+  DWORD got;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[count] = kick;
+  count++;
+  table[count] = ov.hEvent;
+  count++;
+  SetEvent(kick);
+  // CHECK: wait-tables.c:[[@LINE+7]]:7: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  for (round = 0; round < 2 && !done; round++) {
+    // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:16: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
+    DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
+    int i = dw - WAIT_OBJECT_0;
+    if (table[i] == kick) {
+      // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED '&ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+      ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+    } else if (table[i] == ov.hEvent) {
+      GetOverlappedResult(h, &ov, &got, TRUE);
+      done = 1;
+    }
+  }
+  if (!done)
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  CloseHandle(ov.hEvent);
+  CloseHandle(kick);
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: a pipe whose server end a child also holds. The peer
+// answers after ten seconds (and again after twenty for the kick cases);
+// the stop event is already set.
+#include "shim_twins.h"
+
+static void twin_run_stop(void (*fn)(HANDLE, HANDLE)) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server, stop);
+}
+static void twin_run_two_answers(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  ShimPeerWriteAt(twin_client, "first answer", 12, 10000);
+  ShimPeerWriteAt(twin_client, "second answer", 13, 20000);
+  fn(twin_server);
+}
+static void twin_dispatch_fixed(void) { twin_run_stop(dispatch_fixed); }
+static void twin_dispatch_bug(void) { twin_run_stop(dispatch_bug); }
+static void twin_kick_then_read_fixed(void) {
+  twin_run_two_answers(kick_then_read_fixed);
+}
+static void twin_kick_then_read_bug(void) {
+  twin_run_two_answers(kick_then_read_bug);
+}
+
+TWIN_MAIN(TWIN(dispatch_fixed), TWIN(dispatch_bug),
+          TWIN(kick_then_read_fixed), TWIN(kick_then_read_bug))
+#endif
