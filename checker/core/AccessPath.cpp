@@ -116,6 +116,21 @@ bool AccessPath::hasUnknownIndex() const {
   });
 }
 
+bool AccessPath::mayAlias(const AccessPath &Other) const {
+  if (Kind != Other.Kind || Root != Other.Root ||
+      Path.size() != Other.Path.size())
+    return false;
+  for (size_t I = 0; I < Path.size(); ++I) {
+    const PathComponent &A = Path[I], &B = Other.Path[I];
+    bool AnyIndex = A.K == PathComponent::Element &&
+                    B.K == PathComponent::Element &&
+                    (A.Index < 0 || B.Index < 0);
+    if (!AnyIndex && !(A == B))
+      return false;
+  }
+  return true;
+}
+
 AccessPath AccessPath::held() const {
   AccessPath P = *this;
   P.Path.push_back({PathComponent::Held, nullptr, 0});
@@ -493,17 +508,78 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
     if (!BasePath)
       return std::nullopt;
     int64_t Index = constantIndex(AS->getIdx(), Ctx);
-    // A table of handles (what WaitForMultipleObjects takes) is indexed
-    // by counters and wait results: `table[count++] = ev;`,
-    // `table[dw - WAIT_OBJECT_0]`. Only handles: an element that may hold
-    // a request stays one unknown element, which later accesses match.
-    if (Index < 0 && AS->getType()->isVoidPointerType())
+    // A table of events that a wait dispatches on is filled through a
+    // counter and read at the wait's result: `table[count] = ev;`,
+    // `table[dw - WAIT_OBJECT_0] == ov.hEvent`.
+    if (Index < 0 && Decay && isDispatchTable(Decay->getSubExpr()))
       if (auto Known = knownInteger(S, AS->getIdx(), 0);
           Known && *Known >= 0 && *Known < MaxKnownIndex)
         Index = *Known;
     return BasePath->element(Index);
   }
   return std::nullopt;
+}
+
+namespace {
+
+/// The local array of handles `E` names, if it is one.
+const VarDecl *localHandleArray(const Expr *E) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParens());
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || !VD->hasLocalStorage())
+    return nullptr;
+  const auto *AT = dyn_cast<ConstantArrayType>(
+      VD->getType()->getUnqualifiedDesugaredType());
+  return AT && AT->getElementType()->isVoidPointerType() ? VD : nullptr;
+}
+
+/// The array an element access `a[i]` reads from, if `E` is one.
+const VarDecl *arrayOfElement(const Expr *E) {
+  const auto *AS = dyn_cast<ArraySubscriptExpr>(E->IgnoreParenImpCasts());
+  if (!AS)
+    return nullptr;
+  const auto *Decay = dyn_cast<ImplicitCastExpr>(AS->getBase()->IgnoreParens());
+  if (!Decay || Decay->getCastKind() != CK_ArrayToPointerDecay)
+    return nullptr;
+  return localHandleArray(Decay->getSubExpr());
+}
+
+} // namespace
+
+bool AccessPaths::isDispatchTable(const Expr *Array) const {
+  const VarDecl *VD = localHandleArray(Array);
+  if (!VD)
+    return false;
+  auto [It, New] = DispatchTables.try_emplace(VD, false);
+  if (!New)
+    return It->second;
+  // One walk of the function per array: is an element of it compared with
+  // a handle other than NULL? Other tables of handles (threads to join,
+  // checked against NULL) keep one unknown element: naming each element
+  // a loop fills would tell its iterations apart.
+  const auto *FD = dyn_cast_or_null<FunctionDecl>(
+      VD->getParentFunctionOrMethod());
+  const Stmt *Body = FD ? FD->getBody() : nullptr;
+  llvm::SmallVector<const Stmt *, 32> Work;
+  if (Body)
+    Work.push_back(Body);
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (const auto *BO = dyn_cast<BinaryOperator>(St);
+        BO && BO->isEqualityOp()) {
+      for (auto [Elem, Other] : {std::pair(BO->getLHS(), BO->getRHS()),
+                                 std::pair(BO->getRHS(), BO->getLHS())})
+        if (arrayOfElement(Elem) == VD && !Other->isValueDependent() &&
+            Other->isNullPointerConstant(
+                Ctx, Expr::NPC_ValueDependentIsNotNull) ==
+                Expr::NPCK_NotNull)
+          return DispatchTables[VD] = true;
+    }
+    for (const Stmt *Child : St->children())
+      if (Child)
+        Work.push_back(Child);
+  }
+  return false;
 }
 
 std::optional<int64_t> AccessPaths::knownInteger(const State &S,

@@ -15,6 +15,7 @@
 #define IODRAIN_CORE_ACCESSPATH_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
@@ -124,6 +125,9 @@ public:
   std::optional<AccessPath> pointerSlot() const;
   /// Whether an array element on the way has an unknown index.
   bool hasUnknownIndex() const;
+  /// Whether both may name the same storage: equal but for array indices,
+  /// where an unknown index matches any.
+  bool mayAlias(const AccessPath &Other) const;
 
   /// For dumps and debugging: `c->pipe`, `ov`, `evs[1]`.
   std::string str() const;
@@ -216,8 +220,12 @@ private:
   /// WAIT_OBJECT_0`) on this path, if known exactly.
   std::optional<int64_t> knownInteger(const State &S, const clang::Expr *E,
                                       unsigned Depth) const;
+  /// Whether `Array` is a local array of handles of which the function
+  /// compares an element with a handle (a wait's dispatch table).
+  bool isDispatchTable(const clang::Expr *Array) const;
 
   clang::ASTContext &Ctx;
+  mutable llvm::DenseMap<const clang::VarDecl *, bool> DispatchTables;
 };
 
 } // namespace iodrain

@@ -869,6 +869,11 @@ void Transfer::assign(const Expr *E, State &S) const {
     S.retire(Path->deref(), E);
   S.Exprs[E] = V; // The assignment's value is what the target now holds.
   S.Vars.erase(*Path);
+  // A store at an unknown index may overwrite any element.
+  if (Path->hasUnknownIndex())
+    S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+      return P.mayAlias(*Path);
+    });
   if (LHS->getType()->isRecordType())
     return;
   if (V.SyncHandle)
