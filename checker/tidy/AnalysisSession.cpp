@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 using namespace clang;
 
@@ -435,12 +436,30 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   StateDumps Dumps;
   Observers.push_back(&Dumps);
   AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers, &Unit);
+  // Following calls must not lose what the analysis without them finds: a
+  // function whose paths multiply past the budget with calls followed is
+  // analysed again with calls unknown, if it would be analysed then.
+  std::optional<AnalysisResult> WithCalls;
+  llvm::DenseMap<const FunctionDecl *, bool> Direct;
+  if (R.Outcome == AnalysisResult::BudgetExhausted &&
+      Options.Budget.FollowCalls &&
+      (issuesIo(FD, Model, 0, Direct) || !Unit.EntryStates.empty() ||
+       (Facts->threadsAndIssues() &&
+        Model.bodyCalls(FD.getBody(), {Role::Cancel})))) {
+    AnalysisBudget Unfollowed = Options.Budget;
+    Unfollowed.FollowCalls = false;
+    Dumps.Dumps.clear();
+    WithCalls = std::move(R);
+    R = explore(FD, Ctx, Model, Unfollowed, Observers, &Unit);
+  }
   for (const auto &[Loc, Text] : Dumps.Dumps)
     Reporter.remarkState(Loc, Text);
   bool Reportable = R.Outcome == AnalysisResult::Skipped ||
                     R.Outcome == AnalysisResult::BudgetExhausted;
   if (Reportable && Options.ReportSkippedFunctions)
     Reporter.remarkSkipped(FD, R.Reason);
+  else if (WithCalls && Options.ReportSkippedFunctions)
+    Reporter.remarkUnfollowed(FD, WithCalls->Reason);
   else if (R.StoppedFollowingCalls && Options.ReportSkippedFunctions)
     Reporter.remarkPartial(FD, Options.Budget.MaxBlockVisits / 4);
   if (Truncated && Options.ReportSkippedFunctions)

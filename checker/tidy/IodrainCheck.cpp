@@ -167,6 +167,13 @@ void IodrainCheck::remarkPartial(const FunctionDecl &FD, unsigned CallVisits) {
       << FD.getQualifiedNameAsString() << CallVisits;
 }
 
+void IodrainCheck::remarkUnfollowed(const FunctionDecl &FD, StringRef Why) {
+  diag(FD.getLocation(),
+       "iodrain analysed '%0' without following calls: with them, %1",
+       DiagnosticIDs::Remark)
+      << FD.getQualifiedNameAsString() << Why;
+}
+
 void IodrainCheck::remarkEntryStates(const FunctionDecl &FD, unsigned Max) {
   diag(FD.getLocation(),
        "iodrain started '%0' with only the first %1 requests that its "

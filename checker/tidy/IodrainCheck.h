@@ -71,6 +71,9 @@ public:
   /// A rules entry reaches past the parameters its function declares.
   void warnRuleArity(const ArityMismatch &M, const clang::SourceManager &SM);
   void remarkPartial(const clang::FunctionDecl &FD, unsigned CallVisits);
+  /// With calls followed `FD` exceeded a budget (`Why`); it was analysed
+  /// with calls unknown instead.
+  void remarkUnfollowed(const clang::FunctionDecl &FD, llvm::StringRef Why);
   llvm::StringRef name() const { return getID(); }
   /// For engine tests: what a path knows at a `dump-state` call.
   void remarkState(clang::SourceLocation Loc, llvm::StringRef State);
