@@ -786,8 +786,9 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   // Code that never looks for ERROR_IO_PENDING uses the call as if it
   // were synchronous; but a call whose success means "queued"
   // (ReadDirectoryChangesW) has no synchronous outcome to mistake.
-  Req.View.TreatedAsSynchronous = !HandlesPending && !HasRoutine &&
-                                  R.Result != ResultConvention::Queued;
+  Req.View.TreatedAsSynchronous =
+      !HandlesPending && !HasRoutine && R.Result != ResultConvention::Queued &&
+      !(Facts && Facts->holdsOverlappedHandle(argExpr(CE, R.Handle)));
   Req.View.IssueCall = CE;
   Req.View.IssueRule = &R;
   Req.View.HandleArg = argExpr(CE, R.Handle);

@@ -3,6 +3,7 @@
 #include "TranslationUnitFacts.h"
 #include "AccessPath.h"
 #include "StmtSearch.h"
+#include "Transfer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -306,6 +307,39 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
   Functions.push_back(FD);
   llvm::DenseSet<const DeclRefExpr *> DirectCallees;
   llvm::SmallPtrSet<const FieldDecl *, 4> Stored, OverlappedNamed;
+  // Locals that hold a handle opened overlapped, and the members locals
+  // are stored into.
+  llvm::SmallPtrSet<const VarDecl *, 4> OverlappedLocals;
+  llvm::SmallVector<std::pair<const FieldDecl *, const VarDecl *>, 4>
+      FieldsFromLocals;
+  auto OpensOverlapped = [&](const Expr *E) {
+    const auto *CE = E ? dyn_cast<CallExpr>(E->IgnoreParenCasts()) : nullptr;
+    const FunctionRule *R = CE ? Model.lookupCall(CE) : nullptr;
+    const Expr *Flags = R && R->FunctionRole == Role::Open
+                            ? argAt(CE, R->Flags)
+                            : nullptr;
+    Expr::EvalResult V;
+    return Flags && !Flags->isValueDependent() &&
+           Flags->EvaluateAsInt(V, FD->getASTContext()) &&
+           (V.Val.getInt().getZExtValue() & win32::FileFlagOverlapped);
+  };
+  auto NoteHandleStore = [&](const Expr *Target, const Expr *Value) {
+    Target = Target->IgnoreParenImpCasts();
+    const auto *Local = dyn_cast<DeclRefExpr>(Value->IgnoreParenCasts());
+    const auto *LocalVar =
+        Local ? dyn_cast<VarDecl>(Local->getDecl()) : nullptr;
+    if (const auto *ME = dyn_cast<MemberExpr>(Target)) {
+      const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      if (Field && OpensOverlapped(Value))
+        OverlappedHandleFields.insert(Field->getCanonicalDecl());
+      else if (Field && LocalVar && LocalVar->hasLocalStorage())
+        FieldsFromLocals.emplace_back(Field->getCanonicalDecl(), LocalVar);
+    } else if (const auto *DRE = dyn_cast<DeclRefExpr>(Target)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (VD && VD->hasLocalStorage() && OpensOverlapped(Value))
+        OverlappedLocals.insert(VD);
+    }
+  };
   llvm::SmallVector<const Stmt *, 32> Work{Body};
   while (!Work.empty()) {
     const Stmt *S = Work.pop_back_val();
@@ -385,13 +419,31 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       }
     if (const FieldDecl *Target = storedMember(S))
       Stored.insert(Target->getCanonicalDecl());
+    if (const auto *BO = dyn_cast<BinaryOperator>(S);
+        BO && BO->getOpcode() == BO_Assign)
+      NoteHandleStore(BO->getLHS(), BO->getRHS());
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D);
+            VD && VD->hasLocalStorage() && OpensOverlapped(VD->getInit()))
+          OverlappedLocals.insert(VD);
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
+  for (const auto &[Field, Local] : FieldsFromLocals)
+    if (OverlappedLocals.contains(Local))
+      OverlappedHandleFields.insert(Field);
   for (const FieldDecl *Field : Stored)
     Writers[Field].push_back(Self);
   OverlappedNamedIn[Self].insert(OverlappedNamed.begin(),
                                  OverlappedNamed.end());
+}
+
+bool TranslationUnitFacts::holdsOverlappedHandle(const Expr *HandleArg) const {
+  const auto *ME =
+      HandleArg ? dyn_cast<MemberExpr>(stripIdentityCasts(HandleArg)) : nullptr;
+  const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+  return Field && OverlappedHandleFields.contains(Field->getCanonicalDecl());
 }
 
 bool TranslationUnitFacts::mayDescribe(const FieldDecl *Flag,

@@ -418,9 +418,12 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   bool ReportedByCallers = Summary &&
                            Summary->FunctionRole == Role::Effects &&
                            Model.isCalledElsewhere(FD.getQualifiedNameAsString());
+  // One level down without following calls too: a small helper that
+  // closes or frees runs in every mode (`close(port)` calling
+  // `close_os(port)`).
   if (!ReportedByCallers &&
       (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
-       Model.callsThrough(FD, EndingRoles, Levels, MayEnd)))
+       Model.callsThrough(FD, EndingRoles, std::max(Levels, 1u), MayEnd)))
     Unit.EntryStates =
         Protocols.entryStates(FD, *Facts, Model.protocols(), MaxEntryStates,
                               Truncated);

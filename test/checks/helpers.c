@@ -223,9 +223,54 @@ BOOL close_when_pending_bug(HANDLE h, OVERLAPPED *ov) {
   return TRUE;
 }
 
+// A port whose write may be left pending, and an exported close that
+// hands the port to a small static helper: the close starts with what the
+// port's protocol may have left, one call level down in every mode.
+struct guarded_port {
+  HANDLE h;
+  OVERLAPPED rd, wr;
+};
+
+// RUNTIME-TWIN: none, the issuer: the closers' twins run it
+int guarded_port_write(struct guarded_port *p, const char *data, int n) {
+  if (!WriteFile(p->h, data, n, NULL, &p->wr) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return -1;
+  return n;
+}
+
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void guarded_port_release(struct guarded_port *p) {
+  if (p->rd.hEvent)
+    CloseHandle(p->rd.hEvent);
+  if (p->wr.hEvent)
+    CloseHandle(p->wr.hEvent);
+  if (p->h)
+    CloseHandle(p->h);
+  free(p);
+}
+
+// BOTH: helpers.c:[[@LINE-4]]:5: note: in call to 'guarded_port_release': 'CloseHandle' closes 'p->h' here
+// BOTH-NEXT: helpers.c:[[@LINE-18]]:8: note: 'WriteFile' in 'guarded_port_write' starts overlapped I/O on 'p->h' and may return with it pending
+// BOTH-NEXT: helpers.c:[[@LINE+4]]:53: note: 'guarded_port_close_bug' may be called with that I/O on 'p' still pending
+// BOTH-NEXT: helpers.c:[[@LINE-12]]:7: note: 'p->rd.hEvent' is false here
+// BOTH-NEXT: helpers.c:[[@LINE-11]]:7: note: 'p->wr.hEvent' is false here
+// BOTH-NEXT: helpers.c:[[@LINE+2]]:3: warning: 'CloseHandle' closes 'p->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+void guarded_port_close_bug(struct guarded_port *p) {
+  guarded_port_release(p);
+}
+
+void guarded_port_close_fixed(struct guarded_port *p) {
+  DWORD n;
+  CancelIoEx(p->h, &p->wr);
+  GetOverlappedResult(p->h, &p->wr, &n, TRUE);
+  guarded_port_release(p);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds.
+#include <winsock2.h>
 #include "shim_twins.h"
 
 static void twin_timed_helper_bug(void) {
@@ -318,7 +363,28 @@ static void twin_close_when_pending_bug(void) {
   twin_read_or_close(close_when_pending_bug);
 }
 
-TWIN_MAIN(TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
+// A socket whose send buffer is full: the write pends until the peer
+// reads, ten seconds later, into the freed port.
+static void twin_guarded_port(void (*close)(struct guarded_port *)) {
+  struct guarded_port *p = (struct guarded_port *)calloc(1, sizeof *p);
+  SOCKET s, peer;
+  ShimSocketPair(&s, &peer);
+  twin_child = ShimCreateChildInheriting(); // sockets are inheritable
+  ShimSocketSendQuota(s, 0);
+  ShimPeerReadsAt(peer, 10000);
+  p->h = (HANDLE)s;
+  guarded_port_write(p, "request", 7);
+  close(p);
+}
+static void twin_guarded_port_close_bug(void) {
+  twin_guarded_port(guarded_port_close_bug);
+}
+static void twin_guarded_port_close_fixed(void) {
+  twin_guarded_port(guarded_port_close_fixed);
+}
+
+TWIN_MAIN(TWIN(guarded_port_close_bug), TWIN(guarded_port_close_fixed),
+          TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
           TWIN(start_or_close_fixed), TWIN(close_when_pending_bug),
           TWIN(read_then_close_bug),
           TWIN(device_read_then_free_bug), TWIN(device_read_then_free_fixed),

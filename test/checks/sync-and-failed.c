@@ -109,10 +109,53 @@ void cancel_synchronous_fixed(HANDLE h) {
   CloseHandle(h);
 }
 
+// The unit opens this member's handle overlapped (through a local, then
+// stored): a write that never looks for ERROR_IO_PENDING still leaves its
+// stack buffer to the kernel when it pends.
+struct remote {
+  HANDLE dev;
+  OVERLAPPED ov;
+};
+
+// RUNTIME-TWIN: none, the opener: remote_send_bug's twin uses a socket
+int remote_open(struct remote *r, const wchar_t *path) {
+  HANDLE dev = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                           FILE_FLAG_OVERLAPPED, NULL);
+  r->dev = dev;
+  return dev != INVALID_HANDLE_VALUE;
+}
+
+int remote_send_bug(struct remote *r, char tag) {
+  char report[22] = {tag};
+  // CHECK: sync-and-failed.c:[[@LINE+2]]:10: note: 'WriteFile' starts overlapped I/O on 'r->dev' that may still be pending
+  // CHECK-NEXT: sync-and-failed.c:[[@LINE+1]]:3: warning: 'report' goes out of scope while overlapped I/O that uses it may still be pending (it is the I/O's buffer); cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  return WriteFile(r->dev, report, sizeof report, NULL, &r->ov);
+}
+
+// The same write on a member the unit opens synchronously: the OVERLAPPED
+// only carries the file offset.
+struct log_file {
+  HANDLE file;
+  OVERLAPPED at;
+};
+
+// RUNTIME-TWIN: none, the opener: log_append_fixed's twin runs it
+int log_open(struct log_file *l, const wchar_t *path) {
+  l->file = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                        FILE_ATTRIBUTE_NORMAL, NULL);
+  return l->file != INVALID_HANDLE_VALUE;
+}
+
+int log_append_fixed(struct log_file *l, char tag) {
+  char line[22] = {tag};
+  return WriteFile(l->file, line, sizeof line, NULL, &l->at);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds. Files are disk files, whose overlapped reads
 // finish on their own a moment later.
+#include <winsock2.h>
 #include "shim_twins.h"
 
 static void twin_run(void (*fn)(HANDLE)) {
@@ -138,7 +181,25 @@ static void twin_overlapped_handle_bug(void) {
   overlapped_handle_bug(L"C:\\data.bin");
 }
 
-TWIN_MAIN(TWIN(failure_branch_bug), TWIN(failure_branch_fixed),
+// A socket whose send buffer is full: the write pends until the peer
+// reads, ten seconds later, from the dead frame.
+static void twin_remote_send_bug(void) {
+  static struct remote r;
+  SOCKET s, peer;
+  ShimSocketPair(&s, &peer);
+  ShimSocketSendQuota(s, 0);
+  ShimPeerReadsAt(peer, 10000);
+  r.dev = (HANDLE)s;
+  remote_send_bug(&r, 'w');
+}
+static void twin_log_append_fixed(void) {
+  static struct log_file l;
+  log_open(&l, L"C:\\data.bin");
+  log_append_fixed(&l, 'w');
+}
+
+TWIN_MAIN(TWIN(remote_send_bug), TWIN(log_append_fixed),
+          TWIN(failure_branch_bug), TWIN(failure_branch_fixed),
           TWIN(saved_error_fixed), TWIN(saved_error_bug),
           TWIN(null_overlapped_fixed), TWIN(sync_handle_fixed),
           TWIN(overlapped_handle_bug), TWIN(cancel_synchronous_bug),
