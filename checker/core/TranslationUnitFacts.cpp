@@ -577,8 +577,11 @@ bool TranslationUnitFacts::isEntryPoint(const FunctionDecl *FD) const {
     return true;
   if (AddressTaken.contains(C) || Procedures.contains(C))
     return true;
+  // Called here, but other units call it too (phase one said so): those
+  // callers may hand it objects with requests pending.
   if (Called.contains(C))
-    return false;
+    return Model.isCalledElsewhere(FD->getQualifiedNameAsString()) &&
+           FD->getStorageClass() != SC_Static;
   // A static function nothing here calls or names is dead in this unit (a
   // `static inline` helper of a header that this file does not use),
   // unless the runtime calls it (`__attribute__((constructor))`).

@@ -206,7 +206,9 @@ void Channel::CloseFixed() {
 
 // Members from a base class: the flag beside them belongs to a record that
 // holds a handle and an OVERLAPPED, so it is no plain number that may be
-// forgotten; the helper the shutdown calls is followed with it known.
+// forgotten; the helper the shutdown calls is followed with it known. The
+// helper is small and closes: the shutdown starts with the port's protocol
+// and runs it in every mode.
 struct IoBase {
   HANDLE handle;
   OVERLAPPED ov;
@@ -219,8 +221,8 @@ void PortTrace(const char *what);
 
 // RUNTIME-TWIN: none, the issuer: PortShutdownBug's twin runs it
 BOOL PortStartRead(Port *p) {
-  // FOLLOW: protocols.cpp:[[@LINE+12]]:3: note: in call to 'PortFinish': 'CloseHandle' closes 'p->handle' here
-  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:8: note: 'ReadFile' in 'PortStartRead' starts overlapped I/O on 'p->handle' and may return with it pending
+  // CHECK: protocols.cpp:[[@LINE+12]]:3: note: in call to 'PortFinish': 'CloseHandle' closes 'p->handle' here
+  // CHECK-NEXT: protocols.cpp:[[@LINE+1]]:8: note: 'ReadFile' in 'PortStartRead' starts overlapped I/O on 'p->handle' and may return with it pending
   if (!ReadFile(p->handle, p->buf, sizeof p->buf, NULL, &p->ov) &&
       GetLastError() != ERROR_IO_PENDING)
     return FALSE;
@@ -235,13 +237,13 @@ static void PortFinish(Port *p) {
   delete p;
 }
 
-// FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:44: note: 'PortShutdownBug' may be called with that I/O on 'p' still pending
+// CHECK-NEXT: protocols.cpp:[[@LINE+1]]:44: note: 'PortShutdownBug' may be called with that I/O on 'p' still pending
 void PortShutdownBug(Port *p, int verbose) {
   p->closing = 1;
-  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:7: note: 'verbose' is false here
+  // CHECK-NEXT: protocols.cpp:[[@LINE+1]]:7: note: 'verbose' is false here
   if (verbose)
     PortTrace("shutdown");
-  // FOLLOW-NEXT: protocols.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  // CHECK-NEXT: protocols.cpp:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'p->handle' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
   PortFinish(p);
 }
 
