@@ -796,12 +796,10 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   Req.View.BufferArg = argExpr(CE, R.Buffer);
   Req.View.Steps.append({PathStep::Issue, CE});
   State Valid = S;
-  // The call resets the event as it starts (ReadFile's documentation);
-  // a completion signals it, a failure leaves it unsignalled.
-  if (Req.EventObject) {
+  // A completion signals the event. A failure leaves it as it was: the
+  // call resets it as it starts, except on an invalid handle.
+  if (Req.EventObject)
     markEvent(Valid, *Req.EventObject, /*Quiet=*/false);
-    markEvent(S, *Req.EventObject, /*Quiet=*/true);
-  }
 
   // I/O that starts or completes was issued on a valid handle: later
   // tests against INVALID_HANDLE_VALUE or NULL are decided.
