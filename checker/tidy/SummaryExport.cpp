@@ -45,7 +45,9 @@ std::optional<ProtocolField> writtenField(const AccessPath &Path,
     F.K = ProtocolField::IsNull;
     return F;
   case AbsValue::Object:
-    if (std::optional<std::string> Referent = protocolPathText(V.Referent)) {
+    // The object itself (`c->self = c`) has no path text to point to.
+    if (std::optional<std::string> Referent = protocolPathText(V.Referent);
+        Referent && !Referent->empty()) {
       F.K = ProtocolField::PointsTo;
       F.Referent = *Referent;
       return F;
