@@ -8,6 +8,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 #include <tuple>
 
@@ -550,36 +551,76 @@ bool AccessPaths::isDispatchTable(const Expr *Array) const {
   const VarDecl *VD = localHandleArray(Array);
   if (!VD)
     return false;
-  auto [It, New] = DispatchTables.try_emplace(VD, false);
+  TableUse Use = tableUse(VD);
+  return Use.Compared && Use.Plain;
+}
+
+bool AccessPaths::isAliasedTable(const Expr *Array) const {
+  const VarDecl *VD = localHandleArray(Array);
+  return VD && !tableUse(VD).Plain;
+}
+
+AccessPaths::TableUse AccessPaths::tableUse(const VarDecl *VD) const {
+  auto [It, New] = TableUses.try_emplace(VD);
   if (!New)
     return It->second;
   // One walk of the function per array: is an element of it compared with
   // a handle other than NULL? Other tables of handles (threads to join,
   // checked against NULL) keep one unknown element: naming each element
-  // a loop fills would tell its iterations apart.
+  // a loop fills would tell its iterations apart. A table also used in
+  // other ways (a pointer into it, `*(table + n) = ev`) may change where
+  // no element is named: it keeps one unknown element too.
   const auto *FD = dyn_cast_or_null<FunctionDecl>(
       VD->getParentFunctionOrMethod());
   const Stmt *Body = FD ? FD->getBody() : nullptr;
+  auto NamesTable = [&](const Expr *E) {
+    const auto *DRE = E ? dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts())
+                        : nullptr;
+    return DRE && DRE->getDecl() == VD;
+  };
+  bool Compared = false;
+  unsigned Uses = 0, Allowed = 0;
   llvm::SmallVector<const Stmt *, 32> Work;
   if (Body)
     Work.push_back(Body);
   while (!Work.empty()) {
     const Stmt *St = Work.pop_back_val();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(St); DRE && DRE->getDecl() == VD)
+      ++Uses;
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(St))
+      Allowed += NamesTable(AS->getBase());
+    // A pointer to an element (`slot = &table[0]`) writes where no
+    // element is named.
+    if (const auto *UO = dyn_cast<UnaryOperator>(St);
+        UO && UO->getOpcode() == UO_AddrOf)
+      if (const auto *AS =
+              dyn_cast<ArraySubscriptExpr>(UO->getSubExpr()->IgnoreParens());
+          AS && NamesTable(AS->getBase()))
+        ++Uses;
+    if (const auto *CE = dyn_cast<CallExpr>(St))
+      for (const Expr *Arg : CE->arguments()) {
+        const Expr *A = Arg->IgnoreParenImpCasts();
+        if (const auto *UO = dyn_cast<UnaryOperator>(A);
+            UO && UO->getOpcode() == UO_AddrOf)
+          A = UO->getSubExpr();
+        Allowed += NamesTable(A);
+      }
+    if (const auto *Size = dyn_cast<UnaryExprOrTypeTraitExpr>(St);
+        Size && !Size->isArgumentType())
+      Allowed += NamesTable(Size->getArgumentExpr());
     if (const auto *BO = dyn_cast<BinaryOperator>(St);
-        BO && BO->isEqualityOp()) {
+        BO && BO->isEqualityOp())
       for (auto [Elem, Other] : {std::pair(BO->getLHS(), BO->getRHS()),
                                  std::pair(BO->getRHS(), BO->getLHS())})
-        if (arrayOfElement(Elem) == VD && !Other->isValueDependent() &&
-            Other->isNullPointerConstant(
-                Ctx, Expr::NPC_ValueDependentIsNotNull) ==
-                Expr::NPCK_NotNull)
-          return DispatchTables[VD] = true;
-    }
+        Compared |= arrayOfElement(Elem) == VD && !Other->isValueDependent() &&
+                    Other->isNullPointerConstant(
+                        Ctx, Expr::NPC_ValueDependentIsNotNull) ==
+                        Expr::NPCK_NotNull;
     for (const Stmt *Child : St->children())
       if (Child)
         Work.push_back(Child);
   }
-  return false;
+  return TableUses[VD] = {Compared, Uses == Allowed};
 }
 
 std::optional<int64_t> AccessPaths::knownInteger(const State &S,
@@ -597,9 +638,12 @@ std::optional<int64_t> AccessPaths::knownInteger(const State &S,
       BO && (BO->getOpcode() == BO_Add || BO->getOpcode() == BO_Sub)) {
     auto L = knownInteger(S, BO->getLHS(), Depth + 1);
     auto Rhs = L ? knownInteger(S, BO->getRHS(), Depth + 1) : std::nullopt;
-    if (!Rhs)
+    int64_t Result;
+    if (!Rhs || (BO->getOpcode() == BO_Add
+                     ? llvm::AddOverflow(*L, *Rhs, Result)
+                     : llvm::SubOverflow(*L, *Rhs, Result)))
       return std::nullopt;
-    return BO->getOpcode() == BO_Add ? *L + *Rhs : *L - *Rhs;
+    return Result;
   }
   if (!E->isGLValue())
     return std::nullopt;

@@ -212,7 +212,22 @@ public:
   /// Whether a record type holds an OVERLAPPED (directly or in a member).
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 
+  /// Whether `Array` is a local array of handles of which the function
+  /// compares an element with a handle (a wait's dispatch table), and that
+  /// it uses only through subscripts, as a call's argument and in sizeof.
+  bool isDispatchTable(const clang::Expr *Array) const;
+  /// Whether `Array` is a local array of handles that the function also
+  /// uses otherwise (a pointer into it): its elements may change where
+  /// none is named.
+  bool isAliasedTable(const clang::Expr *Array) const;
+
 private:
+  struct TableUse {
+    bool Compared = false; ///< An element is compared with a handle.
+    bool Plain = true; ///< Used only through subscripts, calls and sizeof.
+  };
+  TableUse tableUse(const clang::VarDecl *VD) const;
+
   /// An index this far into a table of handles is named exactly; past it,
   /// or unknown, it is any element.
   static constexpr int64_t MaxKnownIndex = 64;
@@ -220,12 +235,8 @@ private:
   /// WAIT_OBJECT_0`) on this path, if known exactly.
   std::optional<int64_t> knownInteger(const State &S, const clang::Expr *E,
                                       unsigned Depth) const;
-  /// Whether `Array` is a local array of handles of which the function
-  /// compares an element with a handle (a wait's dispatch table).
-  bool isDispatchTable(const clang::Expr *Array) const;
-
   clang::ASTContext &Ctx;
-  mutable llvm::DenseMap<const clang::VarDecl *, bool> DispatchTables;
+  mutable llvm::DenseMap<const clang::VarDecl *, TableUse> TableUses;
 };
 
 } // namespace iodrain

@@ -297,6 +297,16 @@ void Transfer::invalidateOutArgs(const CallExpr *CE, const FunctionRule &R,
   }
 }
 
+bool Transfer::isHandleType(QualType T) {
+  // HANDLE itself, or a typedef of it (WSAEVENT).
+  while (const auto *TT = T->getAs<TypedefType>()) {
+    if (TT->getDecl()->getName() == "HANDLE")
+      return true;
+    T = TT->getDecl()->getUnderlyingType();
+  }
+  return false;
+}
+
 void Transfer::forgetSharedValues(State &S) const {
   // Another thread's writes show after a lock is taken or an event is
   // signalled, but not to the flags of objects that hold a request.
@@ -364,6 +374,17 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       if (ParamType->getPointeeType().isConstQualified())
         return;
       O = Paths.objectOf(S, Arg);
+      // An array passed as its first element's address: the callee may
+      // write every element (`memcpy(table, ...)`).
+      const Expr *A = Arg->IgnoreParens();
+      while (const auto *Conv = dyn_cast<ImplicitCastExpr>(A)) {
+        if (Conv->getCastKind() == CK_ArrayToPointerDecay) {
+          if (auto Whole = Paths.lvalueOf(S, Conv->getSubExpr()))
+            O = ObjectRef::at(*Whole);
+          break;
+        }
+        A = Conv->getSubExpr()->IgnoreParens();
+      }
     }
     if (!O.isKnown())
       return;
@@ -378,6 +399,14 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     bool Scalar = Pointee->isArithmeticType() || Pointee->isEnumeralType();
     AccessPath Whole = Scalar ? O.Path : O.Path.enclosingObject();
     Reached.push_back(Whole);
+    // It may signal an event whose handle it finds there (`s.stop = ev;
+    // register_stop(&s);`).
+    llvm::SmallVector<AccessPath, 2> Events;
+    for (const auto &[P, V] : S.Vars)
+      if (P.isUnder(Whole) && V.K == AbsValue::Object)
+        Events.push_back(V.Referent);
+    for (const AccessPath &Ev : Events)
+      markEvent(S, Ev, /*Quiet=*/false);
     if (!KeptByCaller(Index)) {
       escape(S, GetsGlobal ? Whole : O.Path, CE);
     } else if (ParamType->isPointerType()) {
@@ -618,9 +647,17 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
       auto Flags = intArg(S, CE, R->Flags);
       Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
     }
-    Result.Created = true;
+    // A handle, not a block of memory: `realloc` may return its argument.
+    Result.Created = isHandleType(CE->getType());
+    // Unnamed: another process can signal a named event, and creating one
+    // that exists opens it in the state it is in.
+    const Expr *Name = argExpr(CE, R->Path);
     auto Initial = intArg(S, CE, R->InitialState);
-    Result.Quiet = Initial && *Initial == 0;
+    Result.Quiet = Result.Created && Initial && *Initial == 0 &&
+                   (!R->Path.isSet() ||
+                    (Name && Name->IgnoreParenCasts()->isNullPointerConstant(
+                                 Ctx, Expr::NPC_ValueDependentIsNotNull) !=
+                                 Expr::NPCK_NotNull));
     clientOpens(CE, *R, S);
     return O.add(std::move(S), Result);
   }
@@ -1005,6 +1042,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     auto Count = intArg(S, CE, R.Count);
     const Expr *Arr = argExpr(CE, R.Objects);
     std::optional<AccessPath> Base;
+    const ImplicitCastExpr *TableDecay = nullptr;
     if (Arr) {
       const Expr *A = Arr->IgnoreParens();
       while (const auto *Conv = dyn_cast<ImplicitCastExpr>(A)) {
@@ -1013,17 +1051,30 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
         A = Conv->getSubExpr()->IgnoreParens();
       }
       if (const auto *Decay = dyn_cast<ImplicitCastExpr>(A);
-          Decay && Decay->getCastKind() == CK_ArrayToPointerDecay)
+          Decay && Decay->getCastKind() == CK_ArrayToPointerDecay) {
+        TableDecay = Decay;
         Base = Paths.lvalueOf(S, Decay->getSubExpr());
+      }
       else if (const auto *UO = dyn_cast<UnaryOperator>(A);
                UO && UO->getOpcode() == UO_AddrOf && Count && *Count == 1)
         if (auto Slot = Paths.lvalueOf(S, UO->getSubExpr()))
           Objects.push_back(ObjectIn(*Slot));
     }
-    if (Base && Count && *Count > 0 && *Count <= 16)
-      for (int64_t I = 0; I < *Count; ++I)
+    // A table written through a pointer into it holds what no element
+    // says: any request may be among its objects.
+    bool Aliased = TableDecay && Paths.isAliasedTable(TableDecay->getSubExpr());
+    // A table whose elements the path lost (a call filled it) may hold
+    // any request's event. One filled at unknown indices keeps the last
+    // value stored there: its elements are none of the requests' events
+    // that the path knows of (as before).
+    bool Lost = false;
+    if (Base && Count && *Count > 0 && *Count <= 16 && !Aliased)
+      for (int64_t I = 0; I < *Count; ++I) {
+        Lost |= !S.Vars.contains(Base->element(I));
         Objects.push_back(ObjectIn(Base->element(I)));
-    Opaque = Objects.empty();
+      }
+    Opaque = Objects.empty() ||
+             (Lost && TableDecay && !S.Vars.contains(Base->element(-1)));
   }
   auto Timeout = intArg(S, CE, R.Timeout);
   auto ApcTargets = routinesRunBy(S, CE, R);
@@ -1053,7 +1104,22 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     Silent.push_back(Ev && Ev->Quiet && PerObject.back().empty());
     AnySilent |= Silent.back();
   }
-  if (!AnyTarget && !AnySilent && ApcTargets.empty())
+  // When no request ends with the wait, which object woke it matters only
+  // to code that dispatches on the table (`table[dw - WAIT_OBJECT_0] ==
+  // ev`): elsewhere one path, not one per object.
+  const Expr *Table = argExpr(CE, R.Objects);
+  const ImplicitCastExpr *Decayed = nullptr;
+  for (const Expr *A = Table ? Table->IgnoreParens() : nullptr;
+       const auto *Conv = dyn_cast_or_null<ImplicitCastExpr>(A);
+       A = Conv->getSubExpr()->IgnoreParens())
+    if (Conv->getCastKind() == CK_ArrayToPointerDecay) {
+      Decayed = Conv;
+      break;
+    }
+  bool Dispatched = Decayed &&
+                    Decayed->getCastKind() == CK_ArrayToPointerDecay &&
+                    Paths.isDispatchTable(Decayed->getSubExpr());
+  if (!AnyTarget && (!AnySilent || !Dispatched) && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
   auto WaitAll = intArg(S, CE, R.WaitAll);

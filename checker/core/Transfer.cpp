@@ -1,6 +1,7 @@
 //===- Transfer.cpp - Values, assumptions, assignments, declarations ------===//
 
 #include "Transfer.h"
+#include "StmtSearch.h"
 #include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -330,6 +331,31 @@ AbsValue Transfer::valueOf(const State &S, const Expr *E) const {
   return AbsValue::unknown();
 }
 
+bool Transfer::isGivenHandle(const AccessPath &Referent) const {
+  auto Slot = Referent.pointerSlot();
+  if (!Slot || Slot->rootKind() != AccessPath::RootKind::Param ||
+      !Slot->components().empty() || !Function || !Function->getBody())
+    return false;
+  const auto *Param = static_cast<const VarDecl *>(Slot->root());
+  auto [It, New] = UnwrittenParams.try_emplace(Param, true);
+  if (!New)
+    return It->second;
+  bool Written = findStatement(Function->getBody(), [&](const Stmt *St) {
+    const Expr *Target = nullptr;
+    if (const auto *BO = dyn_cast<BinaryOperator>(St);
+        BO && BO->isAssignmentOp())
+      Target = BO->getLHS();
+    else if (const auto *UO = dyn_cast<UnaryOperator>(St);
+             UO && (UO->isIncrementDecrementOp() ||
+                    UO->getOpcode() == UO_AddrOf))
+      Target = UO->getSubExpr();
+    const auto *DRE =
+        Target ? dyn_cast<DeclRefExpr>(Target->IgnoreParenImpCasts()) : nullptr;
+    return DRE && DRE->getDecl() == Param;
+  }) != nullptr;
+  return UnwrittenParams[Param] = !Written;
+}
+
 std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
                                              const Expr *B) const {
   // Handles only: a pointer into a block may equal another one's end.
@@ -343,12 +369,18 @@ std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
     return std::nullopt;
   if (OA.Path == OB.Path)
     return true;
+  // Two handles this path created are different handles. One it created
+  // and one it knows nothing of may be the same (a wrapper that returns
+  // the handle it was given).
   auto Created = [&](const AccessPath &Referent) {
     auto Slot = Referent.pointerSlot();
     const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
     return V && V->Created;
   };
-  if (Created(OA.Path) || Created(OB.Path))
+  // Nor a handle the function was given and never changes: it was open
+  // before any handle the function creates.
+  if ((Created(OA.Path) && (Created(OB.Path) || isGivenHandle(OB.Path))) ||
+      (Created(OB.Path) && isGivenHandle(OA.Path)))
     return false;
   return std::nullopt;
 }
@@ -632,6 +664,12 @@ bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
 AbsValue Transfer::assignedValue(const State &S, QualType T,
                                  const Expr *RHS) const {
   if (AccessPaths::isHandleLike(T)) {
+    // A handle read from an unknown element of a table is any element's:
+    // the value kept there is only the last one stored.
+    if (const Expr *Read = RHS->IgnoreParenImpCasts();
+        Read->isGLValue() && Read->getType()->isVoidPointerType())
+      if (auto From = Paths.lvalueOf(S, Read); From && From->hasUnknownIndex())
+        return AbsValue::unknown();
     ObjectRef O = Paths.objectOf(S, RHS);
     if (O.K == ObjectRef::Null)
       return AbsValue::null();

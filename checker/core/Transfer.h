@@ -77,6 +77,9 @@ public:
   /// (`table[i] == connect_ov.hEvent` when the table holds other events).
   std::optional<bool> compareHandles(const State &S, const clang::Expr *A,
                                      const clang::Expr *B) const;
+  /// Whether `Referent` is what a by-value parameter that the function
+  /// never assigns, increments or takes the address of refers to.
+  bool isGivenHandle(const AccessPath &Referent) const;
 
   /// Notes the lvalues a branch condition reads. What a branch teaches
   /// about an lvalue is kept only if some other condition reads it again:
@@ -139,6 +142,8 @@ private:
                StateList &Out);
   void associate(const clang::CallExpr *CE, const FunctionRule &R, State S,
                  StateList &Out);
+  /// Whether `T` is HANDLE or a typedef of it.
+  static bool isHandleType(clang::QualType T);
   /// Forgets what other threads may have written to shared storage, but
   /// not the tested flags of objects that hold a request.
   void forgetSharedValues(State &S) const;
@@ -283,6 +288,7 @@ private:
   std::vector<const clang::CallExpr *> CallStack;
   const TranslationUnitFacts *Facts = nullptr;
   const clang::FunctionDecl *Function = nullptr;
+  mutable llvm::DenseMap<const clang::VarDecl *, bool> UnwrittenParams;
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::vector<DestructorEffect>>
       DestructorCache;

@@ -307,21 +307,24 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
   Functions.push_back(FD);
   llvm::DenseSet<const DeclRefExpr *> DirectCallees;
   llvm::SmallPtrSet<const FieldDecl *, 4> Stored, OverlappedNamed;
-  // Locals that hold a handle opened overlapped, and the members locals
-  // are stored into.
-  llvm::SmallPtrSet<const VarDecl *, 4> OverlappedLocals;
+  // Locals that hold a handle an open call returned (overlapped or not),
+  // and the members locals are stored into.
+  llvm::SmallPtrSet<const VarDecl *, 4> LocalOpens[2];
   llvm::SmallVector<std::pair<const FieldDecl *, const VarDecl *>, 4>
       FieldsFromLocals;
-  auto OpensOverlapped = [&](const Expr *E) {
+  // Whether `E` is an open call with constant flags: 1 when they hold
+  // FILE_FLAG_OVERLAPPED, 0 when not.
+  auto OpenMode = [&](const Expr *E) -> std::optional<bool> {
     const auto *CE = E ? dyn_cast<CallExpr>(E->IgnoreParenCasts()) : nullptr;
     const FunctionRule *R = CE ? Model.lookupCall(CE) : nullptr;
     const Expr *Flags = R && R->FunctionRole == Role::Open
                             ? argAt(CE, R->Flags)
                             : nullptr;
     Expr::EvalResult V;
-    return Flags && !Flags->isValueDependent() &&
-           Flags->EvaluateAsInt(V, FD->getASTContext()) &&
-           (V.Val.getInt().getZExtValue() & win32::FileFlagOverlapped);
+    if (!Flags || Flags->isValueDependent() ||
+        !Flags->EvaluateAsInt(V, FD->getASTContext()))
+      return std::nullopt;
+    return (V.Val.getInt().getZExtValue() & win32::FileFlagOverlapped) != 0;
   };
   auto NoteHandleStore = [&](const Expr *Target, const Expr *Value) {
     Target = Target->IgnoreParenImpCasts();
@@ -330,14 +333,17 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         Local ? dyn_cast<VarDecl>(Local->getDecl()) : nullptr;
     if (const auto *ME = dyn_cast<MemberExpr>(Target)) {
       const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
-      if (Field && OpensOverlapped(Value))
-        OverlappedHandleFields.insert(Field->getCanonicalDecl());
-      else if (Field && LocalVar && LocalVar->hasLocalStorage())
+      if (!Field)
+        return;
+      if (auto Mode = OpenMode(Value))
+        HandleFieldOpens[*Mode].insert(Field->getCanonicalDecl());
+      else if (LocalVar && LocalVar->hasLocalStorage())
         FieldsFromLocals.emplace_back(Field->getCanonicalDecl(), LocalVar);
     } else if (const auto *DRE = dyn_cast<DeclRefExpr>(Target)) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (VD && VD->hasLocalStorage() && OpensOverlapped(Value))
-        OverlappedLocals.insert(VD);
+      if (VD && VD->hasLocalStorage())
+        if (auto Mode = OpenMode(Value))
+          LocalOpens[*Mode].insert(VD);
     }
   };
   llvm::SmallVector<const Stmt *, 32> Work{Body};
@@ -424,15 +430,16 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       NoteHandleStore(BO->getLHS(), BO->getRHS());
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D);
-            VD && VD->hasLocalStorage() && OpensOverlapped(VD->getInit()))
-          OverlappedLocals.insert(VD);
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
+          if (auto Mode = OpenMode(VD->getInit()))
+            LocalOpens[*Mode].insert(VD);
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
   for (const auto &[Field, Local] : FieldsFromLocals)
-    if (OverlappedLocals.contains(Local))
-      OverlappedHandleFields.insert(Field);
+    for (bool Mode : {false, true})
+      if (LocalOpens[Mode].contains(Local))
+        HandleFieldOpens[Mode].insert(Field);
   for (const FieldDecl *Field : Stored)
     Writers[Field].push_back(Self);
   OverlappedNamedIn[Self].insert(OverlappedNamed.begin(),
@@ -443,7 +450,10 @@ bool TranslationUnitFacts::holdsOverlappedHandle(const Expr *HandleArg) const {
   const auto *ME =
       HandleArg ? dyn_cast<MemberExpr>(stripIdentityCasts(HandleArg)) : nullptr;
   const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
-  return Field && OverlappedHandleFields.contains(Field->getCanonicalDecl());
+  // Only when no synchronous open is stored there too (a member that holds
+  // a pipe in one object and a log file in another).
+  return Field && HandleFieldOpens[1].contains(Field->getCanonicalDecl()) &&
+         !HandleFieldOpens[0].contains(Field->getCanonicalDecl());
 }
 
 bool TranslationUnitFacts::mayDescribe(const FieldDecl *Flag,

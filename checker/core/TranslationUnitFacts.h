@@ -100,8 +100,9 @@ public:
   bool isTestedField(const AccessPath &P) const;
   /// Whether a handle argument is a member that the unit stores a handle
   /// opened with FILE_FLAG_OVERLAPPED into (`wm->dev_handle = dev;` after
-  /// `dev = CreateFile(..., FILE_FLAG_OVERLAPPED, ...)`): I/O on it is
-  /// overlapped even where the code never looks for ERROR_IO_PENDING.
+  /// `dev = CreateFile(..., FILE_FLAG_OVERLAPPED, ...)`), and never one
+  /// opened without: I/O on it is overlapped even where the code never
+  /// looks for ERROR_IO_PENDING.
   bool holdsOverlappedHandle(const clang::Expr *HandleArg) const;
   /// Whether a value stored in this field may say something about
   /// requests: a function that does I/O (issues, cancels, waits, dequeues,
@@ -189,8 +190,9 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
-  /// Members the unit stores overlapped handles into.
-  llvm::DenseSet<const clang::FieldDecl *> OverlappedHandleFields;
+  /// Members the unit stores handles opened without (0) and with (1)
+  /// FILE_FLAG_OVERLAPPED into.
+  llvm::DenseSet<const clang::FieldDecl *> HandleFieldOpens[2];
   /// Functions whose own body does I/O (a request role other than a free).
   llvm::DenseSet<const clang::FunctionDecl *> DirectIo;
   llvm::DenseSet<const clang::FieldDecl *> CorrelatedFields;

@@ -151,6 +151,34 @@ int log_append_fixed(struct log_file *l, char tag) {
   return WriteFile(l->file, line, sizeof line, NULL, &l->at);
 }
 
+// One member for a pipe opened overlapped and a log file opened
+// synchronously: a function that writes at an offset with a stack
+// OVERLAPPED is the file-offset idiom still (it is only given logs).
+struct stream {
+  HANDLE h;
+};
+
+// RUNTIME-TWIN: none, the other opener: stream_append_fixed's twin opens a log
+int stream_open_pipe(struct stream *s, const wchar_t *name) {
+  s->h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                     OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+  return s->h != INVALID_HANDLE_VALUE;
+}
+
+// RUNTIME-TWIN: none, the opener: stream_append_fixed's twin runs it
+int stream_open_log(struct stream *s, const wchar_t *path) {
+  s->h = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                     FILE_ATTRIBUTE_NORMAL, NULL);
+  return s->h != INVALID_HANDLE_VALUE;
+}
+
+int stream_append_fixed(struct stream *s, char tag, DWORD offset) {
+  char line[22] = {tag};
+  OVERLAPPED at = {0};
+  at.Offset = offset;
+  return WriteFile(s->h, line, sizeof line, NULL, &at);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds. Files are disk files, whose overlapped reads
@@ -198,7 +226,14 @@ static void twin_log_append_fixed(void) {
   log_append_fixed(&l, 'w');
 }
 
+static void twin_stream_append_fixed(void) {
+  static struct stream log;
+  stream_open_log(&log, L"C:\\data.bin");
+  stream_append_fixed(&log, 'w', 0);
+}
+
 TWIN_MAIN(TWIN(remote_send_bug), TWIN(log_append_fixed),
+          TWIN(stream_append_fixed),
           TWIN(failure_branch_bug), TWIN(failure_branch_fixed),
           TWIN(saved_error_fixed), TWIN(saved_error_bug),
           TWIN(null_overlapped_fixed), TWIN(sync_handle_fixed),

@@ -122,6 +122,131 @@ void kick_then_read_bug(HANDLE h) {
   CloseHandle(kick);
 }
 
+// A named stop event may be another process's (creating it opens it as
+// it is), and one whose handle a call iodrain does not model can reach
+// may be signalled there: the wait may return for either while the read
+// is pending.
+void named_stop_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  table[0] = CreateEventW(NULL, TRUE, FALSE, L"svc-stop");
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[1] = ov.hEvent;
+  // CHECK: wait-tables.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
+  if (WaitForMultipleObjects(2, table, FALSE, INFINITE) == WAIT_OBJECT_0) {
+    // CHECK-NEXT: wait-tables.c:[[@LINE+2]]:5: note: cancel the pending I/O and wait for it before closing the handle
+    // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    CloseHandle(h);
+    return;
+  }
+  CloseHandle(h);
+}
+
+void named_stop_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  DWORD got;
+  table[0] = CreateEventW(NULL, TRUE, FALSE, L"svc-stop");
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[1] = ov.hEvent;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (WaitForMultipleObjects(2, table, FALSE, INFINITE) == WAIT_OBJECT_0) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  }
+  CloseHandle(h);
+}
+
+struct stop_request {
+  HANDLE stop;
+  int reason;
+};
+// Defined elsewhere: keeps the request and sets its event later.
+void register_stop(struct stop_request *r);
+
+void registered_stop_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  struct stop_request r;
+  r.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+  r.reason = 0;
+  register_stop(&r);
+  table[0] = r.stop;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[1] = ov.hEvent;
+  // CHECK: wait-tables.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: note: 'WaitForMultipleObjects' may return here for another object, leaving the I/O pending
+  if (WaitForMultipleObjects(2, table, FALSE, INFINITE) == WAIT_OBJECT_0) {
+    // CHECK-NEXT: wait-tables.c:[[@LINE+2]]:5: note: cancel the pending I/O and wait for it before closing the handle
+    // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:5: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+    CloseHandle(h);
+    return;
+  }
+  CloseHandle(h);
+}
+
+void registered_stop_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  struct stop_request r;
+  DWORD got;
+  r.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+  r.reason = 0;
+  register_stop(&r);
+  table[0] = r.stop;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[1] = ov.hEvent;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (WaitForMultipleObjects(2, table, FALSE, INFINITE) == WAIT_OBJECT_0) {
+    CancelIoEx(h, &ov);
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  }
+  CloseHandle(h);
+}
+
+// Defined elsewhere: waits for the handles and returns the one that was
+// signalled. It may be the event this function created: the handle it
+// returns is not known to differ from it.
+HANDLE wait_any(HANDLE *handles, int count);
+
+void wrapped_wait_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  DWORD got;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[0] = stop;
+  table[1] = ov.hEvent;
+  // CHECK: wait-tables.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  HANDLE woke = wait_any(table, 2);
+  // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: note: 'woke == ov.hEvent' is false here
+  if (woke == ov.hEvent) {
+    GetOverlappedResult(h, &ov, &got, TRUE);
+    CloseHandle(h);
+    return;
+  }
+  // CHECK-NEXT: wait-tables.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void wrapped_wait_fixed(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  HANDLE table[2];
+  DWORD got;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  table[0] = stop;
+  table[1] = ov.hEvent;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  if (wait_any(table, 2) != ov.hEvent)
+    CancelIoEx(h, &ov);
+  GetOverlappedResult(h, &ov, &got, TRUE);
+  CloseHandle(h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds. The peer
 // answers after ten seconds (and again after twenty for the kick cases);
@@ -149,6 +274,48 @@ static void twin_kick_then_read_bug(void) {
   twin_run_two_answers(kick_then_read_bug);
 }
 
+// The stop event is already set: by another process for the named one,
+// by the registration for the other.
+static void twin_run_pipe(void (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  fn(twin_server);
+}
+static void twin_named_stop_bug(void) {
+  CreateEventW(NULL, TRUE, TRUE, L"svc-stop");
+  twin_run_pipe(named_stop_bug);
+}
+static void twin_named_stop_fixed(void) {
+  CreateEventW(NULL, TRUE, TRUE, L"svc-stop");
+  twin_run_pipe(named_stop_fixed);
+}
+void register_stop(struct stop_request *r) { SetEvent(r->stop); }
+static void twin_registered_stop_bug(void) {
+  twin_run_pipe(registered_stop_bug);
+}
+static void twin_registered_stop_fixed(void) {
+  twin_run_pipe(registered_stop_fixed);
+}
+HANDLE wait_any(HANDLE *handles, int count) {
+  DWORD dw = WaitForMultipleObjects((DWORD)count, handles, FALSE, INFINITE);
+  return handles[dw - WAIT_OBJECT_0];
+}
+static void twin_wrapped_wait_bug(void) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  wrapped_wait_bug(twin_server, stop);
+}
+static void twin_wrapped_wait_fixed(void) {
+  HANDLE stop = CreateEventW(NULL, TRUE, TRUE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  wrapped_wait_fixed(twin_server, stop);
+}
+
 TWIN_MAIN(TWIN(dispatch_fixed), TWIN(dispatch_bug),
-          TWIN(kick_then_read_fixed), TWIN(kick_then_read_bug))
+          TWIN(kick_then_read_fixed), TWIN(kick_then_read_bug),
+          TWIN(named_stop_bug), TWIN(named_stop_fixed),
+          TWIN(registered_stop_bug), TWIN(registered_stop_fixed),
+          TWIN(wrapped_wait_bug), TWIN(wrapped_wait_fixed))
 #endif

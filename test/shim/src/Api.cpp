@@ -97,8 +97,26 @@ static bool inheritable(LPSECURITY_ATTRIBUTES A) {
 }
 
 HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES A, BOOL Manual, BOOL Initial,
-                           LPCWSTR) {
+                           LPCWSTR Name) {
+  // A named event that still has a handle is opened as it is: its state
+  // and reset mode stay, and the last error says it existed (CreateEventW:
+  // "If the named event object existed before the function call, the
+  // function returns a handle to the existing object and GetLastError
+  // returns ERROR_ALREADY_EXISTS").
+  if (Name) {
+    auto It = K().NamedEvents.find(Name);
+    if (It != K().NamedEvents.end() && It->second->HandleCount > 0) {
+      HANDLE H = K().addHandle(It->second, 0, site("CreateEvent"),
+                               inheritable(A));
+      K().LastError = 183; // ERROR_ALREADY_EXISTS
+      return H;
+    }
+  }
   Event *E = K().make<Event>(Manual, Initial, label("event"));
+  if (Name) {
+    K().NamedEvents[Name] = E;
+    K().LastError = 0;
+  }
   return K().addHandle(E, 0, site("CreateEvent"), inheritable(A));
 }
 
@@ -112,8 +130,11 @@ BOOL WINAPI SetHandleInformation(HANDLE H, DWORD Mask, DWORD Flags) {
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES A, BOOL Manual, BOOL Initial,
-                           LPCSTR) {
-  return CreateEventW(A, Manual, Initial, nullptr);
+                           LPCSTR Name) {
+  if (!Name)
+    return CreateEventW(A, Manual, Initial, nullptr);
+  std::wstring Wide(Name, Name + strlen(Name));
+  return CreateEventW(A, Manual, Initial, Wide.c_str());
 }
 
 BOOL WINAPI SetEvent(HANDLE H) {

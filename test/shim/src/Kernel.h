@@ -231,6 +231,10 @@ public:
   void closeHandlesOf(int Pid);
   Process *processOf(HANDLE H);
 
+  /// Named events by name: creating one that still has a handle opens it
+  /// (CreateEventW's documentation).
+  std::map<std::wstring, Object *> NamedEvents;
+
   template <typename T, typename... Args> T *make(Args &&...A) {
     Objects.push_back(std::make_unique<T>(std::forward<Args>(A)...));
     return static_cast<T *>(Objects.back().get());
