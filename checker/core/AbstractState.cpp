@@ -131,12 +131,14 @@ std::string AbsValue::str() const {
     OS << "[new]";
   if (Quiet)
     OS << "[quiet]";
+  if (Private)
+    OS << "[private]";
   return Out;
 }
 
 size_t AbsValue::hash() const {
   llvm::hash_code H =
-      llvm::hash_combine(int(K), SyncHandle, Created, Quiet, Value, Ones,
+      llvm::hash_combine(int(K), SyncHandle, Created, Quiet, Private, Value, Ones,
                          Zeros);
   for (int64_t X : Excluded)
     H = llvm::hash_combine(H, X);

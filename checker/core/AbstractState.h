@@ -43,6 +43,9 @@ struct AbsValue {
   /// request, SetEvent or unknown code could signal since: a wait on
   /// several objects does not return for it.
   bool Quiet = false;
+  /// For a created handle: no code iodrain does not see has been given it,
+  /// so a handle such code produced is another one.
+  bool Private = false;
   int64_t Value = 0;                      ///< For Int.
   llvm::SmallVector<int64_t, 2> Excluded; ///< For NotInts, sorted.
   uint64_t Ones = 0, Zeros = 0;           ///< For Bits: known set, clear.
@@ -69,6 +72,7 @@ struct AbsValue {
   friend bool operator==(const AbsValue &A, const AbsValue &B) {
     return A.K == B.K && A.SyncHandle == B.SyncHandle &&
            A.Created == B.Created && A.Quiet == B.Quiet &&
+           A.Private == B.Private &&
            A.Value == B.Value &&
            A.Excluded == B.Excluded && A.Ones == B.Ones && A.Zeros == B.Zeros &&
            A.Referent == B.Referent;

@@ -331,6 +331,22 @@ void Transfer::markEvent(State &S, const AccessPath &Event, bool Quiet) const {
   S.Vars.set(*Slot, New);
 }
 
+void Transfer::leakHandle(State &S, const AccessPath &Object) const {
+  auto Slot = Object.pointerSlot();
+  const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
+  if (V)
+    forgetPrivacy(S, *Slot);
+}
+
+void Transfer::forgetPrivacy(State &S, const AccessPath &Slot) const {
+  const AbsValue *V = S.Vars.find(Slot);
+  if (!V || (!V->Quiet && !V->Private))
+    return;
+  AbsValue New = *V;
+  New.Quiet = New.Private = false;
+  S.Vars.set(Slot, New);
+}
+
 void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // The callee may wait for, cancel or store any request it can reach.
   const FunctionDecl *FD = CE->getDirectCallee();
@@ -360,10 +376,10 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     return Def && !Facts->mayRetain(*Def, Index);
   };
   auto Visit = [&](const Expr *Arg, QualType ParamType, int Index) {
-    // The callee may signal an event it gets.
+    // The callee has a handle it gets, and may signal it.
     if (Arg->getType()->isPointerType())
       if (ObjectRef Ev = Paths.objectOf(S, Arg); Ev.isKnown())
-        markEvent(S, Ev.Path, /*Quiet=*/false);
+        leakHandle(S, Ev.Path);
     ObjectRef O;
     if (ParamType->isReferenceType()) {
       if (ParamType->getPointeeType().isConstQualified())
@@ -399,14 +415,18 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     bool Scalar = Pointee->isArithmeticType() || Pointee->isEnumeralType();
     AccessPath Whole = Scalar ? O.Path : O.Path.enclosingObject();
     Reached.push_back(Whole);
-    // It may signal an event whose handle it finds there (`s.stop = ev;
-    // register_stop(&s);`).
-    llvm::SmallVector<AccessPath, 2> Events;
+    // It has, and may signal, a handle it finds there (`s.stop = ev;
+    // register_stop(&s);`, `read_event(&ov)`).
+    llvm::SmallVector<AccessPath, 2> Events, Slots;
     for (const auto &[P, V] : S.Vars)
       if (P.isUnder(Whole) && V.K == AbsValue::Object)
         Events.push_back(V.Referent);
+      else if (P.isUnder(Whole) && (V.Quiet || V.Private))
+        Slots.push_back(P);
     for (const AccessPath &Ev : Events)
-      markEvent(S, Ev, /*Quiet=*/false);
+      leakHandle(S, Ev);
+    for (const AccessPath &Slot : Slots)
+      forgetPrivacy(S, Slot);
     if (!KeptByCaller(Index)) {
       escape(S, GetsGlobal ? Whole : O.Path, CE);
     } else if (ParamType->isPointerType()) {
@@ -648,7 +668,7 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
       Result.SyncHandle = Flags && !(*Flags & win32::FileFlagOverlapped);
     }
     // A handle, not a block of memory: `realloc` may return its argument.
-    Result.Created = isHandleType(CE->getType());
+    Result.Created = Result.Private = isHandleType(CE->getType());
     // Unnamed: another process can signal a named event, and creating one
     // that exists opens it in the state it is in.
     const Expr *Name = argExpr(CE, R->Path);

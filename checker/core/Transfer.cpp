@@ -369,18 +369,19 @@ std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
     return std::nullopt;
   if (OA.Path == OB.Path)
     return true;
-  // Two handles this path created are different handles. One it created
-  // and one it knows nothing of may be the same (a wrapper that returns
-  // the handle it was given).
-  auto Created = [&](const AccessPath &Referent) {
+  // Two handles this path created are different handles, and so are one
+  // it created and one the function was given and never changes (that was
+  // open before). One it created and gave to code iodrain does not see
+  // may come back from there (a wrapper that returns a handle it was
+  // given); one it never gave away cannot.
+  auto Value = [&](const AccessPath &Referent) -> const AbsValue * {
     auto Slot = Referent.pointerSlot();
-    const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
-    return V && V->Created;
+    return Slot ? S.Vars.find(*Slot) : nullptr;
   };
-  // Nor a handle the function was given and never changes: it was open
-  // before any handle the function creates.
-  if ((Created(OA.Path) && (Created(OB.Path) || isGivenHandle(OB.Path))) ||
-      (Created(OB.Path) && isGivenHandle(OA.Path)))
+  const AbsValue *VA = Value(OA.Path), *VB = Value(OB.Path);
+  bool CreatedA = VA && VA->Created, CreatedB = VB && VB->Created;
+  if ((CreatedA && (CreatedB || VA->Private || isGivenHandle(OB.Path))) ||
+      (CreatedB && (VB->Private || isGivenHandle(OA.Path))))
     return false;
   return std::nullopt;
 }
@@ -427,6 +428,8 @@ bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   }
   New.SyncHandle = Cur.SyncHandle;
   New.Created = Cur.Created && !Equal;
+  New.Quiet = Cur.Quiet && !Equal;
+  New.Private = Cur.Private && !Equal;
 
   // Record what was learnt wherever the value lives.
   const Expr *Stripped = Sub->IgnoreParenCasts();
@@ -769,9 +772,9 @@ void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
   }
   AbsValue V = assignedValue(S, T, Init);
   if (Path.isShared()) {
-    V.Quiet = false;
+    V.Quiet = V.Private = false;
     if (V.K == AbsValue::Object)
-      markEvent(S, V.Referent, /*Quiet=*/false);
+      leakHandle(S, V.Referent);
   }
   if (V.SyncHandle)
     S.SyncHandles.set(Path.deref(), true);
@@ -887,13 +890,13 @@ void Transfer::assign(const Expr *E, State &S) const {
   }
 
   auto Path = Paths.lvalueOf(S, LHS);
-  // An event handle stored where other code sees it may be signalled.
+  // A handle stored where other code sees it is that code's too.
   if (V.K == AbsValue::Object && (!Path || Path->isShared()))
-    markEvent(S, V.Referent, /*Quiet=*/false);
+    leakHandle(S, V.Referent);
   if (!Path)
     return;
   if (Path->isShared())
-    V.Quiet = false;
+    V.Quiet = V.Private = false;
   // A new handle stored where a received request's handle was starts the
   // object's life anew (an open function): nothing of the old one is this
   // function's to drain.

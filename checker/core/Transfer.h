@@ -150,6 +150,10 @@ private:
   /// Marks the event `Event` (the object a handle refers to) as one that
   /// nothing can signal now, or clears that.
   void markEvent(State &S, const AccessPath &Event, bool Quiet) const;
+  /// Code iodrain does not see gets the handle `Object` is what of (it may
+  /// keep it, return it, signal it): it is no longer quiet or private.
+  void leakHandle(State &S, const AccessPath &Object) const;
+  void forgetPrivacy(State &S, const AccessPath &Slot) const;
   void unknownCall(const clang::CallExpr *CE, State &S) const;
   void invalidateOutArgs(const clang::CallExpr *CE, const FunctionRule &R,
                          State &S) const;
