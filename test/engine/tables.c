@@ -14,7 +14,7 @@ void dispatch_table(HANDLE stop) {
   count++;
   table[count] = stop;
   count++;
-  // CHECK: tables.c:[[@LINE+1]]:3: remark: iodrain state: vars{count=2, ev=!{-1}[new][quiet], table[0]=&ev*, table[1]=&stop*} requests{} lasterror=?
+  // CHECK: tables.c:[[@LINE+1]]:3: remark: iodrain state: vars{count=2, ev=!{-1}[new][quiet][private], table[0]=&ev*, table[1]=&stop*} requests{} lasterror=?
   iodrain_dump_state();
   DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
   if (table[dw - WAIT_OBJECT_0] == stop)
@@ -31,7 +31,7 @@ void join_table(void) {
   int i;
   for (i = 0; i < 2; i++)
     threads[i] = CreateEventW(NULL, FALSE, FALSE, NULL);
-  // CHECK: tables.c:[[@LINE+1]]:3: remark: iodrain state: vars{i=2, threads[?]=!{-1}[new][quiet]} requests{} lasterror=?
+  // CHECK: tables.c:[[@LINE+1]]:3: remark: iodrain state: vars{i=2, threads[?]=!{-1}[new][quiet][private]} requests{} lasterror=?
   iodrain_dump_state();
   for (i = 0; i < 4; i++)
     if (threads[i] != NULL)
