@@ -332,9 +332,7 @@ void Transfer::markEvent(State &S, const AccessPath &Event, bool Quiet) const {
 }
 
 void Transfer::leakHandle(State &S, const AccessPath &Object) const {
-  auto Slot = Object.pointerSlot();
-  const AbsValue *V = Slot ? S.Vars.find(*Slot) : nullptr;
-  if (V)
+  if (auto Slot = Object.pointerSlot())
     forgetPrivacy(S, *Slot);
 }
 
@@ -1051,6 +1049,8 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   // The objects waited on, one per index.
   std::vector<ObjectRef> Objects;
   bool Opaque = false;
+  // The array the objects come from, when it is one.
+  const ImplicitCastExpr *TableDecay = nullptr;
   auto ObjectIn = [&](const AccessPath &Slot) {
     const AbsValue *V = S.Vars.find(Slot);
     return V && V->K == AbsValue::Object ? ObjectRef::at(V->Referent)
@@ -1062,7 +1062,6 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     auto Count = intArg(S, CE, R.Count);
     const Expr *Arr = argExpr(CE, R.Objects);
     std::optional<AccessPath> Base;
-    const ImplicitCastExpr *TableDecay = nullptr;
     if (Arr) {
       const Expr *A = Arr->IgnoreParens();
       while (const auto *Conv = dyn_cast<ImplicitCastExpr>(A)) {
@@ -1127,18 +1126,8 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   // When no request ends with the wait, which object woke it matters only
   // to code that dispatches on the table (`table[dw - WAIT_OBJECT_0] ==
   // ev`): elsewhere one path, not one per object.
-  const Expr *Table = argExpr(CE, R.Objects);
-  const ImplicitCastExpr *Decayed = nullptr;
-  for (const Expr *A = Table ? Table->IgnoreParens() : nullptr;
-       const auto *Conv = dyn_cast_or_null<ImplicitCastExpr>(A);
-       A = Conv->getSubExpr()->IgnoreParens())
-    if (Conv->getCastKind() == CK_ArrayToPointerDecay) {
-      Decayed = Conv;
-      break;
-    }
-  bool Dispatched = Decayed &&
-                    Decayed->getCastKind() == CK_ArrayToPointerDecay &&
-                    Paths.isDispatchTable(Decayed->getSubExpr());
+  bool Dispatched =
+      TableDecay && Paths.isDispatchTable(TableDecay->getSubExpr());
   if (!AnyTarget && (!AnySilent || !Dispatched) && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
 
