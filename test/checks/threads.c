@@ -149,6 +149,41 @@ void session_close_fixed(struct session *s) {
   CloseHandle(s->handle);
 }
 
+// The system runs a console control handler on a thread it starts for the
+// signal: a CancelIo there reaches none of the notifier thread's requests,
+// and the notifier's wait never ends.
+static HANDLE notify_handle;
+static OVERLAPPED notify_ov;
+static char notify_buf[16];
+
+// RUNTIME-TWIN: none, a thread procedure: the console handlers' twins run it
+static DWORD WINAPI notifier_thread(LPVOID arg) {
+  DWORD n;
+  // CHECK: threads.c:[[@LINE+1]]:3: note: 'ReadFile' in 'notifier_thread' issues it, on the thread that runs 'notifier_thread'
+  ReadFile(notify_handle, notify_buf, sizeof notify_buf, NULL, &notify_ov);
+  GetOverlappedResult(notify_handle, &notify_ov, &n, TRUE);
+  return 0;
+}
+
+BOOL WINAPI on_console_signal_bug(DWORD signal) {
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'notify_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(notify_handle);
+  return TRUE;
+}
+
+BOOL WINAPI on_console_signal_fixed(DWORD signal) {
+  CancelIoEx(notify_handle, NULL);
+  return TRUE;
+}
+
+// RUNTIME-TWIN: none, it installs a handler: the handlers' twins run it
+HANDLE start_notifier(BOOL fixed) {
+  SetConsoleCtrlHandler(fixed ? on_console_signal_fixed : on_console_signal_bug,
+                        TRUE);
+  return CreateThread(NULL, 0, notifier_thread, NULL, 0, NULL);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose peer never answers; only a cancel that
 // reaches the read ends it.
@@ -205,7 +240,23 @@ static void twin_session_close_fixed(void) {
   twin_session(session_close_fixed);
 }
 
+// The notifier's read is pending when CTRL+C arrives; the owner then waits
+// for the notifier to end.
+static void twin_console_signal(BOOL fixed) {
+  HANDLE notifier;
+  twin_shared_pipe();
+  notify_handle = twin_server;
+  notify_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  notifier = start_notifier(fixed);
+  Sleep(100);
+  GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+  WaitForSingleObject(notifier, INFINITE);
+}
+static void twin_on_console_signal_bug(void) { twin_console_signal(FALSE); }
+static void twin_on_console_signal_fixed(void) { twin_console_signal(TRUE); }
+
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
           TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
-          TWIN(session_close_bug), TWIN(session_close_fixed))
+          TWIN(session_close_bug), TWIN(session_close_fixed),
+          TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed))
 #endif

@@ -198,6 +198,16 @@ WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpAttributes,
                                       LPVOID lpParameter, DWORD dwFlags,
                                       LPDWORD lpThreadId);
 WINBASEAPI void WINAPI ExitThread(DWORD dwExitCode);
+
+/* Console control handlers: GenerateConsoleCtrlEvent runs them on a thread
+   of their own, last registered first, until one returns TRUE. */
+typedef BOOL(WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);
+#define CTRL_C_EVENT 0
+#define CTRL_BREAK_EVENT 1
+WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine,
+                                             BOOL Add);
+WINBASEAPI BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent,
+                                                DWORD dwProcessGroupId);
 WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
 
 /* Pipes and files. */

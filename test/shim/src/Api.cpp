@@ -11,10 +11,13 @@
 #include <mswsock.h>
 #include "iodrain_shim.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <cwchar>
+#include <iterator>
 #include <string>
+#include <vector>
 
 using namespace shim;
 
@@ -466,6 +469,46 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T,
 }
 
 void WINAPI ExitThread(DWORD) { K().exitThread(); }
+
+// Console control handlers. The system starts a thread for each signal and
+// calls the handlers on it, last registered first, until one returns TRUE
+// (Microsoft, "Console Control Handlers"). The default handler, which ends
+// the process, is not modelled: a signal nobody handles does nothing.
+static std::vector<PHANDLER_ROUTINE> &ctrlHandlers() {
+  static std::vector<PHANDLER_ROUTINE> Handlers;
+  return Handlers;
+}
+
+BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE Routine, BOOL Add) {
+  std::vector<PHANDLER_ROUTINE> &Handlers = ctrlHandlers();
+  if (!Routine)
+    return TRUE; // Ignoring CTRL+C changes nothing the shim models.
+  if (Add) {
+    Handlers.push_back(Routine);
+    return TRUE;
+  }
+  auto It = std::find(Handlers.rbegin(), Handlers.rend(), Routine);
+  if (It == Handlers.rend())
+    return fail(ERROR_INVALID_PARAMETER);
+  Handlers.erase(std::next(It).base());
+  return TRUE;
+}
+
+static DWORD WINAPI ctrlThread(LPVOID Signal) {
+  std::vector<PHANDLER_ROUTINE> Handlers = ctrlHandlers();
+  for (auto It = Handlers.rbegin(); It != Handlers.rend(); ++It)
+    if ((*It)((DWORD)(uintptr_t)Signal))
+      break;
+  return 0;
+}
+
+BOOL WINAPI GenerateConsoleCtrlEvent(DWORD Signal, DWORD) {
+  HANDLE H = K().createThread(ctrlThread, (LPVOID)(uintptr_t)Signal);
+  if (!H)
+    return FALSE;
+  CloseHandle(H);
+  return TRUE;
+}
 
 HANDLE WINAPI GetCurrentThread(void) { return (HANDLE)(LONG_PTR)-2; }
 
