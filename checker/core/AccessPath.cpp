@@ -181,6 +181,13 @@ bool AccessPath::isStoredIn(const AccessPath &Object) const {
                       });
 }
 
+const VarDecl *AccessPath::functionStatic() const {
+  if (Kind != RootKind::Global || throughPointer())
+    return nullptr;
+  const auto *VD = static_cast<const VarDecl *>(Root);
+  return VD->isStaticLocal() ? VD : nullptr;
+}
+
 bool AccessPath::throughPointer() const {
   return llvm::any_of(Path, [](const PathComponent &C) {
     return C.K == PathComponent::Deref || C.K == PathComponent::Held;

@@ -108,6 +108,9 @@ public:
   bool isStoredIn(const AccessPath &Object) const;
   /// Whether the storage is reached through a pointer.
   bool throughPointer() const;
+  /// The function-`static` variable the path lies in (not through a
+  /// pointer), if any.
+  const clang::VarDecl *functionStatic() const;
   /// Whether the path walks a recursive structure (a field followed twice,
   /// `head->next->next`) or is longer than any program names: a pointer
   /// to such storage is not worth its name, which would grow by one link

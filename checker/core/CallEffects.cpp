@@ -11,6 +11,7 @@
 
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
+#include "clang/Basic/Builtins.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -357,6 +358,11 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
            Arg->getType()->isPointerType();
   });
   llvm::SmallVector<AccessPath, 4> Reached;
+  unsigned Builtin = FD ? FD->getBuiltinID() : 0;
+  bool WritesThrough =
+      Builtin == Builtin::BImemset || Builtin == Builtin::BI__builtin_memset ||
+      Builtin == Builtin::BImemcpy || Builtin == Builtin::BI__builtin_memcpy ||
+      Builtin == Builtin::BImemmove || Builtin == Builtin::BI__builtin_memmove;
   // A function of the unit that only reads and writes values through a
   // pointer leaves the object's requests with the caller.
   // (Not a virtual method: an override may do anything.)
@@ -413,6 +419,15 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
     bool Scalar = Pointee->isArithmeticType() || Pointee->isEnumeralType();
     AccessPath Whole = Scalar ? O.Path : O.Path.enclosingObject();
     Reached.push_back(Whole);
+    // The C library's memory functions write through what they get and
+    // keep nothing: a request on an OVERLAPPED they clear is still the
+    // caller's (`memset(&ov, 0, sizeof ov)`).
+    if (WritesThrough) {
+      S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+        return P.isUnder(O.Path);
+      });
+      return;
+    }
     // It has, and may signal, a handle it finds there (`s.stop = ev;
     // register_stop(&s);`, `read_event(&ov)`).
     llvm::SmallVector<AccessPath, 2> Events, Slots;
@@ -797,13 +812,20 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   });
   // A request received with the object is forgotten without a word: the
   // caller's protocol, not this function, made sure it had completed.
+  // Not on a function-static OVERLAPPED: only this function's last call
+  // could have left it there, and nothing else can wait for it.
   if (const Request *Old = S.Requests.find(Ov.Path);
-      Old && KnownElement && !Old->View.ReceivedWith.empty())
+      Old && KnownElement && !Old->View.ReceivedWith.empty() &&
+      !Ov.Path.functionStatic())
     S.Requests.erase(Ov.Path);
   if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};
     Event E = Event::atCall(EventKind::Reissue, CE, &R);
-    E.SubjectExpr = argExpr(CE, R.Overlapped);
+    // The OVERLAPPED itself: `ov` for `&ov`.
+    E.SubjectExpr = argExpr(CE, R.Overlapped)->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E.SubjectExpr);
+        UO && UO->getOpcode() == UO_AddrOf)
+      E.SubjectExpr = UO->getSubExpr();
     E.Requests = A;
     emit(E);
   }

@@ -8,6 +8,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/Builtins.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include <functional>
@@ -248,6 +249,63 @@ bool isLocalStorage(const Expr *E) {
   return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
 }
 
+/// The function-`static` variable of `FD` that `P` lies in, if any: only
+/// `FD` names it, so a request left pending there meets `FD`'s next call.
+const VarDecl *functionStaticOf(const AccessPath &P, const FunctionDecl &FD) {
+  const VarDecl *VD = P.functionStatic();
+  const auto *Owner =
+      VD ? dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod())
+         : nullptr;
+  return Owner && Owner->getCanonicalDecl() == FD.getCanonicalDecl() ? VD
+                                                                     : nullptr;
+}
+
+/// Whether `FD` uses its static `VD` only through its fields and by giving
+/// its address to calls the model knows (or `memset`), which keep no copy:
+/// then no other code can wait for a request on it.
+bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
+                     const ApiModel &Model) {
+  llvm::DenseSet<const Expr *> Allowed;
+  unsigned Uses = 0;
+  auto NamesVar = [&](const Expr *E) -> const DeclRefExpr * {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl()
+               ? DRE
+               : nullptr;
+  };
+  llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<UnaryExprOrTypeTraitExpr>(S))
+      continue;
+    if (const auto *ME = dyn_cast<MemberExpr>(S); ME && !ME->isArrow())
+      if (const DeclRefExpr *DRE = NamesVar(ME->getBase()))
+        Allowed.insert(DRE);
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      const FunctionRule *R = Model.lookupCall(CE);
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      unsigned Builtin = Callee ? Callee->getBuiltinID() : 0;
+      bool Keeps = R ? R->FunctionRole == Role::Transfer ||
+                           R->FunctionRole == Role::ThreadStart
+                     : Builtin != Builtin::BImemset &&
+                           Builtin != Builtin::BI__builtin_memset;
+      if (!Keeps)
+        for (const Expr *Arg : CE->arguments())
+          if (const auto *UO =
+                  dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
+              UO && UO->getOpcode() == UO_AddrOf)
+            if (const DeclRefExpr *DRE = NamesVar(UO->getSubExpr()))
+              Allowed.insert(DRE);
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
+        DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl())
+      ++Uses;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+  }
+  return Uses == Allowed.size();
+}
+
 } // namespace
 
 bool ObjectProtocols::mayIssueOnCallerStorage(
@@ -290,10 +348,15 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
     bool Global = R.Overlapped.rootKind() == AccessPath::RootKind::Global;
     if (!Global && !objectHolding(R.Overlapped, Object, Record))
       continue;
+    // A function-static OVERLAPPED meets the issuer's own next call, which
+    // is taken to get the same handle (its parameter of the same name).
+    bool Static = functionStaticOf(R.Overlapped, Issuer);
     // Paths in the object become paths under `this`; globals and created
     // objects keep their names.
     auto Relative = [&](const AccessPath &P) -> std::optional<AccessPath> {
       if (isAbsolute(P))
+        return P;
+      if (Static && P.rootKind() == AccessPath::RootKind::Param)
         return P;
       if (Global)
         return std::nullopt;
@@ -309,7 +372,10 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
       continue;
     E.Shape.Overlapped = *Ov;
     E.Shape.Handle = *Handle;
-    E.Shape.Buffer = R.Buffer ? Relative(*R.Buffer) : std::nullopt;
+    // The next call's buffer is its own, unless it is static too.
+    E.Shape.Buffer = R.Buffer && (!Static || isAbsolute(*R.Buffer))
+                         ? Relative(*R.Buffer)
+                         : std::nullopt;
     E.Shape.EventObject =
         R.EventObject ? Relative(*R.EventObject) : std::nullopt;
     E.Shape.View.Steps = PathSteps();
@@ -335,6 +401,12 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
     if (!Known)
       Entries.push_back(std::move(E));
   }
+}
+
+bool ObjectProtocols::leavesStaticPending(const FunctionDecl &FD) const {
+  return llvm::any_of(Entries, [&](const Entry &E) {
+    return functionStaticOf(E.Shape.Overlapped, FD);
+  });
 }
 
 std::vector<State>
@@ -467,6 +539,18 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
   };
 
   for (const Entry &E : Entries) {
+    // A function-static OVERLAPPED that no other code can reach: the
+    // request the last call left pending there is still pending when the
+    // function is called again, unless a port or a completion routine
+    // (code that runs between the calls) finishes it.
+    if (const VarDecl *Static = functionStaticOf(E.Shape.Overlapped, FD)) {
+      if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl() &&
+          !E.Shape.View.PortBound &&
+          E.Shape.View.Mode == CompletionMode::Event &&
+          staysInFunction(Static, FD, Facts.model()))
+        Instantiate(E, AccessPath::thisObject(), Static->getName().str());
+      continue;
+    }
     // A function that starts the request itself, or through the calls it
     // makes, re-enters knowing its own protocol: were the request still
     // pending, its own issue would be the bug.

@@ -51,6 +51,10 @@ public:
 
   bool empty() const { return Entries.empty(); }
 
+  /// Whether `FD` may return with a request pending on an OVERLAPPED of its
+  /// own that is `static`: its next call then meets it, wherever it ends.
+  bool leavesStaticPending(const clang::FunctionDecl &FD) const;
+
   /// Whether `FD` may start I/O on storage other than its own locals
   /// (itself, or through the calls iodrain follows `Levels` deep): only
   /// such a function can set up a protocol, so only such a function is

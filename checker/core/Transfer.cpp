@@ -785,7 +785,9 @@ void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
 void Transfer::declare(const DeclStmt *DS, State &S) const {
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
-    if (!VD || VD->getType()->isReferenceType())
+    // A function-static variable is declared once for every call: its
+    // storage, and what the last call left in it, live on.
+    if (!VD || VD->getType()->isReferenceType() || VD->isStaticLocal())
       continue;
     AccessPath Path = AccessPath::variable(VD);
     S.retire(Path, DS);

@@ -72,6 +72,9 @@ public:
   /// the unit calls it and it is not a `static` function (which would be
   /// dead here). Destructors: see isDestroyedHere and isDestroyedUnnamed.
   bool isEntryPoint(const clang::FunctionDecl *FD) const;
+
+  /// The API model the facts were gathered with.
+  const ApiModel &model() const { return Model; }
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
   /// Whether the unit starts threads and issues overlapped I/O: only then
   /// can a cancel miss another thread's requests.

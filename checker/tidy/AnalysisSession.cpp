@@ -411,7 +411,7 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   unsigned Levels = Options.Budget.FollowCalls ? 2 : 0;
   // A received request matters only where something can end its storage
   // or handle: a close, a free, a cancel, a delete, the end of a
-  // destructor.
+  // destructor; or issue on it again (a function-static OVERLAPPED).
   // A helper that other units call and whose effects they were told
   // (its summary) is theirs to report, with their own objects' states.
   const FunctionRule *Summary = Model.lookup(&FD);
@@ -423,6 +423,7 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   // `close_os(port)`).
   if (!ReportedByCallers &&
       (isa<CXXDestructorDecl>(FD) || deletes(FD.getBody()) ||
+       Protocols.leavesStaticPending(FD) ||
        Model.callsThrough(FD, EndingRoles, std::max(Levels, 1u), MayEnd)))
     Unit.EntryStates =
         Protocols.entryStates(FD, *Facts, Model.protocols(), MaxEntryStates,

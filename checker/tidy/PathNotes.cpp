@@ -248,11 +248,17 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
       // Why a request another function issued matters here: always said,
       // right after its issue, however many steps are shown.
       if (Step.K == PathStep::Issue && !R.ReceivedWith.empty() &&
-          RootBody.isValid())
+          RootBody.isValid()) {
+        // A request the function's own last call left (a static OVERLAPPED).
+        const FunctionDecl *Issuer = enclosingFunction(Step.At, Ctx);
+        bool Again = Issuer && Issuer->getCanonicalDecl() ==
+                                   Root->getCanonicalDecl();
         Check.diag(reportLocation(RootBody.getBegin(), Ctx),
-                   "'%0' may be called with that I/O on '%1' still pending",
+                   "'%0' may be called %select{|again }1with that I/O on "
+                   "'%2' still pending",
                    DiagnosticIDs::Note)
-            << Root->getQualifiedNameAsString() << R.ReceivedWith;
+            << Root->getQualifiedNameAsString() << Again << R.ReceivedWith;
+      }
     }
   }
 }

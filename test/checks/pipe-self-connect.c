@@ -143,7 +143,7 @@ void port_pending_read_bug(HANDLE port, HANDLE server) {
   if (!ConnectNamedPipe(server, &ov) && GetLastError() != ERROR_IO_PENDING &&
       GetLastError() != ERROR_PIPE_CONNECTED)
     return;
-  // CHECK-NEXT: pipe-self-connect.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED '&ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+  // CHECK-NEXT: pipe-self-connect.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED 'ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
   if (ReadFile(server, buf, sizeof buf, NULL, &ov) ||
       GetLastError() == ERROR_IO_PENDING)
     GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE);

@@ -205,7 +205,7 @@ void accept_pending_bug(HANDLE pipe) {
   // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:7: note: '!c' is false here
   if (!c)
     return;
-  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'ReadFile' reuses the OVERLAPPED '&c->ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+  // FOLLOW-NEXT: shared-summaries.c:[[@LINE+1]]:3: warning: 'ReadFile' reuses the OVERLAPPED 'c->ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
   ReadFile(c->pipe, c->buf, sizeof c->buf, NULL, &c->ov);
   GetOverlappedResult(c->pipe, &c->ov, &n, TRUE);
   free(c);

@@ -109,7 +109,7 @@ void kick_then_read_bug(HANDLE h) {
     DWORD dw = WaitForMultipleObjects(count, table, FALSE, INFINITE);
     int i = dw - WAIT_OBJECT_0;
     if (table[i] == kick) {
-      // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED '&ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
+      // CHECK-NEXT: wait-tables.c:[[@LINE+1]]:7: warning: 'ReadFile' reuses the OVERLAPPED 'ov' while the request that last used it may still be pending; wait for that request to complete first [iodrain-overlapped-lifetime]
       ReadFile(h, buffer, sizeof buffer, NULL, &ov);
     } else if (table[i] == ov.hEvent) {
       GetOverlappedResult(h, &ov, &got, TRUE);
