@@ -26,6 +26,11 @@ std::optional<bool> compareEqual(const AbsValue &A, const AbsValue &B) {
     return false;
   if (A.K == AbsValue::Null && B.K == AbsValue::Null)
     return true;
+  // A null pointer is zero: `d->h == NULL` is false where an issue on the
+  // handle left `d->h` outside {-1, 0}.
+  if ((A.K == AbsValue::Null && !B.mayEqual(0)) ||
+      (B.K == AbsValue::Null && !A.mayEqual(0)))
+    return false;
   if (A.K == AbsValue::Object && B.K == AbsValue::Object &&
       A.Referent == B.Referent)
     return true;

@@ -325,6 +325,20 @@ void stream_close_kind_fixed(struct stream *s) {
   free(s);
 }
 
+// A stream whose handle is NULL was never opened: no read can be pending
+// on it, since the read's issue left the handle neither NULL nor invalid.
+void stream_close_unopened_fixed(struct stream *s) {
+  DWORD n;
+  if (s->h == NULL) {
+    free(s);
+    return;
+  }
+  CancelIoEx(s->h, &s->ov);
+  GetOverlappedResult(s->h, &s->ov, &n, TRUE);
+  CloseHandle(s->h);
+  free(s);
+}
+
 void stream_close_bug(struct stream *s) {
   // CHECK-NEXT: protocols.c:[[@LINE-1]]:41: note: 'stream_close_bug' may be called with that I/O on 's' still pending
   // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 's->h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
@@ -365,6 +379,10 @@ static struct stream *twin_stream(void) {
 static void twin_stream_close_fixed(void) { stream_close_fixed(twin_stream()); }
 static void twin_stream_close_kind_fixed(void) {
   stream_close_kind_fixed(twin_stream());
+}
+static void twin_stream_close_unopened_fixed(void) {
+  stream_close_unopened_fixed(twin_stream());
+  Sleep(20000);
 }
 static void twin_stream_close_bug(void) {
   stream_close_bug(twin_stream());
@@ -466,5 +484,5 @@ TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
           TWIN(watch_loop), TWIN(watcher_destroy_fixed),
           TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed),
           TWIN(stream_close_fixed), TWIN(stream_close_kind_fixed),
-          TWIN(stream_close_bug))
+          TWIN(stream_close_unopened_fixed), TWIN(stream_close_bug))
 #endif
