@@ -144,6 +144,13 @@ AccessPath AccessPath::retiredAt(size_t Depth, const void *Tag) const {
   return P;
 }
 
+AccessPath AccessPath::prefix(size_t Depth) const {
+  AccessPath P = *this;
+  if (Depth < P.Path.size())
+    P.Path.resize(Depth);
+  return P;
+}
+
 bool AccessPath::isUnder(const AccessPath &Prefix) const {
   if (Kind != Prefix.Kind || Root != Prefix.Root ||
       Path.size() < Prefix.Path.size())

@@ -86,6 +86,8 @@ public:
   /// This path with its first `Depth` components kept and a Retired marker
   /// inserted after them.
   AccessPath retiredAt(size_t Depth, const void *Tag) const;
+  /// This path cut after its first `Depth` components.
+  AccessPath prefix(size_t Depth) const;
 
   RootKind rootKind() const { return Kind; }
   const void *root() const { return Root; }

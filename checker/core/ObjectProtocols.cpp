@@ -506,9 +506,12 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
   }
   llvm::DenseSet<const FunctionDecl *> Reachable = Facts.reachableFrom(&FD);
 
-  auto Place = [](const AccessPath &P, const AccessPath &Object) {
+  // A worker's back reference to the object that holds it names that
+  // object (`m_outputWorker->m_namedPipe.m_handle` is `m_handle`).
+  const BackReferences &Back = Facts.backReferences();
+  auto Place = [&](const AccessPath &P, const AccessPath &Object) {
     return P.rootKind() == AccessPath::RootKind::This
-               ? *P.rebased(AccessPath::thisObject(), Object)
+               ? Back.collapse(*P.rebased(AccessPath::thisObject(), Object))
                : P;
   };
   auto Instantiate = [&](const Entry &E, const AccessPath &Object,

@@ -665,6 +665,19 @@ bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
       return true; // Relational tests are not refined.
     }
   }
+  // A smart pointer tested as a bool (`if (m_worker)`): storage that holds
+  // a live request was not reached through an empty one.
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E);
+      MCE && !Truth && isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()))
+    if (const Expr *Obj = MCE->getImplicitObjectArgument();
+        Obj && !AccessPaths::smartPointee(Obj->getType()).isNull())
+      if (auto Path = Paths.lvalueOf(S, Obj)) {
+        AccessPath Held = Path->held().deref();
+        for (const auto &[Key, R] : S.Requests)
+          if (R.Overlapped.isUnder(Held) ||
+              (R.Buffer && R.Buffer->isUnder(Held)))
+            return false;
+      }
   // A bare value as a condition: `if (pending)`, `if (ReadFile(...))`.
   return refine(S, E, /*Equal=*/!Truth, 0);
 }

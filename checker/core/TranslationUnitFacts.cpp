@@ -162,6 +162,7 @@ TranslationUnitFacts::TranslationUnitFacts(ASTContext &Ctx,
   Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
   for (const FunctionDecl *FD : Finder.Found)
     walk(FD, FD->getBody());
+  BackRefs.emplace(Finder.Found);
   for (const Expr *Init : Finder.GlobalInits)
     noteAddressesTaken(Init);
   computeThreads();

@@ -17,6 +17,7 @@
 
 #include "AccessPath.h"
 #include "ApiModel.h"
+#include "BackReferences.h"
 #include "CorrelatedFields.h"
 #include "Events.h"
 #include "ParameterUses.h"
@@ -25,6 +26,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include <optional>
 #include <vector>
 
 namespace clang {
@@ -75,6 +77,8 @@ public:
 
   /// The API model the facts were gathered with.
   const ApiModel &model() const { return Model; }
+  /// Members that refer back to the object that made their object.
+  const BackReferences &backReferences() const { return *BackRefs; }
   const ThreadSet &threadsOf(const clang::FunctionDecl *FD) const;
   /// Whether the unit starts threads and issues overlapped I/O: only then
   /// can a cancel miss another thread's requests.
@@ -178,6 +182,7 @@ private:
   void computeCorrelatedFields(const clang::SourceManager &SM);
 
   const ApiModel &Model;
+  std::optional<BackReferences> BackRefs;
   mutable ParameterUses Uses;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseMap<const clang::FunctionDecl *,
