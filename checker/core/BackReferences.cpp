@@ -26,7 +26,9 @@ bool isThis(const Expr *E) {
 const ParmVarDecl *ownParameter(const Expr *E, const CXXConstructorDecl *C) {
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(strip(E));
   const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
-  return P && P->getDeclContext() == C ? P : nullptr;
+  const auto *Owner = P ? dyn_cast<FunctionDecl>(P->getDeclContext()) : nullptr;
+  return Owner && Owner->getCanonicalDecl() == C->getCanonicalDecl() ? P
+                                                                      : nullptr;
 }
 
 /// The class a reference or pointer member refers to.
@@ -52,11 +54,13 @@ BackReferences::BackReferences(llvm::ArrayRef<const FunctionDecl *> Bodies) {
     const auto *Method = dyn_cast<CXXMethodDecl>(FD);
     const CXXRecordDecl *Within = Method ? Method->getParent() : nullptr;
     noteConstructions(FD->getBody(), Within);
-    const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD);
-    if (!Ctor)
+    const auto *Definition = dyn_cast<CXXConstructorDecl>(FD);
+    if (!Definition)
       continue;
-    Ctor = Ctor->getCanonicalDecl();
-    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+    // Slots are named by the canonical declaration; the initialisers are
+    // the definition's.
+    const CXXConstructorDecl *Ctor = Definition->getCanonicalDecl();
+    for (const CXXCtorInitializer *Init : Definition->inits()) {
       if (!Init->isWritten())
         continue;
       if (const FieldDecl *F = Init->getMember(); F && referredClass(F)) {

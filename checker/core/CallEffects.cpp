@@ -812,11 +812,10 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
   });
   // A request received with the object is forgotten without a word: the
   // caller's protocol, not this function, made sure it had completed.
-  // Not on a function-static OVERLAPPED: only this function's last call
-  // could have left it there, and nothing else can wait for it.
+  // Not one this function's own last call left: nothing else finished it.
   if (const Request *Old = S.Requests.find(Ov.Path);
       Old && KnownElement && !Old->View.ReceivedWith.empty() &&
-      !Ov.Path.functionStatic())
+      !Old->View.Reentered)
     S.Requests.erase(Ov.Path);
   if (const Request *Old = S.Requests.find(Ov.Path); Old && KnownElement) {
     AffectedRequest A{&Old->View, RequestPart::Overlapped};

@@ -119,6 +119,11 @@ struct RequestView {
   /// the analysed function receives: how this function names the object
   /// (`d`, `this`, `g_dev`). Empty for requests issued on this path.
   std::string ReceivedWith;
+  /// A received request that the analysed function's own last call left
+  /// (on a function-static OVERLAPPED, or cancelled and not waited for):
+  /// nothing but that call can have finished it, so a new issue on its
+  /// OVERLAPPED is a reuse.
+  bool Reentered = false;
   /// For a received request that another unit's summary describes: that
   /// summary (its issue is not in this unit).
   const ProtocolRule *Imported = nullptr;

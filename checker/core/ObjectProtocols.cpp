@@ -515,7 +515,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
                : P;
   };
   auto Instantiate = [&](const Entry &E, const AccessPath &Object,
-                         const std::string &Name) {
+                         const std::string &Name, bool Reentered = false) {
     if (States.size() == Max) {
       Truncated = true;
       return;
@@ -530,7 +530,10 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     if (E.Record)
       Q.ReceivedIn = Object;
     Q.View.ReceivedWith = Name;
+    Q.View.Reentered = Reentered;
     Q.View.Steps.append({PathStep::Issue, Q.View.IssueCall});
+    if (Q.View.State == Typestate::Cancelled && Q.View.CancelCall)
+      Q.View.Steps.append({PathStep::Cancel, Q.View.CancelCall});
     State S;
     for (const auto &[Field, Value] : E.Fields) {
       AbsValue V = Value;
@@ -551,15 +554,20 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
           !E.Shape.View.PortBound &&
           E.Shape.View.Mode == CompletionMode::Event &&
           staysInFunction(Static, FD, Facts.model()))
-        Instantiate(E, AccessPath::thisObject(), Static->getName().str());
+        Instantiate(E, AccessPath::thisObject(), Static->getName().str(),
+                    /*Reentered=*/true);
       continue;
     }
     // A function that starts the request itself, or through the calls it
     // makes, re-enters knowing its own protocol: were the request still
-    // pending, its own issue would be the bug.
+    // pending, its own issue would be the bug. Unless it cancelled the
+    // request and returned without waiting: then only a wait of its own
+    // can tell when the OVERLAPPED is free again.
     const FunctionDecl *Starter = Facts.issuerOf(E.Shape.View.IssueCall);
-    if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl() ||
-        (Starter && Reachable.contains(Starter->getCanonicalDecl())))
+    bool Itself = E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl();
+    bool Reentered = Itself && E.Shape.View.State == Typestate::Cancelled;
+    if (!Reentered &&
+        (Itself || (Starter && Reachable.contains(Starter->getCanonicalDecl()))))
       continue;
     if (!E.Record) {
       // A function that names the OVERLAPPED, the handle or the buffer.
@@ -569,14 +577,15 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
         if (P && P->rootKind() == AccessPath::RootKind::Global &&
             Globals.contains(P->root())) {
           Instantiate(E, AccessPath::thisObject(),
-                      static_cast<const VarDecl *>(P->root())->getName().str());
+                      static_cast<const VarDecl *>(P->root())->getName().str(),
+                      Reentered);
           break;
         }
       continue;
     }
     for (const Holder &H : Holders)
       if (sameRecord(H.Record, E.Record))
-        Instantiate(E, H.Object, H.Name);
+        Instantiate(E, H.Object, H.Name, Reentered);
   }
 
   // Protocols other units wrote down: unless this unit defines their

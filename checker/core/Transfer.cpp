@@ -605,8 +605,11 @@ void Transfer::forgetUndeterminedReceived(State &S, const Expr *Cond) const {
     return !Facts || !F || !Ov || R.View.Imported ||
            Facts->mayDescribe(F, Ov);
   };
+  // Not a request the function's own last call left: that call passed the
+  // same tests before it issued (`if (!connected) return 0;`), and they say
+  // nothing about whether it waited.
   S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
-    if (R.View.ReceivedWith.empty())
+    if (R.View.ReceivedWith.empty() || R.View.Reentered)
       return false;
     return llvm::any_of(Undetermined, [&](const AccessPath &P) {
       if (!MayDescribe(P, R))

@@ -25,7 +25,7 @@ const char *drainAdvice(const RequestView &R) {
 
 void CancelWithoutDrainCheck::onEvent(const Event &E) {
   if (E.Kind != EventKind::Close && E.Kind != EventKind::Free &&
-      E.Kind != EventKind::StorageEnd)
+      E.Kind != EventKind::StorageEnd && E.Kind != EventKind::Reissue)
     return;
   std::vector<RequestView> Cancelled;
   for (const AffectedRequest &A : E.Requests)
@@ -43,9 +43,10 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
                               ? Cancelled.front().CancelRule->Name
                               : "the cancel";
   std::string Advice = drainAdvice(Cancelled.front());
-  unsigned Action = E.Kind == EventKind::Close  ? 0
-                    : E.Kind == EventKind::Free ? 1
-                                                : 2;
+  unsigned Action = E.Kind == EventKind::Close     ? 0
+                    : E.Kind == EventKind::Free    ? 1
+                    : E.Kind == EventKind::Reissue ? 4
+                                                   : 2;
   if (!E.DestroyedObject.empty())
     Action = 3;
   std::string Destroyed = E.DestroyedObject;
@@ -55,7 +56,8 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
          [=] {
            const ASTContext &Ctx = *CtxP;
            diag(Loc, "%select{'%1' closes '%2'|'%1' frees '%2'|'%2' goes out "
-                     "of scope|the destructor of '%5' releases '%2'}0 after "
+                     "of scope|the destructor of '%5' releases '%2'|'%1' "
+                     "reuses the OVERLAPPED '%2'}0 after "
                      "'%3' without waiting for the cancelled I/O to complete; "
                      "%4")
                << Action << Actor << Subject << Canceller << Advice

@@ -34,7 +34,7 @@ public:
 private:
   class Reader {
   public:
-    explicit Reader(GuardedEndpoint &owner) : owner_(owner) {}
+    explicit Reader(GuardedEndpoint &owner);
     bool Start() {
       pending_ = !ReadFile(owner_.h_, buf_, sizeof buf_, nullptr, &ov_) &&
                  GetLastError() == ERROR_IO_PENDING;
@@ -56,6 +56,9 @@ private:
   HANDLE h_;
   std::unique_ptr<Reader> reader_;
 };
+
+// Defined apart from its declaration, as in a source file.
+GuardedEndpoint::Reader::Reader(GuardedEndpoint &owner) : owner_(owner) {}
 
 GuardedEndpoint::~GuardedEndpoint() { Close(); }
 

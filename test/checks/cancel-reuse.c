@@ -1,0 +1,167 @@
+// A cancelled request still owns its OVERLAPPED until it completes: a new
+// request on it right after CancelIo, in a retry loop or in the function's
+// own next call, races the cancelled one's completion (its status lands in
+// the new request's OVERLAPPED and sets its event).
+// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s
+// RUN: %if shim %{ %check_twins %s -- -x c %win32 %}
+#include <windows.h>
+#include <stdlib.h>
+
+static char buffer[64];
+
+// Each attempt waits 100 ms, then gives up on its read and tries again.
+BOOL retry_read_bug(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  int i;
+  for (i = 0; i < 3; ++i) {
+    // CHECK: cancel-reuse.c:[[#RETRY:@LINE+3]]:9: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+    // CHECK-NEXT: cancel-reuse.c:[[@LINE+6]]:9: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+    // CHECK-NEXT: cancel-reuse.c:[[@LINE+7]]:5: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+    if (ReadFile(h, buffer, sizeof buffer, NULL, ov))
+      return TRUE;
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    if (WaitForSingleObject(ov->hEvent, 100) == WAIT_OBJECT_0)
+      return GetOverlappedResult(h, ov, &n, FALSE);
+    CancelIo(h);
+  }
+  return FALSE;
+}
+// CHECK-NEXT: cancel-reuse.c:[[#RETRY]]:9: warning: 'ReadFile' reuses the OVERLAPPED 'ov' after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+
+BOOL retry_read_fixed(HANDLE h, OVERLAPPED *ov) {
+  DWORD n;
+  int i;
+  for (i = 0; i < 3; ++i) {
+    if (ReadFile(h, buffer, sizeof buffer, NULL, ov))
+      return TRUE;
+    if (GetLastError() != ERROR_IO_PENDING)
+      return FALSE;
+    if (WaitForSingleObject(ov->hEvent, 100) == WAIT_OBJECT_0)
+      return GetOverlappedResult(h, ov, &n, FALSE);
+    CancelIo(h);
+    if (GetOverlappedResult(h, ov, &n, TRUE))
+      return TRUE; // It completed before the cancel reached it.
+  }
+  return FALSE;
+}
+
+// A device read with a timeout (wiiuse's `wiiuse_os_read`): on a timeout
+// it cancels and returns, and its next call issues on the OVERLAPPED the
+// cancelled read still owns.
+struct device {
+  HANDLE handle;
+  OVERLAPPED ov;
+  BOOL connected;
+  BOOL cancelled;
+};
+
+int device_read_bug(struct device *d, char *buf, DWORD len) {
+  DWORD n;
+  if (!d->connected)
+    return 0;
+  // CHECK: cancel-reuse.c:[[@LINE+3]]:8: note: 'ReadFile' in 'device_read_bug' starts overlapped I/O on 'd->handle' and may return with it pending
+  // CHECK-NEXT: cancel-reuse.c:[[@LINE-5]]:61: note: 'device_read_bug' may be called again with that I/O on 'd' still pending
+  // CHECK-NEXT: cancel-reuse.c:[[@LINE+7]]:7: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+  if (!ReadFile(d->handle, buf, len, &n, &d->ov)) {
+    // CHECK-NEXT: cancel-reuse.c:[[@LINE-6]]:7: note: '!d->connected' is false here
+    // CHECK-NEXT: cancel-reuse.c:[[@LINE-2]]:8: warning: 'ReadFile' reuses the OVERLAPPED 'd->ov' after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+    if (GetLastError() != ERROR_IO_PENDING)
+      return 0;
+    if (WaitForSingleObject(d->ov.hEvent, 100) == WAIT_TIMEOUT) {
+      CancelIo(d->handle);
+      return 0;
+    }
+    if (!GetOverlappedResult(d->handle, &d->ov, &n, FALSE))
+      return 0;
+  }
+  return (int)n;
+}
+
+int device_read_fixed(struct device *d, char *buf, DWORD len) {
+  DWORD n;
+  if (!d->connected)
+    return 0;
+  if (!ReadFile(d->handle, buf, len, &n, &d->ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return 0;
+    if (WaitForSingleObject(d->ov.hEvent, 100) == WAIT_TIMEOUT) {
+      CancelIo(d->handle);
+      GetOverlappedResult(d->handle, &d->ov, &n, TRUE);
+      return 0;
+    }
+    if (!GetOverlappedResult(d->handle, &d->ov, &n, FALSE))
+      return 0;
+  }
+  return (int)n;
+}
+
+// Waits for the cancelled read at the start of its next call: a flag in
+// the device says one was left.
+int device_read_later_fixed(struct device *d, char *buf, DWORD len) {
+  DWORD n;
+  if (d->cancelled) {
+    GetOverlappedResult(d->handle, &d->ov, &n, TRUE);
+    d->cancelled = FALSE;
+  }
+  if (!ReadFile(d->handle, buf, len, &n, &d->ov)) {
+    if (GetLastError() != ERROR_IO_PENDING)
+      return 0;
+    if (WaitForSingleObject(d->ov.hEvent, 100) == WAIT_TIMEOUT) {
+      CancelIo(d->handle);
+      d->cancelled = TRUE;
+      return 0;
+    }
+    if (!GetOverlappedResult(d->handle, &d->ov, &n, FALSE))
+      return 0;
+  }
+  return (int)n;
+}
+
+#ifdef IODRAIN_RUNTIME
+// Runtime twins: the peer answers at 150 ms and again at ten seconds, and
+// the pipe's driver completes a cancel a moment after CancelIo returns.
+// The caller frees the OVERLAPPED (or the device) once it is done.
+#include "shim_twins.h"
+
+static void twin_pipe(void) {
+  twin_shared_pipe();
+  ShimDeferCancellation(twin_server);
+  ShimPeerWriteAt(twin_client, "first answer", 12, 150);
+  ShimPeerWriteAt(twin_client, "second answer", 13, 10000);
+}
+
+static void twin_retry(BOOL (*read)(HANDLE, OVERLAPPED *)) {
+  OVERLAPPED *ov = (OVERLAPPED *)calloc(1, sizeof *ov);
+  twin_pipe();
+  ov->hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  read(twin_server, ov);
+  free(ov);
+}
+static void twin_retry_read_bug(void) { twin_retry(retry_read_bug); }
+static void twin_retry_read_fixed(void) { twin_retry(retry_read_fixed); }
+
+// The caller polls twice, then frees the device.
+static void twin_device(int (*read)(struct device *, char *, DWORD)) {
+  static char first[64], second[64];
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  twin_pipe();
+  d->handle = twin_server;
+  d->connected = TRUE;
+  d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  read(d, first, sizeof first);
+  read(d, second, sizeof second);
+  free(d);
+}
+static void twin_device_read_bug(void) { twin_device(device_read_bug); }
+static void twin_device_read_fixed(void) { twin_device(device_read_fixed); }
+static void twin_device_read_later_fixed(void) {
+  twin_device(device_read_later_fixed);
+}
+
+TWIN_MAIN(TWIN(retry_read_bug), TWIN(retry_read_fixed),
+          TWIN(device_read_bug), TWIN(device_read_fixed),
+          TWIN(device_read_later_fixed))
+#endif
