@@ -114,7 +114,7 @@ struct FunctionRule {
   Role FunctionRole = Role::Issue;
   ArgRef Handle, Overlapped, Buffer, Object, Objects, Count, WaitAll, Wait,
       Timeout, Alertable, Port, CompletionRoutine, Pointer, Flags, Procedure,
-      Path, InitialState;
+      Path, InitialState, WakeMask;
   /// For issues: the request completes when a client opens the object by
   /// its name (ConnectNamedPipe, `Completes: client-open`).
   bool CompletesOnClientOpen = false;

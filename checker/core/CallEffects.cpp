@@ -1182,6 +1182,17 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
                    {PathStep::WaitAlerted, AbsValue::integer(WaitIoCompletion),
                     AbsValue::unknown(), ApcTargets},
                    Out);
+  // A message in the thread's queue ends the wait too, with the index
+  // after the last object (MsgWaitForMultipleObjects).
+  if (auto Mask = intArg(S, CE, R.WakeMask);
+      R.WakeMask.isSet() && (!Mask || *Mask != 0)) {
+    auto Count = intArg(S, CE, R.Count); // WAIT_OBJECT_0 is 0.
+    addEarlyReturn(CE, S,
+                   {PathStep::WaitEarly,
+                    Count ? AbsValue::integer(*Count) : AbsValue::unknown(),
+                    AbsValue::unknown(), {}},
+                   Out);
+  }
 }
 
 void Transfer::dequeue(const CallExpr *CE, const FunctionRule &R, State S,

@@ -922,8 +922,11 @@ void Transfer::assign(const Expr *E, State &S) const {
     V.Quiet = V.Private = false;
   // A new handle stored where a received request's handle was starts the
   // object's life anew (an open function): nothing of the old one is this
-  // function's to drain.
-  if (AccessPaths::isHandleLike(LHS->getType()))
+  // function's to drain. Also into an integer that holds handles
+  // (`ttyfd = (int)CreateFile(...)`).
+  if (AccessPaths::isHandleLike(LHS->getType()) ||
+      (BO->getOpcode() == BO_Assign &&
+       AccessPaths::isHandleLike(BO->getRHS()->IgnoreParenCasts()->getType())))
     S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
       return !R.View.ReceivedWith.empty() && R.Handle == Path->deref();
     });
@@ -946,8 +949,56 @@ void Transfer::assign(const Expr *E, State &S) const {
     S.Vars.set(*Path, V);
 }
 
+namespace {
+/// A test of whether a request is still pending (`ov.Internal ==
+/// STATUS_PENDING`, `!HasOverlappedIoCompleted(&ov)`), if `E` is one.
+const Expr *completionTest(const Expr *E) {
+  if (!E)
+    return nullptr;
+  const Expr *X = E->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(X);
+      UO && UO->getOpcode() == UO_LNot)
+    return completionTest(UO->getSubExpr()) ? X : nullptr;
+  const auto *BO = dyn_cast<BinaryOperator>(X);
+  if (!BO || (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE))
+    return nullptr;
+  for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+    if (memberNamed(Side->IgnoreParenImpCasts(), "Internal"))
+      return X;
+  return nullptr;
+}
+} // namespace
+
 void Transfer::element(const Stmt *St, State S, StateList &Out) {
   enterStatement(S, St);
+  // A flag that records whether a request is still pending (`wait =
+  // ov.Internal == STATUS_PENDING`): one path per answer, so that code
+  // testing the flag later (`GetOverlappedResult(h, &ov, &n, wait)`)
+  // knows which.
+  std::optional<AccessPath> Flag;
+  const Expr *Test = nullptr;
+  if (const auto *DS = dyn_cast<DeclStmt>(St); DS && DS->isSingleDecl())
+    if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
+        VD && VD->hasLocalStorage() && (Test = completionTest(VD->getInit())))
+      Flag = AccessPath::variable(VD);
+  if (const auto *BO = dyn_cast<BinaryOperator>(St);
+      BO && BO->getOpcode() == BO_Assign &&
+      (Test = completionTest(BO->getRHS())))
+    Flag = Paths.lvalueOf(S, BO->getLHS());
+  if (Flag && Test) {
+    for (bool Truth : {true, false}) {
+      State T = S;
+      if (!assume(T, Test, Truth))
+        continue;
+      if (const auto *DS = dyn_cast<DeclStmt>(St))
+        declare(DS, T);
+      else
+        assign(cast<BinaryOperator>(St), T);
+      T.Vars.set(*Flag, AbsValue::integer(Truth));
+      Out.push_back(std::move(T));
+    }
+    return;
+  }
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     declare(DS, S);
   } else if (const auto *CE = dyn_cast<CallExpr>(St)) {

@@ -638,14 +638,23 @@ std::vector<IssueSite> TranslationUnitFacts::issuedByOtherThreads(
     return Sites;
   for (const IssueSite &Site : It->second) {
     const ThreadSet &Theirs = threadsOf(Site.In);
-    if (!Theirs.known() || Theirs.intersects(Mine))
+    if (!Theirs.known())
       continue;
-    // Only a thread procedure on one side makes them different threads.
-    if (Theirs.Procedures.empty() && Mine.Procedures.empty())
+    // A thread procedure that runs the issuer and never the canceller may
+    // have issued the request, even when other threads run both (a re-arm
+    // helper called by the caller's start and by the worker's loop).
+    const FunctionDecl *Other = nullptr;
+    for (const FunctionDecl *P : Theirs.Procedures)
+      if (!llvm::is_contained(Mine.Procedures, P)) {
+        Other = P;
+        break;
+      }
+    // Otherwise only a canceller that is itself a thread procedure, and an
+    // issuer that thread never runs, make them different threads.
+    if (!Other && (Theirs.intersects(Mine) || Mine.Procedures.empty()))
       continue;
     Sites.push_back(Site);
-    if (!Theirs.Procedures.empty())
-      Sites.back().Thread = Theirs.Procedures.front();
+    Sites.back().Thread = Other;
     if (Sites.size() == MaxSites)
       break;
   }

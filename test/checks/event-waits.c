@@ -164,6 +164,32 @@ void has_completed_once_bug(HANDLE h) {
   CloseHandle(h);
 }
 
+// A flag that says whether the read is still pending decides the wait
+// (sheredom's subprocess.h): it blocks exactly when it must.
+void pending_flag_wait_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  BOOL wait;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  wait = ov.Internal == STATUS_PENDING;
+  GetOverlappedResult(h, &ov, &n, wait);
+  CloseHandle(h);
+}
+
+// The flag the other way round: it blocks only when the read is done.
+void pending_flag_inverted_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  // CHECK: event-waits.c:[[@LINE+1]]:3: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  BOOL done = HasOverlappedIoCompleted(&ov);
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: note: 'GetOverlappedResult' may return here before the I/O completes
+  GetOverlappedResult(h, &ov, &n, done);
+  // CHECK-NEXT: event-waits.c:[[@LINE+2]]:3: note: cancel the pending I/O and wait for it before closing the handle
+  // CHECK-NEXT: event-waits.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds; the stop event is already set.
@@ -194,6 +220,12 @@ static void twin_wait_any_checked_fixed(void) {
   twin_run_stop(wait_any_checked_fixed);
 }
 static void twin_poll_result_bug(void) { twin_run(poll_result_bug); }
+static void twin_pending_flag_wait_fixed(void) {
+  twin_run(pending_flag_wait_fixed);
+}
+static void twin_pending_flag_inverted_bug(void) {
+  twin_run(pending_flag_inverted_bug);
+}
 static void twin_poll_result_fixed(void) { twin_run(poll_result_fixed); }
 static void twin_result_ex_timeout_bug(void) {
   twin_run(result_ex_timeout_bug);
@@ -214,5 +246,6 @@ TWIN_MAIN(TWIN(wait_times_out_bug), TWIN(wait_infinite_fixed),
           TWIN(wait_any_checked_fixed), TWIN(poll_result_bug),
           TWIN(poll_result_fixed), TWIN(result_ex_timeout_bug),
           TWIN(result_ex_infinite_fixed), TWIN(has_completed_loop_fixed),
-          TWIN(has_completed_once_bug))
+          TWIN(has_completed_once_bug), TWIN(pending_flag_wait_fixed),
+          TWIN(pending_flag_inverted_bug))
 #endif

@@ -194,6 +194,38 @@ void pipe_stop_fixed(void) {
   CloseHandle(g_pipe);
 }
 
+// The same kept in an integer (Kermit's `ttyfd`): an open that stores a
+// new handle there starts the line anew, and closes only that one (the old
+// handle was its caller's to close).
+static INT_PTR g_line = -1;
+static OVERLAPPED g_line_ov;
+static char g_line_buf[64];
+
+// RUNTIME-TWIN: none, the issuer: the line twins run it
+BOOL line_start_read(void) {
+  // CHECK: protocols.c:[[@LINE+1]]:10: note: 'ReadFile' in 'line_start_read' starts overlapped I/O on '(HANDLE)g_line' and may return with it pending
+  return ReadFile((HANDLE)g_line, g_line_buf, sizeof g_line_buf, NULL,
+                  &g_line_ov) ||
+         GetLastError() == ERROR_IO_PENDING;
+}
+
+// CHECK-NEXT: protocols.c:[[@LINE+1]]:27: note: 'line_close_bug' may be called with that I/O on 'g_line' still pending
+void line_close_bug(void) {
+  // CHECK-NEXT: protocols.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes '(HANDLE)g_line' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle((HANDLE)g_line);
+  g_line = -1;
+}
+
+void line_probe_fixed(const wchar_t *name) {
+  if ((HANDLE)(g_line = (INT_PTR)CreateFileW(name, GENERIC_READ, 0, NULL,
+                                             OPEN_EXISTING,
+                                             FILE_FLAG_OVERLAPPED, NULL)) ==
+      INVALID_HANDLE_VALUE)
+    return;
+  CloseHandle((HANDLE)g_line);
+  g_line = -1;
+}
+
 // Two requests on one object, each with its own flag. A test of one flag
 // says nothing about the other request (`wr_pending` is stored only where
 // `wr` is used), so the read stays pending past the write's test.
@@ -440,6 +472,26 @@ static void twin_pipe(void (*stop)(void)) {
   WaitForSingleObject(g_ov.hEvent, INFINITE);
 }
 static void twin_pipe_stop_bug(void) { twin_pipe(pipe_stop_bug); }
+static void twin_line_close_bug(void) {
+  twin_shared_pipe();
+  g_line = (INT_PTR)twin_server;
+  g_line_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  line_start_read();
+  line_close_bug();
+  WaitForSingleObject(g_line_ov.hEvent, INFINITE);
+}
+// The probe opens and closes a file of its own; the pipe's read is then
+// cancelled and waited for by its owner.
+static void twin_line_probe_fixed(void) {
+  DWORD n;
+  twin_shared_pipe();
+  g_line = (INT_PTR)twin_server;
+  g_line_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  line_start_read();
+  line_probe_fixed(L"probe.txt");
+  CancelIoEx(twin_server, &g_line_ov);
+  GetOverlappedResult(twin_server, &g_line_ov, &n, TRUE);
+}
 static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
 
 static struct duplex *twin_duplex(void) {
@@ -483,6 +535,7 @@ TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
           TWIN(device_open_fixed), TWIN(device_reopen_fixed),
           TWIN(watch_loop), TWIN(watcher_destroy_fixed),
           TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed),
+          TWIN(line_close_bug), TWIN(line_probe_fixed),
           TWIN(stream_close_fixed), TWIN(stream_close_kind_fixed),
           TWIN(stream_close_unopened_fixed), TWIN(stream_close_bug))
 #endif

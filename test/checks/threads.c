@@ -149,6 +149,54 @@ void session_close_fixed(struct session *s) {
   CloseHandle(s->handle);
 }
 
+// A watch re-armed by its worker thread after each change: the first read
+// is the caller's, every later one the worker's, so a CancelIo on the
+// caller's thread may find nothing of its own to cancel.
+static HANDLE watch_handle;
+static OVERLAPPED watch_ov;
+static char watch_buf[16];
+static volatile LONG watch_stopping;
+
+// RUNTIME-TWIN: none, the issuer: the watch twins run it
+static BOOL watch_arm(void) {
+  // CHECK: threads.c:[[#WATCH:@LINE+1]]:10: note: 'ReadFile' in 'watch_arm' issues it, on the thread that runs 'watch_thread'
+  return ReadFile(watch_handle, watch_buf, sizeof watch_buf, NULL,
+                  &watch_ov) ||
+         GetLastError() == ERROR_IO_PENDING;
+}
+
+// RUNTIME-TWIN: none, a thread procedure: the watch twins run it
+static DWORD WINAPI watch_thread(LPVOID arg) {
+  DWORD n;
+  while (!watch_stopping &&
+         GetOverlappedResult(watch_handle, &watch_ov, &n, TRUE))
+    watch_arm();
+  return 0;
+}
+
+// RUNTIME-TWIN: none, it starts the watch: the watch twins run it
+HANDLE watch_start(void) {
+  if (!watch_arm())
+    return NULL;
+  return CreateThread(NULL, 0, watch_thread, NULL, 0, NULL);
+}
+
+void watch_stop_bug(HANDLE thread) {
+  watch_stopping = 1;
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'watch_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(watch_handle);
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
+void watch_stop_fixed(HANDLE thread) {
+  watch_stopping = 1;
+  CancelIoEx(watch_handle, NULL);
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
 // The system runs a console control handler on a thread it starts for the
 // signal: a CancelIo there reaches none of the notifier thread's requests,
 // and the notifier's wait never ends.
@@ -252,11 +300,25 @@ static void twin_console_signal(BOOL fixed) {
   GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
   WaitForSingleObject(notifier, INFINITE);
 }
+// The peer answers once at 50 ms: the worker re-arms the watch, and the
+// owner stops it at 100 ms.
+static void twin_watch(void (*stop)(HANDLE)) {
+  HANDLE worker;
+  twin_shared_pipe();
+  watch_handle = twin_server;
+  ShimPeerWriteAt(twin_client, "change", 6, 50);
+  worker = watch_start();
+  Sleep(100);
+  stop(worker);
+}
+static void twin_watch_stop_bug(void) { twin_watch(watch_stop_bug); }
+static void twin_watch_stop_fixed(void) { twin_watch(watch_stop_fixed); }
 static void twin_on_console_signal_bug(void) { twin_console_signal(FALSE); }
 static void twin_on_console_signal_fixed(void) { twin_console_signal(TRUE); }
 
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
           TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
           TWIN(session_close_bug), TWIN(session_close_fixed),
-          TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed))
+          TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed),
+          TWIN(watch_stop_bug), TWIN(watch_stop_fixed))
 #endif
