@@ -958,7 +958,15 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   std::vector<IssueSite> Others;
   if (R.CallingThreadOnly && Facts && R.Handle.Member.empty()) {
     Others = Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
-    if (!Others.empty()) {
+    // A cancel in a called function that its own analysis reports is not
+    // reported again at each call of it.
+    const FunctionDecl *Inner =
+        CallStack.empty() ? nullptr
+                          : ApiModel::followedDefinition(CallStack.back());
+    bool ReportedInside =
+        Inner &&
+        !Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Inner).empty();
+    if (!Others.empty() && !ReportedInside) {
       Event E = Event::atCall(EventKind::CancelOtherThread, CE, &R);
       E.SubjectExpr = argExpr(CE, R.Handle);
       E.SubjectName = R.Handle.Written;

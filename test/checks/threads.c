@@ -190,6 +190,23 @@ void watch_stop_bug(HANDLE thread) {
   CloseHandle(thread);
 }
 
+// The same cancel in a helper: reported once, in the helper, not again at
+// each call of it.
+static void watch_cancel_bug(void) {
+  // CHECK-NEXT: threads.c:[[#WATCH]]:10: note: 'ReadFile' in 'watch_arm' issues it, on the thread that runs 'watch_thread'
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'watch_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(watch_handle);
+}
+
+// RUNTIME-TWIN: none, it runs watch_cancel_bug, whose twin stops the same watch
+void watch_stop_through_helper(HANDLE thread) {
+  watch_stopping = 1;
+  watch_cancel_bug();
+  WaitForSingleObject(thread, INFINITE);
+  CloseHandle(thread);
+}
+
 void watch_stop_fixed(HANDLE thread) {
   watch_stopping = 1;
   CancelIoEx(watch_handle, NULL);
@@ -313,6 +330,12 @@ static void twin_watch(void (*stop)(HANDLE)) {
 }
 static void twin_watch_stop_bug(void) { twin_watch(watch_stop_bug); }
 static void twin_watch_stop_fixed(void) { twin_watch(watch_stop_fixed); }
+static void stop_through_cancel(HANDLE worker) {
+  watch_stopping = 1;
+  watch_cancel_bug();
+  WaitForSingleObject(worker, INFINITE);
+}
+static void twin_watch_cancel_bug(void) { twin_watch(stop_through_cancel); }
 static void twin_on_console_signal_bug(void) { twin_console_signal(FALSE); }
 static void twin_on_console_signal_fixed(void) { twin_console_signal(TRUE); }
 
@@ -320,5 +343,6 @@ TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
           TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
           TWIN(session_close_bug), TWIN(session_close_fixed),
           TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed),
-          TWIN(watch_stop_bug), TWIN(watch_stop_fixed))
+          TWIN(watch_stop_bug), TWIN(watch_stop_fixed),
+          TWIN(watch_cancel_bug))
 #endif
