@@ -2,6 +2,7 @@
 
 #include "BackReferences.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 
 using namespace clang;
@@ -125,6 +126,12 @@ void BackReferences::noteConstructions(const Stmt *S,
       for (unsigned I = 0; I < CE->getNumArgs(); ++I)
         PassedBy[{C, I}].push_back(isThis(CE->getArg(I)) ? Within : nullptr);
     }
+    // A library template that constructs its argument types with what it
+    // is given (`std::make_unique<Worker>(other)`): constructions iodrain
+    // does not see.
+    if (const auto *Call = dyn_cast<CallExpr>(X))
+      if (const FunctionDecl *Callee = Call->getDirectCallee())
+        noteUnseenConstructions(Callee);
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(X);
         Op && Op->getOperator() == OO_Equal)
       if (const auto *M = dyn_cast_or_null<CXXMethodDecl>(Op->getCalleeDecl()))
@@ -138,9 +145,28 @@ void BackReferences::noteConstructions(const Stmt *S,
   }
 }
 
+void BackReferences::noteUnseenConstructions(const FunctionDecl *Callee) {
+  // Only templates that forward what they are given (`make_unique`,
+  // `emplace_back`); `unique_ptr<Worker>::reset(p)` builds nothing.
+  if (!Callee->getTemplateSpecializationArgs())
+    return;
+  auto Note = [&](const TemplateArgumentList *Args) {
+    for (const TemplateArgument &A : Args ? Args->asArray()
+                                          : llvm::ArrayRef<TemplateArgument>())
+      if (A.getKind() == TemplateArgument::Type)
+        if (const auto *RD = A.getAsType()->getAsCXXRecordDecl())
+          Copied.insert(RD->getCanonicalDecl());
+  };
+  Note(Callee->getTemplateSpecializationArgs());
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
+    if (const auto *Spec =
+            dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()))
+      Note(&Spec->getTemplateArgs());
+}
+
 bool BackReferences::givesOwner(Slot S, const CXXRecordDecl *Owner,
                                 unsigned Depth) const {
-  if (Depth > 8)
+  if (Depth > 8 || Copied.contains(S.first->getParent()->getCanonicalDecl()))
     return false;
   bool Any = false;
   if (auto It = PassedBy.find(S); It != PassedBy.end())

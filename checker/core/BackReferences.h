@@ -10,7 +10,8 @@
 // constructor of its class sets it from a parameter (directly or through a
 // base class's constructor), every construction in the unit gives that
 // parameter `this` or `*this` from a method of the member's pointee class,
-// nothing assigns it afterwards, and no construction copies the object.
+// nothing assigns it afterwards, and no construction copies the object or
+// happens inside a library template (`std::make_unique<Worker>(...)`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +53,7 @@ private:
   using Slot = std::pair<const clang::CXXConstructorDecl *, unsigned>;
   void noteConstructions(const clang::Stmt *S,
                          const clang::CXXRecordDecl *Within);
+  void noteUnseenConstructions(const clang::FunctionDecl *Callee);
   bool givesOwner(Slot S, const clang::CXXRecordDecl *Owner,
                   unsigned Depth) const;
 
@@ -65,6 +67,7 @@ private:
   llvm::DenseMap<Slot, llvm::SmallVector<const clang::CXXRecordDecl *, 2>>
       PassedBy;
   llvm::DenseSet<const clang::FieldDecl *> Disqualified;
+  /// Classes copied, or built where iodrain cannot see (a library template).
   llvm::DenseSet<const clang::CXXRecordDecl *> Copied;
   llvm::DenseSet<const clang::FieldDecl *> Found;
 };

@@ -426,6 +426,12 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
         return P.isUnder(O.Path);
       });
+      // Clearing a received request's OVERLAPPED sets the object up anew,
+      // as a new issue on it would: the caller's protocol saw it finish.
+      S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+        return !R.View.ReceivedWith.empty() && !R.View.Reentered &&
+               R.Overlapped.isUnder(O.Path);
+      });
       return;
     }
     // It has, and may signal, a handle it finds there (`s.stop = ev;

@@ -249,6 +249,40 @@ bool isLocalStorage(const Expr *E) {
   return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
 }
 
+/// Whether another call of the unit, or of code beside it, may finish the
+/// request between two calls of its issuer without naming it: a port the
+/// unit binds handles to or dequeues from, or a Winsock request with no
+/// event (the completion-port idiom; the port may be another unit's).
+bool mayFinishUnseen(const ObjectProtocols::Entry &E,
+                     const TranslationUnitFacts &Facts) {
+  const Request &R = E.Shape;
+  if (R.View.PortBound || Facts.usesPorts() ||
+      R.View.Mode != CompletionMode::Event)
+    return true;
+  bool HasEvent = llvm::any_of(E.Fields, [&](const auto &Field) {
+    return Field.first.isUnder(R.Overlapped) &&
+           Field.first.endsInField("hEvent") &&
+           Field.second.K == AbsValue::Object;
+  });
+  const Expr *Handle = R.View.HandleArg;
+  const auto *Typedef =
+      Handle ? Handle->IgnoreParenImpCasts()->getType()->getAs<TypedefType>()
+             : nullptr;
+  return !HasEvent && Typedef && Typedef->getDecl()->getName() == "SOCKET";
+}
+
+/// What names an OVERLAPPED in code: its member (`d->ov`, `g.ov`), or the
+/// global itself.
+const void *overlappedDecl(const AccessPath &P) {
+  llvm::ArrayRef<PathComponent> C = P.components();
+  for (const PathComponent &X : llvm::reverse(C))
+    if (X.K == PathComponent::Field)
+      return static_cast<const FieldDecl *>(X.Ptr)->getCanonicalDecl();
+  if (P.rootKind() == AccessPath::RootKind::Global)
+    return static_cast<const VarDecl *>(P.root())->getCanonicalDecl();
+  return nullptr;
+}
+
 /// The function-`static` variable of `FD` that `P` lies in, if any: only
 /// `FD` names it, so a request left pending there meets `FD`'s next call.
 const VarDecl *functionStaticOf(const AccessPath &P, const FunctionDecl &FD) {
@@ -265,12 +299,20 @@ const VarDecl *functionStaticOf(const AccessPath &P, const FunctionDecl &FD) {
 /// then no other code can wait for a request on it.
 bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
                      const ApiModel &Model) {
-  llvm::DenseSet<const Expr *> Allowed;
-  unsigned Uses = 0;
+  llvm::DenseSet<const Expr *> Allowed, EventsAllowed;
+  unsigned Uses = 0, EventUses = 0;
   auto NamesVar = [&](const Expr *E) -> const DeclRefExpr * {
     const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
     return DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl()
                ? DRE
+               : nullptr;
+  };
+  // `ov.hEvent` of this variable, if `E` is it.
+  auto EventOf = [&](const Expr *E) -> const MemberExpr * {
+    const auto *ME = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
+    return ME && !ME->isArrow() && ME->getMemberDecl()->getName() == "hEvent" &&
+                   NamesVar(ME->getBase())
+               ? ME
                : nullptr;
   };
   llvm::SmallVector<const Stmt *, 32> Work{FD.getBody()};
@@ -300,10 +342,42 @@ bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
         DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl())
       ++Uses;
+    // Its event: set from a creation or to NULL, given to calls the model
+    // knows, or tested; never handed on (`return ov.hEvent;`, `ov.hEvent =
+    // g_done;`), or the code it goes to could wait for the request.
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (const MemberExpr *Ev = EventOf(BO->getLHS());
+          Ev && BO->getOpcode() == BO_Assign) {
+        const Expr *RHS = BO->getRHS()->IgnoreParenCasts();
+        const auto *Call = dyn_cast<CallExpr>(RHS);
+        const FunctionRule *R = Call ? Model.lookupCall(Call) : nullptr;
+        if ((R && R->FunctionRole == Role::Create) ||
+            RHS->isNullPointerConstant(FD.getASTContext(),
+                                       Expr::NPC_ValueDependentIsNull))
+          EventsAllowed.insert(Ev);
+      }
+      if (BO->isEqualityOp())
+        for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+          if (const MemberExpr *Ev = EventOf(Side))
+            EventsAllowed.insert(Ev);
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(S);
+        UO && UO->getOpcode() == UO_LNot)
+      if (const MemberExpr *Ev = EventOf(UO->getSubExpr()))
+        EventsAllowed.insert(Ev);
+    if (const auto *CE = dyn_cast<CallExpr>(S))
+      if (const FunctionRule *R = Model.lookupCall(CE);
+          R && R->FunctionRole != Role::Transfer &&
+          R->FunctionRole != Role::ThreadStart)
+        for (const Expr *Arg : CE->arguments())
+          if (const MemberExpr *Ev = EventOf(Arg))
+            EventsAllowed.insert(Ev);
+    if (const auto *ME = dyn_cast<MemberExpr>(S); ME && EventOf(ME) == ME)
+      ++EventUses;
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
-  return Uses == Allowed.size();
+  return Uses == Allowed.size() && EventUses == EventsAllowed.size();
 }
 
 } // namespace
@@ -551,8 +625,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     // (code that runs between the calls) finishes it.
     if (const VarDecl *Static = functionStaticOf(E.Shape.Overlapped, FD)) {
       if (E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl() &&
-          !E.Shape.View.PortBound &&
-          E.Shape.View.Mode == CompletionMode::Event &&
+          !mayFinishUnseen(E, Facts) &&
           staysInFunction(Static, FD, Facts.model()))
         Instantiate(E, AccessPath::thisObject(), Static->getName().str(),
                     /*Reentered=*/true);
@@ -563,9 +636,15 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     // pending, its own issue would be the bug. Unless it cancelled the
     // request and returned without waiting: then only a wait of its own
     // can tell when the OVERLAPPED is free again.
+    // (Not when a port or a completion routine finishes it between the
+    // calls, nor when other code of the unit names its OVERLAPPED and may
+    // wait for it.)
     const FunctionDecl *Starter = Facts.issuerOf(E.Shape.View.IssueCall);
     bool Itself = E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl();
-    bool Reentered = Itself && E.Shape.View.State == Typestate::Cancelled;
+    bool Reentered = Itself && E.Shape.View.State == Typestate::Cancelled &&
+                     !mayFinishUnseen(E, Facts) &&
+                     !Facts.othersMayWaitOn(
+                         overlappedDecl(E.Shape.Overlapped), &FD);
     if (!Reentered &&
         (Itself || (Starter && Reachable.contains(Starter->getCanonicalDecl()))))
       continue;

@@ -924,9 +924,10 @@ void Transfer::assign(const Expr *E, State &S) const {
   // object's life anew (an open function): nothing of the old one is this
   // function's to drain. Also into an integer that holds handles
   // (`ttyfd = (int)CreateFile(...)`).
+  const Expr *Stored = BO->getRHS()->IgnoreParenCasts();
   if (AccessPaths::isHandleLike(LHS->getType()) ||
-      (BO->getOpcode() == BO_Assign &&
-       AccessPaths::isHandleLike(BO->getRHS()->IgnoreParenCasts()->getType())))
+      (BO->getOpcode() == BO_Assign && isa<CallExpr>(Stored) &&
+       AccessPaths::isHandleLike(Stored->getType())))
     S.Requests.eraseIf([&](const AccessPath &, const Request &R) {
       return !R.View.ReceivedWith.empty() && R.Handle == Path->deref();
     });
@@ -962,8 +963,9 @@ const Expr *completionTest(const Expr *E) {
   const auto *BO = dyn_cast<BinaryOperator>(X);
   if (!BO || (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE))
     return nullptr;
+  // `(DWORD)ov->Internal`: the macro casts it.
   for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
-    if (memberNamed(Side->IgnoreParenImpCasts(), "Internal"))
+    if (memberNamed(Side->IgnoreParenCasts(), "Internal"))
       return X;
   return nullptr;
 }

@@ -378,6 +378,14 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         DirectIo.insert(Self);
       if (R && R->FunctionRole == Role::ThreadStart)
         noteProcedure(argAt(CE, R->Procedure));
+      if (R && llvm::is_contained({Role::WaitOverlapped, Role::WaitObject,
+                                   Role::WaitObjects, Role::Dequeue,
+                                   Role::AlertableSleep},
+                                  R->FunctionRole))
+        Waiters.insert(Self);
+      if (R && (R->FunctionRole == Role::Associate ||
+                R->FunctionRole == Role::Dequeue))
+        UsesPorts = true;
       if (R && R->FunctionRole == Role::Issue)
         IssuingFunction[CE] = FD;
       if (R && R->FunctionRole == Role::Issue)
@@ -421,9 +429,16 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
         noteDestroyed(FD, Field->getType());
-        if (AccessPaths::isOverlappedType(Field->getType()))
+        if (AccessPaths::isOverlappedType(Field->getType())) {
           OverlappedNamed.insert(Field->getCanonicalDecl());
+          OverlappedNamers[Field->getCanonicalDecl()].insert(Self);
+        }
       }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasGlobalStorage() &&
+          AccessPaths::isOverlappedType(VD->getType()))
+        OverlappedNamers[VD->getCanonicalDecl()].insert(Self);
     if (const FieldDecl *Target = storedMember(S))
       Stored.insert(Target->getCanonicalDecl());
     if (const auto *BO = dyn_cast<BinaryOperator>(S);
@@ -659,6 +674,15 @@ std::vector<IssueSite> TranslationUnitFacts::issuedByOtherThreads(
       break;
   }
   return Sites;
+}
+
+bool TranslationUnitFacts::othersMayWaitOn(const void *Decl,
+                                           const FunctionDecl *FD) const {
+  auto It = OverlappedNamers.find(Decl);
+  return It != OverlappedNamers.end() &&
+         llvm::any_of(It->second, [&](const FunctionDecl *F) {
+           return F != canon(FD) && Waiters.contains(F);
+         });
 }
 
 bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {

@@ -111,6 +111,13 @@ public:
   /// opened without: I/O on it is overlapped even where the code never
   /// looks for ERROR_IO_PENDING.
   bool holdsOverlappedHandle(const clang::Expr *HandleArg) const;
+  /// Whether a function other than `FD` names this OVERLAPPED member or
+  /// global (a FieldDecl or VarDecl) and waits for something: it may wait
+  /// for a request on it.
+  bool othersMayWaitOn(const void *Decl, const clang::FunctionDecl *FD) const;
+  /// Whether the unit binds handles to completion ports or dequeues their
+  /// packets: code that may finish a request between two calls.
+  bool usesPorts() const { return UsesPorts; }
   /// Whether a value stored in this field may say something about
   /// requests: a function that does I/O (issues, cancels, waits, dequeues,
   /// closes or hands over, itself or through the unit's functions it
@@ -183,6 +190,12 @@ private:
 
   const ApiModel &Model;
   std::optional<BackReferences> BackRefs;
+  /// The functions that name each OVERLAPPED member or global, and those
+  /// that wait for something.
+  llvm::DenseSet<const clang::FunctionDecl *> Waiters;
+  bool UsesPorts = false;
+  llvm::DenseMap<const void *, llvm::DenseSet<const clang::FunctionDecl *>>
+      OverlappedNamers;
   mutable ParameterUses Uses;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseMap<const clang::FunctionDecl *,

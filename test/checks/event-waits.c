@@ -176,6 +176,17 @@ void pending_flag_wait_fixed(HANDLE h) {
   CloseHandle(h);
 }
 
+// The macro itself kept in a flag (it casts `Internal`).
+void completed_flag_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ReadFile(h, buffer, sizeof buffer, NULL, &ov);
+  BOOL done = HasOverlappedIoCompleted(&ov);
+  if (!done)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(h);
+}
+
 // The flag the other way round: it blocks only when the read is done.
 void pending_flag_inverted_bug(HANDLE h) {
   OVERLAPPED ov = {0};
@@ -220,6 +231,7 @@ static void twin_wait_any_checked_fixed(void) {
   twin_run_stop(wait_any_checked_fixed);
 }
 static void twin_poll_result_bug(void) { twin_run(poll_result_bug); }
+static void twin_completed_flag_fixed(void) { twin_run(completed_flag_fixed); }
 static void twin_pending_flag_wait_fixed(void) {
   twin_run(pending_flag_wait_fixed);
 }
@@ -247,5 +259,6 @@ TWIN_MAIN(TWIN(wait_times_out_bug), TWIN(wait_infinite_fixed),
           TWIN(poll_result_fixed), TWIN(result_ex_timeout_bug),
           TWIN(result_ex_infinite_fixed), TWIN(has_completed_loop_fixed),
           TWIN(has_completed_once_bug), TWIN(pending_flag_wait_fixed),
+          TWIN(completed_flag_fixed),
           TWIN(pending_flag_inverted_bug))
 #endif

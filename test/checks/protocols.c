@@ -11,6 +11,7 @@
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 // OFF-NOT: warning:
 #include <windows.h>
+#include <string.h>
 #include <stdlib.h>
 
 struct device {
@@ -357,6 +358,18 @@ void stream_close_kind_fixed(struct stream *s) {
   free(s);
 }
 
+// Setting a stream up anew clears its OVERLAPPED: whatever was pending on
+// it, the caller's protocol saw finish (as a new issue on it would say).
+BOOL stream_setup_fixed(struct stream *s) {
+  memset(&s->ov, 0, sizeof s->ov);
+  s->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!s->ov.hEvent) {
+    free(s);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 // A stream whose handle is NULL was never opened: no read can be pending
 // on it, since the read's issue left the handle neither NULL nor invalid.
 void stream_close_unopened_fixed(struct stream *s) {
@@ -411,6 +424,11 @@ static struct stream *twin_stream(void) {
 static void twin_stream_close_fixed(void) { stream_close_fixed(twin_stream()); }
 static void twin_stream_close_kind_fixed(void) {
   stream_close_kind_fixed(twin_stream());
+}
+static void twin_stream_setup_fixed(void) {
+  struct stream *s = (struct stream *)calloc(1, sizeof *s);
+  stream_setup_fixed(s);
+  free(s);
 }
 static void twin_stream_close_unopened_fixed(void) {
   stream_close_unopened_fixed(twin_stream());
@@ -537,5 +555,6 @@ TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
           TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed),
           TWIN(line_close_bug), TWIN(line_probe_fixed),
           TWIN(stream_close_fixed), TWIN(stream_close_kind_fixed),
-          TWIN(stream_close_unopened_fixed), TWIN(stream_close_bug))
+          TWIN(stream_close_unopened_fixed), TWIN(stream_close_bug),
+          TWIN(stream_setup_fixed))
 #endif

@@ -85,27 +85,6 @@ BOOL send_command_fixed(HANDLE h, const char *cmd, DWORD len) {
   return sent;
 }
 
-// The completion port dequeues the packet between the calls: a server
-// issues the next read only after the last one's packet came back.
-// RUNTIME-TWIN: none, its dequeue loop is another function's: port_loop_fixed's twin runs it
-BOOL post_read_fixed(HANDLE h, char *buf, DWORD size) {
-  static OVERLAPPED ov;
-  return ReadFile(h, buf, size, NULL, &ov) ||
-         GetLastError() == ERROR_IO_PENDING;
-}
-
-void port_loop_fixed(HANDLE h, char *buf, DWORD size) {
-  HANDLE port = CreateIoCompletionPort(h, NULL, 1, 0);
-  DWORD n;
-  ULONG_PTR key;
-  LPOVERLAPPED done;
-  int reads;
-  for (reads = 0; reads < 2 && post_read_fixed(h, buf, size); ++reads)
-    if (!GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE))
-      break;
-  CloseHandle(port);
-}
-
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: the peer answers at 150 ms and again at ten seconds; the
 // caller retries once after a timeout, then frees the buffer it gave the
@@ -156,15 +135,7 @@ static void twin_send_command_fixed(void) {
   twin_send_command(send_command_fixed);
 }
 
-static void twin_port_loop_fixed(void) {
-  char buf[64];
-  twin_shared_pipe();
-  ShimPeerWriteAt(twin_client, "first answer", 12, 150);
-  ShimPeerWriteAt(twin_client, "second answer", 13, 300);
-  port_loop_fixed(twin_server, buf, sizeof buf);
-}
-
 TWIN_MAIN(TWIN(read_message_bug), TWIN(read_message_fixed),
           TWIN(read_message_resumed_fixed), TWIN(send_command_bug),
-          TWIN(send_command_fixed), TWIN(port_loop_fixed))
+          TWIN(send_command_fixed))
 #endif
