@@ -146,9 +146,13 @@ void BackReferences::noteConstructions(const Stmt *S,
 }
 
 void BackReferences::noteUnseenConstructions(const FunctionDecl *Callee) {
-  // Only templates that forward what they are given (`make_unique`,
-  // `emplace_back`); `unique_ptr<Worker>::reset(p)` builds nothing.
-  if (!Callee->getTemplateSpecializationArgs())
+  // Only templates that forward a pack of arguments (`make_unique`,
+  // `emplace_back`); `unique_ptr<Worker>::reset(p)` and `operator!=` build
+  // nothing.
+  const FunctionTemplateDecl *Primary = Callee->getPrimaryTemplate();
+  if (!Primary ||
+      llvm::none_of(Primary->getTemplatedDecl()->parameters(),
+                    [](const ParmVarDecl *P) { return P->isParameterPack(); }))
     return;
   auto Note = [&](const TemplateArgumentList *Args) {
     for (const TemplateArgument &A : Args ? Args->asArray()

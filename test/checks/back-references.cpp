@@ -24,7 +24,7 @@ public:
     if (!h_)
       return;
     CancelIo(h_);
-    if (reader_) {
+    if (reader_ != nullptr) {
       reader_->WaitForCanceled();
       reader_.reset();
     }
