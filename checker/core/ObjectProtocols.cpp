@@ -331,19 +331,21 @@ bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
                            R->FunctionRole == Role::ThreadStart
                      : Builtin != Builtin::BImemset &&
                            Builtin != Builtin::BI__builtin_memset;
-      if (!Keeps)
-        for (const Expr *Arg : CE->arguments())
-          if (const auto *UO =
-                  dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
-              UO && UO->getOpcode() == UO_AddrOf)
-            if (const DeclRefExpr *DRE = NamesVar(UO->getSubExpr()))
-              Allowed.insert(DRE);
+      for (const Expr *Arg : CE->arguments()) {
+        if (const auto *UO = dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
+            !Keeps && UO && UO->getOpcode() == UO_AddrOf)
+          if (const DeclRefExpr *DRE = NamesVar(UO->getSubExpr()))
+            Allowed.insert(DRE);
+        // Its event given to a call the model knows.
+        if (const MemberExpr *Ev = EventOf(Arg); Ev && R && !Keeps)
+          EventsAllowed.insert(Ev);
+      }
     }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S);
         DRE && DRE->getDecl()->getCanonicalDecl() == VD->getCanonicalDecl())
       ++Uses;
     // Its event: set from a creation or to NULL, given to calls the model
-    // knows, or tested; never handed on (`return ov.hEvent;`, `ov.hEvent =
+    // knows (above), or tested; never handed on (`return ov.hEvent;`, `ov.hEvent =
     // g_done;`), or the code it goes to could wait for the request.
     if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
       if (const MemberExpr *Ev = EventOf(BO->getLHS());
@@ -365,13 +367,6 @@ bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
         UO && UO->getOpcode() == UO_LNot)
       if (const MemberExpr *Ev = EventOf(UO->getSubExpr()))
         EventsAllowed.insert(Ev);
-    if (const auto *CE = dyn_cast<CallExpr>(S))
-      if (const FunctionRule *R = Model.lookupCall(CE);
-          R && R->FunctionRole != Role::Transfer &&
-          R->FunctionRole != Role::ThreadStart)
-        for (const Expr *Arg : CE->arguments())
-          if (const MemberExpr *Ev = EventOf(Arg))
-            EventsAllowed.insert(Ev);
     if (const auto *ME = dyn_cast<MemberExpr>(S); ME && EventOf(ME) == ME)
       ++EventUses;
     for (const Stmt *Child : S->children())
