@@ -1,6 +1,7 @@
 //===- PathExplorer.cpp - The worklist over (block, state) pairs ----------===//
 
 #include "PathExplorer.h"
+#include "ActiveBlocks.h"
 #include "CallSummaries.h"
 #include "DeadValues.h"
 #include "TransientFields.h"
@@ -9,6 +10,7 @@
 #include "TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/DeclCXX.h"
@@ -139,6 +141,8 @@ struct Shared {
   /// Per function, for the small helpers followed without FollowCalls.
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
       CompletesAnyDirectly;
+  /// Per function: whether it may start a request or act without one.
+  llvm::DenseMap<const FunctionDecl *, bool> Acts;
   /// The largest callee (in CFG blocks) the current call may run.
   unsigned InlinedBlockLimit = MaxInlinedCfgBlocks;
   /// Whether a small helper (run without FollowCalls) is running, and
@@ -201,6 +205,9 @@ private:
   std::unique_ptr<Transfer> T;
   std::unique_ptr<DeadValues> Dead;
   std::unique_ptr<TransientFields> Transient;
+  /// For the analysed function: the blocks where a path that holds no
+  /// request may still matter (ActiveBlocks.h); empty for called ones.
+  llvm::BitVector Active;
   std::deque<std::pair<const CFGBlock *, State>> Work;
   std::vector<std::unordered_set<StateFingerprint, FingerprintHash>> Seen;
   /// For a called function: the states that reach its exit.
@@ -425,6 +432,13 @@ bool Explorer::prepare(unsigned MaxBlocks) {
     if (Transient && Transient->empty())
       Transient.reset();
   }
+  // A coroutine's requests start at its suspensions, not only at calls.
+  // Without FollowCalls, a path holding no request follows no call: only
+  // the model's own functions act.
+  if (Sh.Calls.empty() && !isa<CoroutineBodyStmt>(Body))
+    Active = activeBlocks(*Graph, Sh.Model,
+                          Sh.Budget.FollowCalls ? MaxInlineDepth : 0,
+                          Sh.Acts);
   T = std::make_unique<Transfer>(Ctx, Sh.Model, *Parents, Sh.Observers);
   T->setHandlesPending(Sh.RootHandlesPending ||
                        handlesPending(*Body, Sh.Model, Ctx));
@@ -459,6 +473,8 @@ void Explorer::explorePaths(std::vector<State> Entries) {
       Dead->forgetAtEntry(*B, S);
     if (Transient)
       Transient->forget(S);
+    if (!Active.empty() && !S.hasPending() && !Active.test(B->getBlockID()))
+      continue;
     if (!Seen[B->getBlockID()].insert(S.fingerprint()).second)
       continue;
     if (!spend(1) || !runBlock(*B, std::move(S)))

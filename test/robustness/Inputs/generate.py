@@ -5,6 +5,10 @@
   generate.py sequence N    N flags, each tested twice right after it is
                             set and never read again, with a read pending
                             throughout: 2**N paths, few states that matter
+  generate.py aftermath N   a read that may be left pending before a close,
+                            and on the path where it failed, N tests of the
+                            port's error bits (N <= 32), each of which may log: 2**N
+                            paths after the last I/O, none of which matters
   generate.py pairs N       N straight-line ReadFile + blocking wait pairs
   generate.py condition N   a condition of N terms (`a == a + a + ...`)
   generate.py nesting N     N nested ifs, each starting and draining a read
@@ -48,6 +52,22 @@ if kind == "sequence":
         print("  if (f%d)" % i)
         print("    settle(-%d);" % i)
     print("  CloseHandle(h);")
+    print("}")
+elif kind == "aftermath":
+    print("void log_error(int);")
+    print("void aftermath(HANDLE h) {")
+    print("  static OVERLAPPED ov;")
+    print("  DWORD errors;")
+    print("  COMSTAT stat;")
+    print("  if (ReadFile(h, buffer, sizeof buffer, NULL, &ov) ||")
+    print("      GetLastError() == ERROR_IO_PENDING) {")
+    print("    CloseHandle(h);")
+    print("    return;")
+    print("  }")
+    print("  ClearCommError(h, &errors, &stat);")
+    for i in range(min(count, 32)):
+        print("  if (errors & (1u << %d))" % i)
+        print("    log_error(%d);" % i)
     print("}")
 elif kind == "blocks":
     print("void huge(HANDLE h, int *c) {")
