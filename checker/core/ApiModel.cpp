@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
@@ -334,6 +335,17 @@ const std::vector<RoleInfo> &roleTable() {
 /// `this->io.ov`, `2->slots[0]`.
 std::optional<ArgRef> parseArgRef(StringRef Text) {
   Text = Text.trim();
+  // A bit of a flag word: `5 & 0x2`.
+  if (auto [Word, Mask] = Text.split('&'); !Mask.empty()) {
+    uint64_t Bit = 0;
+    std::optional<ArgRef> A = parseArgRef(Word);
+    if (!A || !A->Member.empty() || A->K != ArgRef::Index ||
+        Mask.trim().getAsInteger(0, Bit) || Bit == 0)
+      return std::nullopt;
+    A->Bit = Bit;
+    A->Written = " & 0x" + llvm::utohexstr(Bit);
+    return A;
+  }
   size_t End = Text.find_first_of(".-[");
   StringRef Base = Text.substr(0, End);
   StringRef Rest = End == StringRef::npos ? "" : Text.substr(End);
@@ -426,8 +438,13 @@ std::string validateRule(RawRule &R) {
     if (!A)
       return "'" + R.Name + "': '" + Key.str() +
              "' must be an argument position from 1 to 64 or 'this', "
-             "optionally with members ('1->handle'), not '" +
+             "optionally with members ('1->handle') or a bit ('5 & 0x2'), "
+             "not '" +
              *V + "'";
+    if (A->Bit && Key != "WaitAll" && Key != "Alertable")
+      return "'" + R.Name + "': '" + Key.str() + ": " + *V +
+             "': a bit of an argument ('5 & 0x2') is read only for WaitAll "
+             "and Alertable";
     if (!A->Member.empty() && (!llvm::is_contained(MemberKeys, Key) ||
                                !llvm::is_contained(MemberRoles, R.Role)))
       return "'" + R.Name + "': '" + Key.str() + ": " + *V +

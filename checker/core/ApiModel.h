@@ -90,6 +90,10 @@ struct ArgRef {
   /// path from the object the argument points to (ProtocolRule.h:
   /// `.handle`), and as written after the position (`->handle`).
   std::string Member, Written;
+  /// For a setting kept as a bit of a flag word (`5 & 0x2`, MWMO_ALERTABLE
+  /// of MsgWaitForMultipleObjectsEx): that bit; 0 when the whole argument
+  /// says it.
+  uint64_t Bit = 0;
 
   bool isSet() const { return K != None; }
   static ArgRef index(unsigned Pos) {

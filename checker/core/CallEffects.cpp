@@ -194,11 +194,18 @@ std::optional<int64_t> Transfer::intArg(const State &S, const CallExpr *CE,
   if (!E)
     return std::nullopt;
   AbsValue V = valueOf(S, E);
-  if (V.K == AbsValue::Int)
-    return V.Value;
   if (V.K == AbsValue::Null)
     return 0;
-  return std::nullopt;
+  if (V.K == AbsValue::Bits && A.Bit) {
+    auto [Ones, Zeros] = V.knownBits();
+    if (Ones & A.Bit)
+      return 1;
+    if ((Zeros & A.Bit) == A.Bit)
+      return 0;
+  }
+  if (V.K != AbsValue::Int)
+    return std::nullopt;
+  return A.Bit ? int64_t((uint64_t(V.Value) & A.Bit) != 0) : V.Value;
 }
 
 bool Transfer::mayBeAlerted(const State &S, const CallExpr *CE,
@@ -1127,7 +1134,10 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
         Lost |= !S.Vars.contains(Base->element(I));
         Objects.push_back(ObjectIn(Base->element(I)));
       }
-    Opaque = Objects.empty() ||
+    // No objects at all (a message wait or an alertable wait on nothing)
+    // is not a table iodrain cannot read.
+    bool None = Count && *Count == 0;
+    Opaque = (Objects.empty() && !None) ||
              (Lost && TableDecay && !S.Vars.contains(Base->element(-1)));
   }
   auto Timeout = intArg(S, CE, R.Timeout);

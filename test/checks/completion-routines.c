@@ -68,6 +68,28 @@ void alertable_other_object_fixed(HANDLE h, HANDLE stop) {
   CloseHandle(h);
 }
 
+// A message wait runs completion routines when its flags say
+// MWMO_ALERTABLE; it may still return for its object first.
+void message_wait_other_object_bug(HANDLE h, HANDLE stop) {
+  OVERLAPPED ov = {0};
+  // CHECK: completion-routines.c:[[@LINE+1]]:3: note: 'ReadFileEx' starts overlapped I/O on 'h' that may still be pending
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: note: 'MsgWaitForMultipleObjectsEx' may return here because its object is signaled, leaving the I/O pending
+  MsgWaitForMultipleObjectsEx(1, &stop, INFINITE, QS_ALLINPUT, MWMO_ALERTABLE);
+  // CHECK-NEXT: completion-routines.c:[[@LINE+1]]:3: warning: 'CloseHandle' closes 'h' while overlapped I/O on it may still be pending; cancel the I/O, wait for it to complete, then close the handle [iodrain-close-pending-io]
+  CloseHandle(h);
+}
+
+void message_wait_alertable_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ReadFileEx(h, buffer, sizeof buffer, &ov, on_read);
+  CancelIo(h);
+  while (MsgWaitForMultipleObjectsEx(0, NULL, INFINITE, QS_ALLINPUT,
+                                     MWMO_ALERTABLE) != WAIT_IO_COMPLETION)
+    ; // a message: wait again
+  CloseHandle(h);
+}
+
 void write_ex_fixed(HANDLE h) {
   OVERLAPPED ov = {0};
   if (WriteFileEx(h, buffer, sizeof buffer, &ov, on_read))
@@ -106,9 +128,17 @@ static void twin_alertable_other_object_fixed(void) {
   twin_run_stop(alertable_other_object_fixed);
 }
 static void twin_write_ex_fixed(void) { twin_run(write_ex_fixed); }
+static void twin_message_wait_other_object_bug(void) {
+  twin_run_stop(message_wait_other_object_bug);
+}
+static void twin_message_wait_alertable_fixed(void) {
+  twin_run(message_wait_alertable_fixed);
+}
 
 TWIN_MAIN(TWIN(no_alertable_wait_bug), TWIN(alertable_wait_fixed),
           TWIN(timed_alertable_bug), TWIN(timed_alertable_fixed),
           TWIN(alertable_other_object_bug),
-          TWIN(alertable_other_object_fixed), TWIN(write_ex_fixed))
+          TWIN(alertable_other_object_fixed), TWIN(write_ex_fixed),
+          TWIN(message_wait_other_object_bug),
+          TWIN(message_wait_alertable_fixed))
 #endif

@@ -170,6 +170,19 @@ WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
                                                  DWORD dwMilliseconds,
                                                  BOOL bAlertable);
 WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+#define QS_ALLINPUT 0x04FF
+#define MWMO_WAITALL 0x0001
+#define MWMO_ALERTABLE 0x0002
+WINBASEAPI DWORD WINAPI MsgWaitForMultipleObjects(DWORD nCount,
+                                                  const HANDLE *pHandles,
+                                                  BOOL fWaitAll,
+                                                  DWORD dwMilliseconds,
+                                                  DWORD dwWakeMask);
+WINBASEAPI DWORD WINAPI MsgWaitForMultipleObjectsEx(DWORD nCount,
+                                                    const HANDLE *pHandles,
+                                                    DWORD dwMilliseconds,
+                                                    DWORD dwWakeMask,
+                                                    DWORD dwFlags);
 WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
 
 /* Critical sections: recursive locks owned by a thread. Built on an
@@ -340,6 +353,8 @@ void ShimSetSite(const char *file, int line);
 #define WaitForMultipleObjects(...) IODRAIN_SHIM_SITE(WaitForMultipleObjects(__VA_ARGS__))
 #define WaitForMultipleObjectsEx(...) IODRAIN_SHIM_SITE(WaitForMultipleObjectsEx(__VA_ARGS__))
 #define SleepEx(...) IODRAIN_SHIM_SITE(SleepEx(__VA_ARGS__))
+#define MsgWaitForMultipleObjects(...) IODRAIN_SHIM_SITE(MsgWaitForMultipleObjects(__VA_ARGS__))
+#define MsgWaitForMultipleObjectsEx(...) IODRAIN_SHIM_SITE(MsgWaitForMultipleObjectsEx(__VA_ARGS__))
 #define Sleep(...) IODRAIN_SHIM_SITE(Sleep(__VA_ARGS__))
 #define CreateNamedPipeW(...) IODRAIN_SHIM_SITE(CreateNamedPipeW(__VA_ARGS__))
 #define CreateFileW(...) IODRAIN_SHIM_SITE(CreateFileW(__VA_ARGS__))

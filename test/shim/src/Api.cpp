@@ -209,6 +209,22 @@ DWORD WINAPI WaitForMultipleObjects(DWORD N, const HANDLE *Hs, BOOL All,
                   "WaitForMultipleObjects");
 }
 
+// No window messages reach the shim's threads: a message wait ends only
+// for its objects, its timeout or, with MWMO_ALERTABLE, a completion
+// routine.
+DWORD WINAPI MsgWaitForMultipleObjectsEx(DWORD N, const HANDLE *Hs, DWORD Ms,
+                                         DWORD WakeMask, DWORD Flags) {
+  (void)WakeMask;
+  return K().wait(std::vector<HANDLE>(Hs, Hs + N), Flags & MWMO_WAITALL, Ms,
+                  Flags & MWMO_ALERTABLE, "MsgWaitForMultipleObjectsEx");
+}
+DWORD WINAPI MsgWaitForMultipleObjects(DWORD N, const HANDLE *Hs, BOOL All,
+                                       DWORD Ms, DWORD WakeMask) {
+  (void)WakeMask;
+  return K().wait(std::vector<HANDLE>(Hs, Hs + N), All, Ms, false,
+                  "MsgWaitForMultipleObjects");
+}
+
 DWORD WINAPI SleepEx(DWORD Ms, BOOL Alertable) {
   DWORD R = K().wait({}, false, Ms, Alertable, "SleepEx");
   return R == WAIT_IO_COMPLETION ? WAIT_IO_COMPLETION : 0;
