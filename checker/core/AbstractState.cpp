@@ -62,6 +62,8 @@ AbsValue AbsValue::null() {
   return A;
 }
 
+AbsValue AbsValue::validHandle() { return notIntegers({0, -1, -2}); }
+
 std::optional<bool> AbsValue::truth() const {
   switch (K) {
   case Int:

@@ -59,6 +59,10 @@ struct AbsValue {
   static AbsValue bits(uint64_t Ones, uint64_t Zeros);
   static AbsValue object(AccessPath P);
   static AbsValue null();
+  /// What a handle that I/O was issued on holds: not NULL, not -1
+  /// (INVALID_HANDLE_VALUE, also the current process's pseudo-handle), not
+  /// -2 (the current thread's): none of them is a file.
+  static AbsValue validHandle();
   /// The bits known set and known clear (none for an unknown value).
   std::pair<uint64_t, uint64_t> knownBits() const;
 

@@ -18,14 +18,14 @@ constexpr Role Acting[] = {Role::Issue, Role::Cancel, Role::ThreadStart,
 
 bool acts(const CallExpr *CE, const ApiModel &Model, unsigned Levels,
           llvm::DenseMap<const FunctionDecl *, bool> &Memo) {
-  if (const FunctionRule *R = Model.lookupCall(CE))
-    return llvm::any_of(Acting, [&](Role Want) { return R->hasRole(Want); });
   // Calling a coroutine runs it to its first suspension, which may leave
-  // I/O pending in its frame.
+  // I/O pending in its frame, whatever rule names it.
   const FunctionDecl *Callee = CE->getDirectCallee();
   const FunctionDecl *Body = nullptr;
   if (Callee && Callee->hasBody(Body) && isa<CoroutineBodyStmt>(Body->getBody()))
     return true;
+  if (const FunctionRule *R = Model.lookupCall(CE))
+    return llvm::any_of(Acting, [&](Role Want) { return R->hasRole(Want); });
   const FunctionDecl *Def =
       Levels > 0 ? ApiModel::followedDefinition(CE) : nullptr;
   return Def && Model.callsThrough(*Def, Acting, Levels - 1, Memo);

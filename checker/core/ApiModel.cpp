@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -964,12 +965,27 @@ ApiModel::followedDefinition(const clang::CallExpr *Call) {
 bool ApiModel::callsThrough(
     const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles, unsigned Levels,
     llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo) const {
+  llvm::SmallPtrSet<const clang::FunctionDecl *, 8> Open;
+  bool Final = true;
+  return searchCalls(FD, Roles, Levels, Memo, Open, Final);
+}
+
+bool ApiModel::searchCalls(
+    const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles, unsigned Levels,
+    llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo,
+    llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &Open,
+    bool &Final) const {
   if (auto It = Memo.find(&FD); It != Memo.end())
     return It->second;
-  Memo[&FD] = false; // Recursion adds nothing.
+  // Recursion adds nothing, but the caller's answer is not final yet.
+  if (!Open.insert(&FD).second) {
+    Final = false;
+    return false;
+  }
   bool Found = bodyCalls(FD.getBody(), Roles);
+  bool OwnFinal = true;
   llvm::SmallVector<const clang::Stmt *, 32> Work;
-  if (!Found && Levels > 0)
+  if (!Found)
     Work.push_back(FD.getBody());
   while (!Work.empty() && !Found) {
     const clang::Stmt *S = Work.pop_back_val();
@@ -977,12 +993,25 @@ bool ApiModel::callsThrough(
       continue;
     if (const auto *CE = dyn_cast<clang::CallExpr>(S))
       if (const clang::FunctionDecl *Def = followedDefinition(CE);
-          Def && !lookupCall(CE))
-        Found = callsThrough(*Def, Roles, Levels - 1, Memo);
+          Def && !lookupCall(CE)) {
+        // Out of levels: "no" holds only for this depth.
+        if (Levels == 0) {
+          OwnFinal = false;
+          break;
+        }
+        Found = searchCalls(*Def, Roles, Levels - 1, Memo, Open, OwnFinal);
+      }
     for (const clang::Stmt *Child : S->children())
       Work.push_back(Child);
   }
-  return Memo[&FD] = Found;
+  Open.erase(&FD);
+  // A "no" found with too few levels, or while a caller was still open,
+  // may be a "yes" when asked again: it is not kept.
+  if (Found || OwnFinal)
+    Memo[&FD] = Found;
+  else
+    Final = false;
+  return Found;
 }
 
 std::vector<const FunctionRule *> ApiModel::all() const {

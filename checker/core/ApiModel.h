@@ -15,6 +15,7 @@
 #include "YamlNesting.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringRef.h"
@@ -229,6 +230,15 @@ public:
   std::vector<const FunctionRule *> all() const;
 
 private:
+  /// callsThrough's search; `Open` holds the functions being searched, and
+  /// `Final` turns false when the answer may differ if asked again with
+  /// more levels or once they are done (then it is not memoised).
+  bool searchCalls(const clang::FunctionDecl &FD, llvm::ArrayRef<Role> Roles,
+                   unsigned Levels,
+                   llvm::DenseMap<const clang::FunctionDecl *, bool> &Memo,
+                   llvm::SmallPtrSetImpl<const clang::FunctionDecl *> &Open,
+                   bool &Final) const;
+
   llvm::StringMap<FunctionRule> Rules;
   std::vector<ProtocolRule> Protocols;
   llvm::StringSet<> CalledElsewhere;

@@ -510,11 +510,12 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
     if (!P.isShared() || Unwritten(P))
       return false;
-    if (!Facts || P.rootKind() == AccessPath::RootKind::Global ||
-        !Facts->isTestedField(P) || !HoldsRequest(P.enclosingObject()))
+    if (!Facts ||
+        llvm::any_of(Reached, [&](const AccessPath &R) { return P.isUnder(R); }))
       return true;
-    return llvm::any_of(Reached,
-                        [&](const AccessPath &R) { return P.isUnder(R); });
+    bool Flag = P.rootKind() != AccessPath::RootKind::Global &&
+                Facts->isTestedField(P) && HoldsRequest(P.enclosingObject());
+    return !Flag && !Facts->keptAcrossCalls(P, S);
   });
   // What a kept object's members hold after the call, when the callee
   // always stores it (`enter_state(s, STATE_CONNECTING)`).
@@ -891,12 +892,13 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
     markEvent(Valid, *Req.EventObject, /*Quiet=*/false);
 
   // I/O that starts or completes was issued on a valid handle: later
-  // tests against INVALID_HANDLE_VALUE or NULL are decided.
+  // tests against INVALID_HANDLE_VALUE or NULL are decided, of a handle
+  // kept in an integer too (`WriteFile((HANDLE) ttyfd, ...)`).
   if (const Expr *HandleArg = argExpr(CE, R.Handle);
       HandleArg && HandleArg->isPRValue() && R.Handle.K == ArgRef::Index)
-    if (auto HandleVar = Paths.lvalueOf(S, HandleArg->IgnoreImpCasts());
+    if (auto HandleVar = Paths.lvalueOf(S, HandleArg->IgnoreParenCasts());
         HandleVar && !S.Vars.contains(*HandleVar))
-      Valid.Vars.set(*HandleVar, AbsValue::notIntegers({0, -1}));
+      Valid.Vars.set(*HandleVar, AbsValue::validHandle());
   State Pending = Valid;
   Pending.Requests.set(Ov.Path, Req);
   // A completion routine runs only in an alertable wait of this thread:

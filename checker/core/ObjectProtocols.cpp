@@ -164,6 +164,11 @@ bool hasTypeNamed(const RecordDecl *RD, llvm::ArrayRef<ProtocolRule> Rules) {
 void addEntryState(State S, Request Q, std::vector<State> &States) {
   if (Q.View.PortBound)
     S.PortBound.set(Q.Handle, true);
+  // The variable or field that holds the request's handle holds a valid
+  // one: tests against INVALID_HANDLE_VALUE or NULL (or -1 for a handle
+  // kept in an integer) are decided, as after the issue.
+  if (auto Slot = Q.Handle.pointerSlot(); Slot && !S.Vars.contains(*Slot))
+    S.Vars.set(*Slot, AbsValue::validHandle());
   AccessPath Key = Q.Overlapped;
   S.Requests.set(Key, std::move(Q));
   States.push_back(std::move(S));
@@ -450,6 +455,11 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
     E.Shape.View.Steps = PathSteps();
     for (const auto &[P, V] : Exit.Vars) {
       if (V.K == AbsValue::Unknown || (Global ? !isAbsolute(P) : isAbsolute(P)))
+        continue;
+      // The slot of the request's handle holds a valid handle at every
+      // entry (addEntryState); what else the issuer learnt of it would
+      // only make more entries.
+      if (P == R.Handle.pointerSlot())
         continue;
       auto Field = Relative(P);
       if (!Field)

@@ -433,8 +433,9 @@ bool Explorer::prepare(unsigned MaxBlocks) {
       Transient.reset();
   }
   // A coroutine's requests start at its suspensions, not only at calls.
-  // Without FollowCalls, a path holding no request follows no call: only
-  // the model's own functions act.
+  // Without FollowCalls, a path holding no request runs no helper that
+  // could start one (a small helper starts nothing): only the model's own
+  // functions act.
   if (Sh.Calls.empty() && !isa<CoroutineBodyStmt>(Body))
     Active = activeBlocks(*Graph, Sh.Model,
                           Sh.Budget.FollowCalls ? MaxInlineDepth : 0,
@@ -1019,6 +1020,8 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
         return true;
       AccessPath C = Names.callerName(P);
       if (!C.isShared())
+        return false;
+      if (Sh.Unit.Facts && Sh.Unit.Facts->keptAcrossCalls(P, X))
         return false;
       if (!Sh.Unit.Facts || C.rootKind() == AccessPath::RootKind::Global ||
           !Sh.Unit.Facts->isTestedField(C))

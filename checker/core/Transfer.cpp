@@ -541,6 +541,11 @@ void Transfer::recordLearnt(State &S, const Expr *E, const AbsValue &New) const 
     auto It = ConditionReads.find(*Syntactic);
     TestedAgain = It != ConditionReads.end() && It->second > 1;
   }
+  // In a called function, a global that the unit tests elsewhere may be
+  // tested again by the caller (`if (network)` in the close helper, then
+  // in its caller).
+  if (!CallStack.empty() && Facts && Facts->isTestedGlobal(*Path))
+    TestedAgain = true;
   if (TestedAgain || S.Vars.contains(*Path))
     S.Vars.set(*Path, New);
 }

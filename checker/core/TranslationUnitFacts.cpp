@@ -1,6 +1,7 @@
 //===- TranslationUnitFacts.cpp -------------------------------------------===//
 
 #include "TranslationUnitFacts.h"
+#include "AbstractState.h"
 #include "AccessPath.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
@@ -128,6 +129,10 @@ void TranslationUnitFacts::noteTestedFields(const Expr *Cond) {
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
         TestedFields.insert(FD);
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+          VD && VD->hasGlobalStorage())
+        TestedGlobals.insert(VD->getCanonicalDecl());
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -687,6 +692,18 @@ bool TranslationUnitFacts::othersMayWaitOn(const void *Decl,
 
 bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {
   return CorrelatedFields.contains(FD->getCanonicalDecl());
+}
+
+bool TranslationUnitFacts::isTestedGlobal(const AccessPath &P) const {
+  return P.rootKind() == AccessPath::RootKind::Global &&
+         P.components().empty() && TestedGlobals.contains(P.root());
+}
+
+bool TranslationUnitFacts::keptAcrossCalls(const AccessPath &P,
+                                           const State &S) const {
+  return llvm::any_of(S.Requests, [&](const auto &Entry) {
+    return Entry.second.Handle.pointerSlot() == P;
+  });
 }
 
 bool TranslationUnitFacts::isTestedField(const AccessPath &P) const {

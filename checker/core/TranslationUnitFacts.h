@@ -41,6 +41,8 @@ class Stmt;
 
 namespace iodrain {
 
+struct State;
+
 /// The threads that may run a function: thread procedures of the unit,
 /// and `Others`, the threads that call the unit's entry points.
 struct ThreadSet {
@@ -105,6 +107,15 @@ public:
   }
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
+  /// Whether some condition of the unit tests this variable of static
+  /// storage (a global flag such as `network`), itself and not a member.
+  bool isTestedGlobal(const AccessPath &P) const;
+  /// Whether a call iodrain does not see into, or a followed one on its
+  /// way back, is taken to leave `P` as it was on the path `S`: the slot
+  /// that holds a live request's handle. The request is found through it,
+  /// so iodrain takes the slot to keep naming that handle, and then its
+  /// value cannot change either (`ttyfd == -1` after a log call).
+  bool keptAcrossCalls(const AccessPath &P, const State &S) const;
   /// Whether a handle argument is a member that the unit stores a handle
   /// opened with FILE_FLAG_OVERLAPPED into (`wm->dev_handle = dev;` after
   /// `dev = CreateFile(..., FILE_FLAG_OVERLAPPED, ...)`), and never one
@@ -211,6 +222,7 @@ private:
   /// Destructors run by a `delete` of an object the deleter cannot name.
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
+  llvm::DenseSet<const void *> TestedGlobals;
   /// Members the unit stores handles opened without (0) and with (1)
   /// FILE_FLAG_OVERLAPPED into.
   llvm::DenseSet<const clang::FieldDecl *> HandleFieldOpens[2];

@@ -42,7 +42,6 @@
 // SUMMARY-NEXT:     Buffer: '.buf*'
 // SUMMARY-NEXT:     Event: '.ov.hEvent*'
 // SUMMARY-NEXT:     Fields:
-// SUMMARY-NEXT:       - { Path: .handle, NotEquals: [ -1, 0 ] }
 // SUMMARY-NEXT:       - { Path: .read_pending, Equals: 1 }
 // SUMMARY-NEXT:   - Issuer: pipe_start_read
 #include "Inputs/cross-unit/device.h"

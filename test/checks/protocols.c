@@ -227,6 +227,23 @@ void line_probe_fixed(const wchar_t *name) {
   g_line = -1;
 }
 
+// The variable that holds the line's handle holds a valid one while the
+// read is pending on it, and a log call in between does not change that:
+// the -1 ("never opened") branch is not taken with the read pending.
+void log_line(const char *what);
+
+void line_close_logged_fixed(void) {
+  DWORD n;
+  log_line("closing");
+  if (g_line == -1)
+    goto out;
+  CancelIoEx((HANDLE)g_line, &g_line_ov);
+  GetOverlappedResult((HANDLE)g_line, &g_line_ov, &n, TRUE);
+out:
+  CloseHandle((HANDLE)g_line);
+  g_line = -1;
+}
+
 // Two requests on one object, each with its own flag. A test of one flag
 // says nothing about the other request (`wr_pending` is stored only where
 // `wr` is used), so the read stays pending past the write's test.
@@ -511,6 +528,14 @@ static void twin_line_probe_fixed(void) {
   GetOverlappedResult(twin_server, &g_line_ov, &n, TRUE);
 }
 static void twin_pipe_stop_fixed(void) { twin_pipe(pipe_stop_fixed); }
+void log_line(const char *what) { (void)what; }
+static void twin_line_close_logged_fixed(void) {
+  twin_shared_pipe();
+  g_line = (INT_PTR)twin_server;
+  g_line_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  line_start_read();
+  line_close_logged_fixed();
+}
 
 static struct duplex *twin_duplex(void) {
   struct duplex *p = (struct duplex *)calloc(1, sizeof *p);
@@ -554,6 +579,7 @@ TWIN_MAIN(TWIN(duplex_close_bug), TWIN(duplex_close_fixed),
           TWIN(watch_loop), TWIN(watcher_destroy_fixed),
           TWIN(pipe_stop_bug), TWIN(pipe_stop_fixed),
           TWIN(line_close_bug), TWIN(line_probe_fixed),
+          TWIN(line_close_logged_fixed),
           TWIN(stream_close_fixed), TWIN(stream_close_kind_fixed),
           TWIN(stream_close_unopened_fixed), TWIN(stream_close_bug),
           TWIN(stream_setup_fixed))

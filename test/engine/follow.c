@@ -23,7 +23,7 @@ void exits_in_callee(HANDLE h) {
   // The path with the read pending follows the call and ends in exit(). The
   // paths without a request do not follow it (nothing it does matters to
   // iodrain there): the call is unknown to them, and they go on.
-  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{} lasterror=?
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0}} requests{} lasterror=?
   // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=!{997}
   iodrain_dump_state();
 }
@@ -36,10 +36,10 @@ void returns_from_callee(HANDLE h) {
   r = cancel_then(h, &ov, 2);
   // The callee's result comes back as r; its cancel found the request, or
   // found it complete (ERROR_NOT_FOUND).
-  // CHECK: follow.c:[[@LINE+5]]:3: remark: iodrain state: vars{h=!{-1,0}, ov.hEvent=null, r=20} requests{ov: on h* cancelled} lasterror=?
-  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{h=!{-1,0}, ov.hEvent=null, r=20} requests{} lasterror=1168
+  // CHECK: follow.c:[[@LINE+5]]:3: remark: iodrain state: vars{h=!{-2,-1,0}, ov.hEvent=null, r=20} requests{ov: on h* cancelled} lasterror=?
+  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{h=!{-2,-1,0}, ov.hEvent=null, r=20} requests{} lasterror=1168
   // Without a request, the call is not followed.
-  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{} lasterror=?
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0}} requests{} lasterror=?
   // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{} requests{} lasterror=!{997}
   iodrain_dump_state();
   GetOverlappedResult(h, &ov, &n, TRUE);
@@ -62,7 +62,7 @@ void dequeue_in_callee(HANDLE h, HANDLE port) {
   pump(port);
   // The packet was the read's (or the read failed at once); the caller's
   // own variables come back as they were (the callee could not see them).
-  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0}, local=7, ov.hEvent=null} requests{} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0}, local=7, ov.hEvent=null} requests{} lasterror=!{192,258} port-bound{h*}
   // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{local=7, ov.hEvent=null} requests{} lasterror=!{997} port-bound{h*}
   iodrain_dump_state();
   GetOverlappedResult(h, &ov, &n_done, TRUE);
@@ -80,10 +80,10 @@ void dequeue_two_in_callee(HANDLE h, HANDLE port) {
       GetLastError() != ERROR_IO_PENDING)
     return;
   pump(port);
-  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{a: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
-  // CHECK: follow.c:[[@LINE+3]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{a: on h* pending} lasterror=!{192,258} port-bound{h*}
-  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{b: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
-  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-1,0}} requests{b: on h* pending} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+4]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-2,-1,0}} requests{a: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+3]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-2,-1,0}} requests{a: on h* pending} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+2]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-2,-1,0}} requests{b: on h* packet-queued} lasterror=!{192,258} port-bound{h*}
+  // CHECK: follow.c:[[@LINE+1]]:3: remark: iodrain state: vars{a.hEvent=null, b.hEvent=null, h=!{-2,-1,0}} requests{b: on h* pending} lasterror=!{192,258} port-bound{h*}
   iodrain_dump_state();
   GetOverlappedResult(h, &a, &n_done, TRUE);
   GetOverlappedResult(h, &b, &n_done, TRUE);

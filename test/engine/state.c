@@ -18,16 +18,16 @@ void read_cancel_wait(HANDLE h) {
   if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
       GetLastError() != ERROR_IO_PENDING)
     return;
-  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{ov: on h* pending} lasterror=997
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
+  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{ov: on h* pending} lasterror=997
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
   iodrain_dump_state();
   CancelIoEx(h, &ov);
-  // CHECK: state.c:[[@LINE+3]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{ov: on h* cancelled} lasterror=?
-  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=1168
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
+  // CHECK: state.c:[[@LINE+3]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{ov: on h* cancelled} lasterror=?
+  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=1168
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
   iodrain_dump_state();
   GetOverlappedResult(h, &ov, &n, TRUE);
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
   iodrain_dump_state();
 }
 
@@ -38,7 +38,7 @@ void unknown_call_keeps_last_error(HANDLE h) {
   BOOL ok = ReadFile(h, buffer, sizeof buffer, NULL, &ov);
   unknown();
   if (!ok && GetLastError() == ERROR_IO_PENDING)
-    // CHECK: state.c:[[@LINE+1]]:5: remark: iodrain state: vars{h=!{-1,0}, ok=0,{{.*}} ov.hEvent=null, x=3} requests{ov: on h* pending} lasterror=997
+    // CHECK: state.c:[[@LINE+1]]:5: remark: iodrain state: vars{h=!{-2,-1,0}, ok=0,{{.*}} ov.hEvent=null, x=3} requests{ov: on h* pending} lasterror=997
     iodrain_dump_state();
   CancelIoEx(h, &ov);
   GetOverlappedResult(h, &ov, (DWORD *)&x, TRUE);
@@ -52,8 +52,8 @@ void assignment_in_condition(HANDLE h) {
   if (!ReadFile(h, buffer, sizeof buffer, NULL, &ov) &&
       (rv = GetLastError()) != ERROR_IO_PENDING)
     return;
-  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null, rv=997} requests{ov: on h* pending} lasterror=997
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
+  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null, rv=997} requests{ov: on h* pending} lasterror=997
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0},{{.*}} ov.hEvent=null} requests{} lasterror=?
   iodrain_dump_state();
   CancelIoEx(h, &ov);
   GetOverlappedResult(h, &ov, &rv, TRUE);
@@ -72,10 +72,10 @@ void dequeue_drains_one(HANDLE h, HANDLE port) {
     return;
   if (!GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE))
     return;
-  // CHECK: state.c:[[@LINE+4]]:3: remark: iodrain state: vars{{{.*}}h=!{-1,0}} requests{a: on h* pending} lasterror=!{192,258}
-  // CHECK: state.c:[[@LINE+3]]:3: remark: iodrain state: vars{{{.*}}h=!{-1,0}} requests{b: on h* pending} lasterror=!{192,258}
-  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{{{.*}}h=!{-1,0}} requests{} lasterror=!{192,258}
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{{{.*}}h=!{-1,0}} requests{} lasterror=?
+  // CHECK: state.c:[[@LINE+4]]:3: remark: iodrain state: vars{{{.*}}h=!{-2,-1,0}} requests{a: on h* pending} lasterror=!{192,258}
+  // CHECK: state.c:[[@LINE+3]]:3: remark: iodrain state: vars{{{.*}}h=!{-2,-1,0}} requests{b: on h* pending} lasterror=!{192,258}
+  // CHECK: state.c:[[@LINE+2]]:3: remark: iodrain state: vars{{{.*}}h=!{-2,-1,0}} requests{} lasterror=!{192,258}
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{{{.*}}h=!{-2,-1,0}} requests{} lasterror=?
   iodrain_dump_state();
   CancelIo(h);
   while (GetQueuedCompletionStatus(port, &n, &key, &done, INFINITE))
@@ -100,7 +100,7 @@ void transfer_hands_over(HANDLE h, struct job *a, struct job *b) {
     return;
   iodrain_hand_over(&a->next);
   remember(&b->next);
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{b*.ov: on h* pending} lasterror=997
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0}} requests{b*.ov: on h* pending} lasterror=997
   iodrain_dump_state();
 }
 
@@ -118,7 +118,7 @@ void transfer_member(HANDLE h, struct slot *s, struct job *other) {
       GetLastError() != ERROR_IO_PENDING)
     return;
   iodrain_enqueue_slot(s);
-  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-1,0}} requests{other*.ov: on h* pending} lasterror=997
+  // CHECK: state.c:[[@LINE+1]]:3: remark: iodrain state: vars{h=!{-2,-1,0}} requests{other*.ov: on h* pending} lasterror=997
   iodrain_dump_state();
 }
 
