@@ -439,23 +439,36 @@ void AnalysisSession::analyse(const FunctionDecl &FD, ASTContext &Ctx) {
   std::vector<AnalysisObserver *> Observers(Checks.begin(), Checks.end());
   StateDumps Dumps;
   Observers.push_back(&Dumps);
-  AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers, &Unit);
   // Following calls must not lose what the analysis without them finds: a
   // function whose paths multiply past the budget with calls followed is
-  // analysed again with calls unknown, if it would be analysed then.
-  std::optional<AnalysisResult> WithCalls;
+  // analysed again with calls unknown, if it would be analysed then; one
+  // that stopped following calls is analysed again too, and that analysis
+  // adds the sites the first did not report.
   llvm::DenseMap<const FunctionDecl *, bool> Direct;
-  if (R.Outcome == AnalysisResult::BudgetExhausted &&
+  bool MayFallBack =
       Options.Budget.FollowCalls &&
       (issuesIo(FD, Model, 0, Direct) || !Unit.EntryStates.empty() ||
        (Facts->threadsAndIssues() &&
-        Model.bodyCalls(FD.getBody(), {Role::Cancel})))) {
-    AnalysisBudget Unfollowed = Options.Budget;
-    Unfollowed.FollowCalls = false;
+        Model.bodyCalls(FD.getBody(), {Role::Cancel})));
+  if (MayFallBack)
+    for (IodrainCheck *C : Checks)
+      C->holdReports();
+  AnalysisResult R = explore(FD, Ctx, Model, Options.Budget, Observers, &Unit);
+  std::optional<AnalysisResult> WithCalls;
+  AnalysisBudget Unfollowed = Options.Budget;
+  Unfollowed.FollowCalls = false;
+  if (MayFallBack && R.Outcome == AnalysisResult::BudgetExhausted) {
     Dumps.Dumps.clear();
     WithCalls = std::move(R);
     R = explore(FD, Ctx, Model, Unfollowed, Observers, &Unit);
+  } else if (MayFallBack && R.Outcome == AnalysisResult::Completed &&
+             R.StoppedFollowingCalls) {
+    std::vector<AnalysisObserver *> ChecksOnly(Checks.begin(), Checks.end());
+    explore(FD, Ctx, Model, Unfollowed, ChecksOnly, &Unit);
   }
+  if (MayFallBack)
+    for (IodrainCheck *C : Checks)
+      C->releaseHeld();
   for (const auto &[Loc, Text] : Dumps.Dumps)
     Reporter.remarkState(Loc, Text);
   bool Reportable = R.Outcome == AnalysisResult::Skipped ||

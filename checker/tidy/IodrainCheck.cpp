@@ -136,18 +136,36 @@ void IodrainCheck::warnRuleArity(const ArityMismatch &M,
 void IodrainCheck::onFunctionBegin(const FunctionDecl &FD) {
   Ctx = &FD.getASTContext();
   Function = &FD;
-  ReportedSites.clear();
+  if (!Holding)
+    ReportedSites.clear();
   Deferred.clear();
 }
 
 void IodrainCheck::onFunctionEnd(const FunctionDecl &,
                                  const AnalysisResult &Result) {
   // An exhausted budget means silence, never a partial guess.
-  if (Result.Outcome == AnalysisResult::Completed)
+  bool Keep = Result.Outcome == AnalysisResult::Completed;
+  if (Holding) {
+    if (Keep)
+      std::move(Deferred.begin(), Deferred.end(), std::back_inserter(Held));
+    else // Its sites were not reported: a later run may report them.
+      ReportedSites.clear();
+    Deferred.clear();
+    return;
+  }
+  if (Keep)
     for (auto &Emit : Deferred)
       Emit();
   Deferred.clear();
   ReportedSites.clear();
+}
+
+void IodrainCheck::releaseHeld() {
+  for (auto &Emit : Held)
+    Emit();
+  Held.clear();
+  ReportedSites.clear();
+  Holding = false;
 }
 
 void IodrainCheck::report(const void *Site, std::function<void()> Emit) {

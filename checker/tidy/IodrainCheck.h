@@ -55,6 +55,10 @@ public:
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
 
   void onFunctionBegin(const clang::FunctionDecl &FD) override;
+  /// Keeps the reports of the next analyses of one function until
+  /// releaseHeld(): each adds the sites the ones before did not report.
+  void holdReports() { Holding = true; }
+  void releaseHeld();
   void onFunctionEnd(const clang::FunctionDecl &FD,
                      const AnalysisResult &Result) override;
 
@@ -103,6 +107,11 @@ private:
   const clang::FunctionDecl *Function = nullptr;
   llvm::DenseSet<const void *> ReportedSites;
   std::vector<std::function<void()>> Deferred;
+  /// While a function is analysed twice (with calls followed, then
+  /// without), the reports of the finished runs wait here, and a site
+  /// reported by the first is not reported again.
+  bool Holding = false;
+  std::vector<std::function<void()>> Held;
 };
 
 } // namespace iodrain
