@@ -8,6 +8,7 @@
 // and the buffer under the kernel.
 // RUN: %check_iodrain %s -- -x c++ -std=c++20 -I %S/Inputs/coroutines %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ -std=c++20 -I %S/Inputs/coroutines %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.RulesFiles: '%S/Inputs/inert-coroutines.yaml'}}" %s -- -x c++ -std=c++20 -I %S/Inputs/coroutines %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++20 -I %S/Inputs/coroutines %win32 %}
 #include <windows.h>
 #include <coroutine>
