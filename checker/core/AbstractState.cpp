@@ -64,6 +64,12 @@ AbsValue AbsValue::null() {
 
 AbsValue AbsValue::validHandle() { return notIntegers({0, -1, -2}); }
 
+bool State::holdsLiveHandle(const AccessPath &P) const {
+  return llvm::any_of(Requests, [&](const auto &Entry) {
+    return Entry.second.Handle.pointerSlot() == P;
+  });
+}
+
 std::optional<bool> AbsValue::truth() const {
   switch (K) {
   case Int:

@@ -133,6 +133,11 @@ struct State {
     return It == Exprs.end() ? nullptr : &It->second;
   }
   bool hasPending() const { return !Requests.empty(); }
+  /// Whether `P` holds a live request's handle. The request is found
+  /// through it, so iodrain takes the slot to keep naming that handle, and
+  /// a call it does not see into, or a followed one on its way back, to
+  /// leave its value as it was (`ttyfd == -1` after a log call).
+  bool holdsLiveHandle(const AccessPath &P) const;
   /// Adds a step to the explanation of every pending request.
   void addStepToPending(PathStep Step);
   /// The object once reached through `Prefix` keeps living under a retired

@@ -515,7 +515,7 @@ void Transfer::unknownCall(const CallExpr *CE, State &S) const {
       return true;
     bool Flag = P.rootKind() != AccessPath::RootKind::Global &&
                 Facts->isTestedField(P) && HoldsRequest(P.enclosingObject());
-    return !Flag && !Facts->keptAcrossCalls(P, S);
+    return !Flag && !S.holdsLiveHandle(P);
   });
   // What a kept object's members hold after the call, when the callee
   // always stores it (`enter_state(s, STATE_CONNECTING)`).

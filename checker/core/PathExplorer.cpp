@@ -1021,7 +1021,7 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
       AccessPath C = Names.callerName(P);
       if (!C.isShared())
         return false;
-      if (Sh.Unit.Facts && Sh.Unit.Facts->keptAcrossCalls(P, X))
+      if (Sh.Unit.Facts && X.holdsLiveHandle(P))
         return false;
       if (!Sh.Unit.Facts || C.rootKind() == AccessPath::RootKind::Global ||
           !Sh.Unit.Facts->isTestedField(C))

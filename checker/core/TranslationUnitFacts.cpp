@@ -1,7 +1,6 @@
 //===- TranslationUnitFacts.cpp -------------------------------------------===//
 
 #include "TranslationUnitFacts.h"
-#include "AbstractState.h"
 #include "AccessPath.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
@@ -697,13 +696,6 @@ bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {
 bool TranslationUnitFacts::isTestedGlobal(const AccessPath &P) const {
   return P.rootKind() == AccessPath::RootKind::Global &&
          P.components().empty() && TestedGlobals.contains(P.root());
-}
-
-bool TranslationUnitFacts::keptAcrossCalls(const AccessPath &P,
-                                           const State &S) const {
-  return llvm::any_of(S.Requests, [&](const auto &Entry) {
-    return Entry.second.Handle.pointerSlot() == P;
-  });
 }
 
 bool TranslationUnitFacts::isTestedField(const AccessPath &P) const {

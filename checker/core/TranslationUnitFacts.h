@@ -41,8 +41,6 @@ class Stmt;
 
 namespace iodrain {
 
-struct State;
-
 /// The threads that may run a function: thread procedures of the unit,
 /// and `Others`, the threads that call the unit's entry points.
 struct ThreadSet {
@@ -110,12 +108,6 @@ public:
   /// Whether some condition of the unit tests this variable of static
   /// storage (a global flag such as `network`), itself and not a member.
   bool isTestedGlobal(const AccessPath &P) const;
-  /// Whether a call iodrain does not see into, or a followed one on its
-  /// way back, is taken to leave `P` as it was on the path `S`: the slot
-  /// that holds a live request's handle. The request is found through it,
-  /// so iodrain takes the slot to keep naming that handle, and then its
-  /// value cannot change either (`ttyfd == -1` after a log call).
-  bool keptAcrossCalls(const AccessPath &P, const State &S) const;
   /// Whether a handle argument is a member that the unit stores a handle
   /// opened with FILE_FLAG_OVERLAPPED into (`wm->dev_handle = dev;` after
   /// `dev = CreateFile(..., FILE_FLAG_OVERLAPPED, ...)`), and never one
