@@ -212,6 +212,15 @@ bool AccessPath::isUnbounded() const {
   return false;
 }
 
+bool AccessPath::isParameterPointee() const {
+  if (Kind != RootKind::Param || Path.empty() ||
+      Path.front().K != PathComponent::Deref)
+    return false;
+  return llvm::all_of(Path, [](const PathComponent &C) {
+    return C.K == PathComponent::Deref || C.K == PathComponent::Element;
+  });
+}
+
 bool AccessPath::isShared() const {
   return Kind == RootKind::Global || throughPointer();
 }

@@ -118,6 +118,10 @@ public:
   /// to such storage is not worth its name, which would grow by one link
   /// per iteration of a list walk.
   bool isUnbounded() const;
+  /// Whether this is the storage a pointer or reference parameter
+  /// designates itself (`*buf`, `buf[i]`, `ov` for `OVERLAPPED &ov`), not
+  /// a member of an object reached through it: what the caller lends.
+  bool isParameterPointee() const;
   /// Whether code elsewhere can reach it: globals and pointees.
   bool isShared() const;
   /// The local variable whose own storage this is, if any (no pointer on

@@ -147,7 +147,10 @@ enum class EventKind : uint8_t {
   Free,         ///< Memory was released (Requests: those using it).
   StorageEnd,   ///< Automatic storage ended (Requests: those using it).
   Escape,       ///< Requests were handed to code iodrain does not see.
-  FunctionExit, ///< The function returns (Requests: all still pending).
+  /// The function returns (Requests: all still pending; for the analysed
+  /// function, each with the part of it in storage its caller lent it,
+  /// when only the caller could still wait for it: lentPart()).
+  FunctionExit,
   /// A cancel of the calling thread's requests on a handle that another
   /// thread issues I/O on (OtherThreadIssues).
   CancelOtherThread,

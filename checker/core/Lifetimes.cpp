@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DestructorEffects.h"
+#include "ObjectProtocols.h"
 #include "Transfer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -258,12 +259,23 @@ void Transfer::functionExit(const Stmt *Return, State &S) {
   }
   if (S.Requests.empty())
     return;
+  // Where the analysed function returns to its caller: the path's
+  // `return`, or the end of its body.
+  bool Analysed = CallStack.empty() && Function;
+  const Stmt *Site = Return ? Return : S.Returning;
+  SourceLocation Loc = Site ? Site->getBeginLoc() : SourceLocation();
+  if (!Site && Analysed && Function->getBody()) {
+    Site = Function->getBody();
+    Loc = Site->getEndLoc();
+  }
   llvm::SmallVector<AffectedRequest, 2> All;
   for (const auto &[P, R] : S.Requests)
-    All.push_back({&R.View, RequestPart::None});
+    All.push_back({&R.View, Analysed && Facts
+                                ? lentPart(R, S, *Function, *Facts)
+                                : RequestPart::None});
   Event E(EventKind::FunctionExit);
-  E.Site = Return;
-  E.Loc = Return ? Return->getBeginLoc() : SourceLocation();
+  E.Site = Site;
+  E.Loc = Loc;
   E.Requests = All;
   emit(E);
 }

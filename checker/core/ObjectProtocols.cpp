@@ -258,22 +258,31 @@ bool isLocalStorage(const Expr *E) {
 /// request between two calls of its issuer without naming it: a port the
 /// unit binds handles to or dequeues from, or a Winsock request with no
 /// event (the completion-port idiom; the port may be another unit's).
-bool mayFinishUnseen(const ObjectProtocols::Entry &E,
+/// `HasEvent`: the path set the OVERLAPPED's event.
+bool mayFinishUnseen(const Request &R, bool HasEvent,
                      const TranslationUnitFacts &Facts) {
-  const Request &R = E.Shape;
   if (R.View.PortBound || Facts.usesPorts() ||
       R.View.Mode != CompletionMode::Event)
     return true;
-  bool HasEvent = llvm::any_of(E.Fields, [&](const auto &Field) {
-    return Field.first.isUnder(R.Overlapped) &&
-           Field.first.endsInField("hEvent") &&
-           Field.second.K == AbsValue::Object;
-  });
   const Expr *Handle = R.View.HandleArg;
   const auto *Typedef =
       Handle ? Handle->IgnoreParenImpCasts()->getType()->getAs<TypedefType>()
              : nullptr;
   return !HasEvent && Typedef && Typedef->getDecl()->getName() == "SOCKET";
+}
+
+bool isEventField(const AccessPath &Field, const AbsValue &Value,
+                  const Request &R) {
+  return Field.isUnder(R.Overlapped) && Field.endsInField("hEvent") &&
+         Value.K == AbsValue::Object;
+}
+
+bool mayFinishUnseen(const ObjectProtocols::Entry &E,
+                     const TranslationUnitFacts &Facts) {
+  bool HasEvent = llvm::any_of(E.Fields, [&](const auto &Field) {
+    return isEventField(Field.first, Field.second, E.Shape);
+  });
+  return mayFinishUnseen(E.Shape, HasEvent, Facts);
 }
 
 /// What names an OVERLAPPED in code: its member (`d->ov`, `g.ov`), or the
@@ -381,6 +390,27 @@ bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
 }
 
 } // namespace
+
+RequestPart lentPart(const Request &R, const State &Exit,
+                     const FunctionDecl &FD,
+                     const TranslationUnitFacts &Facts) {
+  RequestPart Part = RequestPart::None;
+  if (R.Overlapped.isParameterPointee())
+    Part = RequestPart::Overlapped;
+  else if (R.Buffer && R.Buffer->isParameterPointee() &&
+           !R.Overlapped.ownerVariable()) // Its own scope end says more.
+    Part = RequestPart::Buffer;
+  if (Part == RequestPart::None)
+    return Part;
+  bool HasEvent = false;
+  for (const auto &[Field, Value] : Exit.Vars)
+    HasEvent = HasEvent || isEventField(Field, Value, R);
+  const void *Named = overlappedDecl(R.Overlapped);
+  if (mayFinishUnseen(R, HasEvent, Facts) || Facts.callersMayWait(&FD) ||
+      (Named && Facts.othersMayWaitOn(Named, &FD)))
+    return RequestPart::None;
+  return Part;
+}
 
 bool ObjectProtocols::mayIssueOnCallerStorage(
     const FunctionDecl &FD, const ApiModel &Model, unsigned Levels,

@@ -275,6 +275,8 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
       if (V.K != AbsValue::Unknown)
         S.Vars.set(AccessPath::callResult(Call), V);
     }
+    if (isa<ReturnStmt>(SE->getStmt()) && !Call)
+      S.Returning = SE->getStmt();
     T->element(SE->getStmt(), std::move(S), Produced);
   } else if (auto LE = E.getAs<CFGLifetimeEnds>()) {
     T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);

@@ -689,6 +689,14 @@ bool TranslationUnitFacts::othersMayWaitOn(const void *Decl,
          });
 }
 
+bool TranslationUnitFacts::callersMayWait(const FunctionDecl *FD) const {
+  const FunctionDecl *Callee = canon(FD);
+  return llvm::any_of(Callees, [&](const auto &Entry) {
+    return Entry.first != Callee && Waiters.contains(Entry.first) &&
+           llvm::is_contained(Entry.second, Callee);
+  });
+}
+
 bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {
   return CorrelatedFields.contains(FD->getCanonicalDecl());
 }

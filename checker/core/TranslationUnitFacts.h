@@ -118,6 +118,9 @@ public:
   /// global (a FieldDecl or VarDecl) and waits for something: it may wait
   /// for a request on it.
   bool othersMayWaitOn(const void *Decl, const clang::FunctionDecl *FD) const;
+  /// Whether a function of the unit that calls `FD` waits for something:
+  /// it may wait for a request `FD` left in the storage it passed.
+  bool callersMayWait(const clang::FunctionDecl *FD) const;
   /// Whether the unit binds handles to completion ports or dequeues their
   /// packets: code that may finish a request between two calls.
   bool usesPorts() const { return UsesPorts; }

@@ -23,7 +23,69 @@ const char *drainAdvice(const RequestView &R) {
 
 } // namespace
 
+void CancelWithoutDrainCheck::onFunctionBegin(const FunctionDecl &FD) {
+  IodrainCheck::onFunctionBegin(FD);
+  ReportedCancels.clear();
+  LentReturns.clear();
+  Reentries.clear();
+}
+
+void CancelWithoutDrainCheck::onFunctionEnd(const FunctionDecl &FD,
+                                            const AnalysisResult &Result) {
+  llvm::DenseSet<const CallExpr *> Lent;
+  for (HeldReport &L : LentReturns)
+    if (!ReportedCancels.contains(L.Cancel)) {
+      Lent.insert(L.Cancel);
+      report(L.Site, std::move(L.Emit));
+    }
+  for (HeldReport &R : Reentries)
+    if (!Lent.contains(R.Cancel))
+      report(R.Site, std::move(R.Emit));
+  LentReturns.clear();
+  Reentries.clear();
+  IodrainCheck::onFunctionEnd(FD, Result);
+}
+
+void CancelWithoutDrainCheck::onReturn(const Event &E) {
+  // A request this path issued and cancelled, still using what the caller
+  // lent: the caller reuses or frees it next, under the kernel.
+  const AffectedRequest *Lent = nullptr;
+  for (const AffectedRequest &A : E.Requests)
+    if (A.Part != RequestPart::None &&
+        A.Request->State == Typestate::Cancelled &&
+        A.Request->ReceivedWith.empty() && A.Request->CancelCall) {
+      Lent = &A;
+      break;
+    }
+  if (!Lent || !E.Site)
+    return;
+  const ASTContext *CtxP = &astContext();
+  RequestView R = *Lent->Request;
+  const Expr *Arg = Lent->Part == RequestPart::Overlapped ? R.OverlappedArg
+                                                          : R.BufferArg;
+  if (!Arg)
+    return;
+  if (const auto *AddrOf =
+          dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
+      AddrOf && AddrOf->getOpcode() == UO_AddrOf)
+    Arg = AddrOf->getSubExpr();
+  std::string Subject = quoteSource(Arg->IgnoreParenCasts(), *CtxP);
+  SourceLocation Loc = reportLocation(E.Loc, *CtxP);
+  std::string Canceller = R.CancelRule ? R.CancelRule->Name : "the cancel";
+  const FunctionDecl *Root = analysedFunction();
+  LentReturns.push_back({R.CancelCall, E.Site, [=] {
+                           const ASTContext &Ctx = *CtxP;
+                           diag(Loc, "returning hands '%0' back to the caller "
+                                     "after '%1' without waiting for the "
+                                     "cancelled I/O to complete; %2")
+                               << Subject << Canceller << drainAdvice(R);
+                           emitPathNotes(*this, {R}, maxNotes(), Ctx, Root);
+                         }});
+}
+
 void CancelWithoutDrainCheck::onEvent(const Event &E) {
+  if (E.Kind == EventKind::FunctionExit)
+    return onReturn(E);
   if (E.Kind != EventKind::Close && E.Kind != EventKind::Free &&
       E.Kind != EventKind::StorageEnd && E.Kind != EventKind::Reissue)
     return;
@@ -33,6 +95,13 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
       Cancelled.push_back(*A.Request);
   if (Cancelled.empty())
     return;
+  // A reuse of what the function's own last call cancelled says what a
+  // report at that call's return says better (where the wait belongs).
+  bool Reentry = llvm::all_of(
+      Cancelled, [](const RequestView &R) { return R.Reentered; });
+  if (!Reentry)
+    for (const RequestView &R : Cancelled)
+      ReportedCancels.insert(R.CancelCall);
   const ASTContext *CtxP = &astContext();
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Actor = E.Rule ? E.Rule->Name
@@ -52,8 +121,9 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
   std::string Destroyed = E.DestroyedObject;
   std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
   const FunctionDecl *Root = analysedFunction();
-  report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
-         [=] {
+  const void *Site =
+      E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding();
+  auto Emit = [=] {
            const ASTContext &Ctx = *CtxP;
            diag(Loc, "%select{'%1' closes '%2'|'%1' frees '%2'|'%2' goes out "
                      "of scope|the destructor of '%5' releases '%2'|'%1' "
@@ -64,7 +134,11 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
                << Destroyed;
            emitCallSiteNote(*this, InCall, Ctx);
            emitPathNotes(*this, Cancelled, maxNotes(), Ctx, Root);
-         });
+  };
+  if (Reentry)
+    Reentries.push_back({Cancelled.front().CancelCall, Site, Emit});
+  else
+    report(Site, Emit);
 }
 
 } // namespace iodrain

@@ -48,22 +48,25 @@ BOOL retry_read_fixed(HANDLE h, OVERLAPPED *ov) {
   return FALSE;
 }
 
-// A device read with a timeout (wiiuse's `wiiuse_os_read`): on a timeout
-// it cancels and returns, and its next call issues on the OVERLAPPED the
-// cancelled read still owns.
+// A device read with a timeout (wiiuse's `wiiuse_os_read`, but into the
+// device's own buffer): on a timeout it cancels and returns, and its next
+// call issues on the OVERLAPPED the cancelled read still owns. (Into a
+// buffer the caller lends, the return is reported: cancel-return.c.)
 struct device {
   HANDLE handle;
   OVERLAPPED ov;
   BOOL connected;
   BOOL cancelled;
+  char buf[64];
 };
 
-int device_read_bug(struct device *d, char *buf, DWORD len) {
+int device_read_bug(struct device *d, DWORD len) {
   DWORD n;
+  char *buf = d->buf;
   if (!d->connected)
     return 0;
   // CHECK: cancel-reuse.c:[[@LINE+3]]:8: note: 'ReadFile' in 'device_read_bug' starts overlapped I/O on 'd->handle' and may return with it pending
-  // CHECK-NEXT: cancel-reuse.c:[[@LINE-5]]:61: note: 'device_read_bug' may be called again with that I/O on 'd' still pending
+  // CHECK-NEXT: cancel-reuse.c:[[@LINE-6]]:50: note: 'device_read_bug' may be called again with that I/O on 'd' still pending
   // CHECK-NEXT: cancel-reuse.c:[[@LINE+7]]:7: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
   if (!ReadFile(d->handle, buf, len, &n, &d->ov)) {
     // CHECK-NEXT: cancel-reuse.c:[[@LINE-6]]:7: note: '!d->connected' is false here
@@ -108,16 +111,20 @@ int device_read_fixed(struct waited_device *d, char *buf, DWORD len) {
 }
 
 // Waits for the cancelled read at the start of its next call: a flag in
-// the device says one was left.
+// the device says one was left. The buffer is the device's own (a buffer
+// the caller lent would be written after the return:
+// cancel-return.c).
 struct flagged_device {
   HANDLE handle;
   OVERLAPPED ov;
   BOOL connected;
   BOOL cancelled;
+  char buf[64];
 };
 
-int device_read_later_fixed(struct flagged_device *d, char *buf, DWORD len) {
+int device_read_later_fixed(struct flagged_device *d, DWORD len) {
   DWORD n;
+  char *buf = d->buf;
   if (d->cancelled) {
     GetOverlappedResult(d->handle, &d->ov, &n, TRUE);
     d->cancelled = FALSE;
@@ -204,9 +211,28 @@ static void twin_retry_read_fixed(void) { twin_retry(retry_read_fixed); }
     read(d, second, sizeof second);                                            \
     free(d);                                                                   \
   }
-TWIN_DEVICE(struct device, device_read_bug)
+static void twin_device_read_bug(void) {
+  struct device *d = (struct device *)calloc(1, sizeof *d);
+  twin_pipe();
+  d->handle = twin_server;
+  d->connected = TRUE;
+  d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  device_read_bug(d, sizeof d->buf);
+  device_read_bug(d, sizeof d->buf);
+  free(d);
+}
 TWIN_DEVICE(struct waited_device, device_read_fixed)
-TWIN_DEVICE(struct flagged_device, device_read_later_fixed)
+
+static void twin_device_read_later_fixed(void) {
+  struct flagged_device *d = (struct flagged_device *)calloc(1, sizeof *d);
+  twin_pipe();
+  d->handle = twin_server;
+  d->connected = TRUE;
+  d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  device_read_later_fixed(d, sizeof d->buf);
+  device_read_later_fixed(d, sizeof d->buf);
+  free(d);
+}
 
 static void twin_finished_read_fixed(void) {
   static char first[64], second[64];
