@@ -209,7 +209,8 @@ void State::addStepToPending(PathStep Step) {
 bool operator==(const State &A, const State &B) {
   if (!(A.LastError == B.LastError) || !(A.Vars == B.Vars) ||
       !(A.Requests == B.Requests) || !(A.SyncHandles == B.SyncHandles) ||
-      !(A.PortBound == B.PortBound) || A.Exprs.size() != B.Exprs.size())
+      !(A.PortBound == B.PortBound) || A.Joined != B.Joined ||
+      A.Exprs.size() != B.Exprs.size())
     return false;
   for (const auto &[E, V] : A.Exprs) {
     auto It = B.Exprs.find(E);
@@ -244,8 +245,9 @@ size_t State::hash(size_t Seed) const {
   size_t ExprSum = 0;
   for (const auto &[E, V] : Exprs)
     ExprSum += llvm::hash_combine(Seed, E, V.hash());
-  return llvm::hash_combine(Seed, LastError.hash(), VarsHash, RequestsHash,
-                            SyncHash, PortHash, ExprSum);
+  return llvm::hash_combine(
+      Seed, LastError.hash(), VarsHash, RequestsHash, SyncHash, PortHash,
+      ExprSum, llvm::hash_combine_range(Joined.begin(), Joined.end()));
 }
 
 StateFingerprint State::fingerprint() const {

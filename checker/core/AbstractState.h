@@ -121,6 +121,10 @@ struct State {
   CowMap<AccessPath, Request> Requests;  ///< By OVERLAPPED object.
   CowMap<AccessPath, bool> SyncHandles;  ///< Objects opened non-overlapped.
   CowMap<AccessPath, bool> PortBound;    ///< Handles bound to a port.
+  /// Thread procedures of the unit whose thread the path waited to exit
+  /// (`WaitForSingleObject(worker, INFINITE)`): none of their requests is
+  /// pending any more, so a cancel cannot miss one.
+  llvm::SmallVector<const clang::FunctionDecl *, 1> Joined;
   AbsValue LastError;
   /// Values of calls, assignments and assumed conditions in the current
   /// full expression. Cleared when the next full expression starts.

@@ -659,7 +659,11 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   }
   case Role::ThreadStart:
-    // What the new thread receives is out of this path's sight.
+    // What the new thread receives is out of this path's sight. A
+    // procedure it runs is no longer one the path saw exit.
+    for (const FunctionDecl *Proc :
+         TranslationUnitFacts::functionsNamed(argExpr(CE, R->Procedure)))
+      llvm::erase(S.Joined, Proc->getCanonicalDecl());
     unknownCall(CE, S);
     return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
   case Role::DumpState: {
@@ -973,6 +977,10 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   std::vector<IssueSite> Others;
   if (R.CallingThreadOnly && Facts && R.Handle.Member.empty()) {
     Others = Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
+    // A thread the path waited to exit has nothing pending.
+    llvm::erase_if(Others, [&](const IssueSite &Site) {
+      return Site.Thread && llvm::is_contained(S.Joined, Site.Thread);
+    });
     // A cancel in a called function that its own analysis reports is not
     // reported again at each call of it.
     const FunctionDecl *Inner =
@@ -1102,6 +1110,15 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   };
   if (R.FunctionRole == Role::WaitObject) {
     Objects.push_back(objectArg(S, CE, R.Object));
+    // A wait without a timeout for a thread's handle returns once the
+    // thread has exited (or fails on a bad handle).
+    if (Facts && isInfinite(intArg(S, CE, R.Timeout)))
+      for (const FunctionDecl *Proc :
+           Facts->threadsStartedInto(argExpr(CE, R.Object)))
+        if (!llvm::is_contained(S.Joined, Proc)) {
+          S.Joined.push_back(Proc);
+          llvm::sort(S.Joined);
+        }
   } else {
     auto Count = intArg(S, CE, R.Count);
     const Expr *Arr = argExpr(CE, R.Objects);

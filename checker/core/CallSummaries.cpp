@@ -30,6 +30,7 @@ State renamed(const State &S,
   auto Name = [&](const AccessPath &P) { return Rename(P).value_or(P); };
   State Out;
   Out.LastError = S.LastError;
+  Out.Joined = S.Joined;
   for (const auto &[P, V] : S.Vars) {
     AbsValue W = V;
     if (W.K == AbsValue::Object)

@@ -145,6 +145,28 @@ bool ThreadSet::intersects(const ThreadSet &O) const {
   });
 }
 
+namespace {
+/// What names a thread handle: a global or a field (handleKey), or a
+/// local variable.
+const void *threadHandleKey(const Expr *E) {
+  if (const void *Key = TranslationUnitFacts::handleKey(E))
+    return Key;
+  const auto *DRE =
+      E ? dyn_cast<DeclRefExpr>(stripIdentityCasts(E)->IgnoreParens())
+        : nullptr;
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  return VD && VD->hasLocalStorage() ? VD->getCanonicalDecl() : nullptr;
+}
+} // namespace
+
+llvm::ArrayRef<const FunctionDecl *>
+TranslationUnitFacts::threadsStartedInto(const Expr *Handle) const {
+  auto It = ThreadHandles.find(threadHandleKey(Handle));
+  if (It == ThreadHandles.end())
+    return {};
+  return It->second;
+}
+
 const void *TranslationUnitFacts::handleKey(const Expr *E) {
   if (!E)
     return nullptr;
@@ -331,7 +353,20 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       return std::nullopt;
     return (V.Val.getInt().getZExtValue() & win32::FileFlagOverlapped) != 0;
   };
+  // A thread handle kept where code can wait for it.
+  auto NoteThreadHandle = [&](const void *Key, const Expr *Value) {
+    const auto *CE =
+        Value ? dyn_cast<CallExpr>(stripIdentityCasts(Value)->IgnoreParens())
+              : nullptr;
+    const FunctionRule *R = CE ? Model.lookupCall(CE) : nullptr;
+    if (!Key || !R || R->FunctionRole != Role::ThreadStart)
+      return;
+    for (const FunctionDecl *Proc : functionsNamed(argAt(CE, R->Procedure)))
+      if (!llvm::is_contained(ThreadHandles[Key], canon(Proc)))
+        ThreadHandles[Key].push_back(canon(Proc));
+  };
   auto NoteHandleStore = [&](const Expr *Target, const Expr *Value) {
+    NoteThreadHandle(threadHandleKey(Target), Value);
     Target = Target->IgnoreParenImpCasts();
     const auto *Local = dyn_cast<DeclRefExpr>(Value->IgnoreParenCasts());
     const auto *LocalVar =
@@ -450,9 +485,11 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       NoteHandleStore(BO->getLHS(), BO->getRHS());
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage()) {
           if (auto Mode = OpenMode(VD->getInit()))
             LocalOpens[*Mode].insert(VD);
+          NoteThreadHandle(VD->getCanonicalDecl(), VD->getInit());
+        }
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }

@@ -121,6 +121,12 @@ public:
   /// Whether a function of the unit that calls `FD` waits for something:
   /// it may wait for a request `FD` left in the storage it passed.
   bool callersMayWait(const clang::FunctionDecl *FD) const;
+  /// The thread procedures whose thread handle the unit stores where
+  /// `Handle` reads (`w->thread = CreateThread(.., worker, ..)`, a local
+  /// `HANDLE t = (HANDLE)_beginthreadex(..)`): waiting for it to be
+  /// signaled waits for them to exit.
+  llvm::ArrayRef<const clang::FunctionDecl *>
+  threadsStartedInto(const clang::Expr *Handle) const;
   /// Whether the unit binds handles to completion ports or dequeues their
   /// packets: code that may finish a request between two calls.
   bool usesPorts() const { return UsesPorts; }
@@ -202,6 +208,8 @@ private:
   bool UsesPorts = false;
   llvm::DenseMap<const void *, llvm::DenseSet<const clang::FunctionDecl *>>
       OverlappedNamers;
+  llvm::DenseMap<const void *, llvm::SmallVector<const clang::FunctionDecl *, 1>>
+      ThreadHandles;
   mutable ParameterUses Uses;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseMap<const clang::FunctionDecl *,

@@ -249,6 +249,43 @@ HANDLE start_notifier(BOOL fixed) {
   return CreateThread(NULL, 0, notifier_thread, NULL, 0, NULL);
 }
 
+// A logger thread whose handle is kept in a global. Once the thread has
+// exited, nothing it issued is pending: a CancelIo after the join (of
+// the stopping thread's own requests) misses nothing.
+static HANDLE log_pipe, log_thread;
+static OVERLAPPED log_ov;
+static char log_buf[64];
+
+// RUNTIME-TWIN: none, a thread procedure: the log stoppers' twins run it
+static DWORD WINAPI log_reader(LPVOID arg) {
+  DWORD n;
+  // CHECK: threads.c:[[@LINE+1]]:3: note: 'ReadFile' in 'log_reader' issues it, on the thread that runs 'log_reader'
+  ReadFile(log_pipe, log_buf, sizeof log_buf, NULL, &log_ov);
+  GetOverlappedResult(log_pipe, &log_ov, &n, TRUE);
+  return 0;
+}
+
+// RUNTIME-TWIN: none, it starts the thread: the log stoppers' twins run it
+void log_start(void) {
+  log_thread = CreateThread(NULL, 0, log_reader, NULL, 0, NULL);
+}
+
+// The join may time out with the thread's read still pending.
+void log_stop_bug(void) {
+  WaitForSingleObject(log_thread, 1000);
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'log_pipe' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(log_pipe);
+  WaitForSingleObject(log_thread, INFINITE);
+  CloseHandle(log_thread);
+}
+
+void log_stop_fixed(void) {
+  WaitForSingleObject(log_thread, INFINITE);
+  CloseHandle(log_thread);
+  CancelIo(log_pipe);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose peer never answers; only a cancel that
 // reaches the read ends it.
@@ -339,10 +376,26 @@ static void twin_watch_cancel_bug(void) { twin_watch(stop_through_cancel); }
 static void twin_on_console_signal_bug(void) { twin_console_signal(FALSE); }
 static void twin_on_console_signal_fixed(void) { twin_console_signal(TRUE); }
 
+// The fixed stop relies on the logger ending by itself: its peer answers
+// at two seconds. The bug's cancel is meant to end a read that nothing
+// else ends: there the peer never answers (CancelIoEx would end it).
+static void twin_log_stop(void (*stop)(void), BOOL answers) {
+  twin_shared_pipe();
+  log_pipe = twin_server;
+  log_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (answers)
+    ShimPeerWriteAt(twin_client, "log line", 8, 2000);
+  log_start();
+  Sleep(100); // The logger's read is pending.
+  stop();
+}
+static void twin_log_stop_bug(void) { twin_log_stop(log_stop_bug, FALSE); }
+static void twin_log_stop_fixed(void) { twin_log_stop(log_stop_fixed, TRUE); }
+
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
           TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
           TWIN(session_close_bug), TWIN(session_close_fixed),
           TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed),
           TWIN(watch_stop_bug), TWIN(watch_stop_fixed),
-          TWIN(watch_cancel_bug))
+          TWIN(watch_cancel_bug), TWIN(log_stop_bug), TWIN(log_stop_fixed))
 #endif
