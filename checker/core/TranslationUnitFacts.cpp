@@ -64,6 +64,18 @@ const FieldDecl *storedMember(const Stmt *S) {
   return ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
 }
 
+/// What names a thread handle: a global or a field (handleKey), or a
+/// local variable.
+const void *threadHandleKey(const Expr *E) {
+  if (const void *Key = TranslationUnitFacts::handleKey(E))
+    return Key;
+  const auto *DRE =
+      E ? dyn_cast<DeclRefExpr>(stripIdentityCasts(E)->IgnoreParens())
+        : nullptr;
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  return VD && VD->hasLocalStorage() ? VD->getCanonicalDecl() : nullptr;
+}
+
 const Expr *argAt(const CallExpr *CE, ArgRef A) {
   if (A.K != ArgRef::Index || A.Position > CE->getNumArgs())
     return nullptr;
@@ -144,20 +156,6 @@ bool ThreadSet::intersects(const ThreadSet &O) const {
     return llvm::is_contained(O.Procedures, P);
   });
 }
-
-namespace {
-/// What names a thread handle: a global or a field (handleKey), or a
-/// local variable.
-const void *threadHandleKey(const Expr *E) {
-  if (const void *Key = TranslationUnitFacts::handleKey(E))
-    return Key;
-  const auto *DRE =
-      E ? dyn_cast<DeclRefExpr>(stripIdentityCasts(E)->IgnoreParens())
-        : nullptr;
-  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
-  return VD && VD->hasLocalStorage() ? VD->getCanonicalDecl() : nullptr;
-}
-} // namespace
 
 llvm::ArrayRef<const FunctionDecl *>
 TranslationUnitFacts::threadsStartedInto(const Expr *Handle) const {
@@ -485,7 +483,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       NoteHandleStore(BO->getLHS(), BO->getRHS());
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage()) {
+        if (const auto *VD = dyn_cast<VarDecl>(D);
+            VD && VD->hasLocalStorage()) {
           if (auto Mode = OpenMode(VD->getInit()))
             LocalOpens[*Mode].insert(VD);
           NoteThreadHandle(VD->getCanonicalDecl(), VD->getInit());
@@ -724,6 +723,38 @@ bool TranslationUnitFacts::othersMayWaitOn(const void *Decl,
          llvm::any_of(It->second, [&](const FunctionDecl *F) {
            return F != canon(FD) && Waiters.contains(F);
          });
+}
+
+const FunctionDecl *
+TranslationUnitFacts::functionHolding(const Stmt *S,
+                                      const SourceManager &SM) const {
+  if (!S)
+    return nullptr;
+  SourceLocation Loc = SM.getExpansionLoc(S->getBeginLoc());
+  FileID File = SM.getFileID(Loc);
+  unsigned Offset = SM.getFileOffset(Loc);
+  // Bodies around the position, the shortest first: a lambda's before the
+  // function that defines it.
+  llvm::SmallVector<std::pair<unsigned, const FunctionDecl *>, 4> Around;
+  for (const FunctionDecl *FD : Functions) {
+    const Stmt *Body = FD->getBody();
+    if (!Body)
+      continue;
+    SourceLocation Begin = SM.getExpansionLoc(Body->getBeginLoc());
+    SourceLocation End = SM.getExpansionLoc(Body->getEndLoc());
+    if (SM.getFileID(Begin) != File || SM.getFileID(End) != File)
+      continue;
+    unsigned From = SM.getFileOffset(Begin), To = SM.getFileOffset(End);
+    if (From <= Offset && Offset <= To)
+      Around.push_back({To - From, FD});
+  }
+  llvm::stable_sort(Around, llvm::less_first());
+  for (const auto &[Length, FD] : Around)
+    if (findStatement(
+            FD->getBody(), [&](const Stmt *X) { return X == S; },
+            /*IntoLambdas=*/false))
+      return FD;
+  return nullptr;
 }
 
 bool TranslationUnitFacts::callersMayWait(const FunctionDecl *FD) const {

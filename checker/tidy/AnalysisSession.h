@@ -85,6 +85,9 @@ public:
   const ApiModel &model(const EngineOptions &Options,
                         llvm::function_ref<void(llvm::StringRef)> OnError);
 
+  /// What the current unit's first walk found; null before it.
+  const TranslationUnitFacts *unitFacts() const { return Facts.get(); }
+
   /// The unit is about to be analysed: writes its summaries if asked to.
   void unitStarts(clang::ASTContext &Ctx);
 

@@ -65,21 +65,20 @@ void CancelWithoutDrainCheck::onReturn(const Event &E) {
                                                           : R.BufferArg;
   if (!Arg)
     return;
-  if (const auto *AddrOf =
-          dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
+  if (const auto *AddrOf = dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
       AddrOf && AddrOf->getOpcode() == UO_AddrOf)
     Arg = AddrOf->getSubExpr();
   std::string Subject = quoteSource(Arg->IgnoreParenCasts(), *CtxP);
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Canceller = R.CancelRule ? R.CancelRule->Name : "the cancel";
-  const FunctionDecl *Root = analysedFunction();
+  NoteScope Scope = noteScope();
   LentReturns.push_back({R.CancelCall, E.Site, [=] {
                            const ASTContext &Ctx = *CtxP;
                            diag(Loc, "returning hands '%0' back to the caller "
                                      "after '%1' without waiting for the "
                                      "cancelled I/O to complete; %2")
                                << Subject << Canceller << drainAdvice(R);
-                           emitPathNotes(*this, {R}, maxNotes(), Ctx, Root);
+                           emitPathNotes(*this, {R}, maxNotes(), Scope);
                          }});
 }
 
@@ -120,7 +119,7 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
     Action = 3;
   std::string Destroyed = E.DestroyedObject;
   std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
-  const FunctionDecl *Root = analysedFunction();
+  NoteScope Scope = noteScope();
   const void *Site =
       E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding();
   auto Emit = [=] {
@@ -133,7 +132,7 @@ void CancelWithoutDrainCheck::onEvent(const Event &E) {
                << Action << Actor << Subject << Canceller << Advice
                << Destroyed;
            emitCallSiteNote(*this, InCall, Ctx);
-           emitPathNotes(*this, Cancelled, maxNotes(), Ctx, Root);
+           emitPathNotes(*this, Cancelled, maxNotes(), Scope);
   };
   if (Reentry)
     Reentries.push_back({Cancelled.front().CancelCall, Site, Emit});

@@ -27,7 +27,7 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
   const auto *Close = dyn_cast_or_null<CallExpr>(E.Site);
   const Stmt *Site = E.Site;
   std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
-  const FunctionDecl *Root = analysedFunction();
+  NoteScope Scope = noteScope();
   report(Site ? static_cast<const void *>(Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
@@ -44,14 +44,14 @@ void ClosePendingIoCheck::onEvent(const Event &E) {
                   "it to complete before '%0' is destroyed")
                  << Destroyed << Handle;
            emitCallSiteNote(*this, InCall, Ctx);
-           emitPathNotes(*this, Pending, maxNotes(), Ctx, Root);
+           emitPathNotes(*this, Pending, maxNotes(), Scope);
            // A request received with the object is named as its issuer
            // wrote it: no words for a fix here.
            if (Close && Pending.size() == 1 &&
                Pending.front().ReceivedWith.empty())
              if (auto Fix = suggestDrainBeforeClose(*Close, Pending.front(),
                                                     model(), astContext(),
-                                                    *Root))
+                                                    *Scope.Root))
                diag(Loc,
                     "cancel the pending I/O and wait for it before closing "
                     "the handle",

@@ -12,6 +12,7 @@
 #include "../core/ApiModel.h"
 #include "../core/Events.h"
 #include "AnalysisSession.h"
+#include "PathNotes.h"
 #include "../core/RuleDeclarations.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
@@ -91,6 +92,10 @@ protected:
   /// The function being analysed.
   const clang::FunctionDecl *analysedFunction() const { return Function; }
   unsigned maxNotes() const { return Session.options().Budget.MaxNotes; }
+  /// Where a path's notes are said: this function, in this unit.
+  NoteScope noteScope() const {
+    return {Ctx, Function, Session.unitFacts()};
+  }
 
 private:
   /// Reports ConfigurationProblems in the main file and the front end's

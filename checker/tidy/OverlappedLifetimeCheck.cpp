@@ -42,7 +42,7 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
   std::string Destroyed = E.DestroyedObject;
   EventKind Kind = E.Kind;
   std::optional<CallSiteNote> InCall = callSiteNote(E, *CtxP);
-  const FunctionDecl *Root = analysedFunction();
+  NoteScope Scope = noteScope();
   report(E.Site ? static_cast<const void *>(E.Site) : Loc.getPtrEncoding(),
          [=] {
            const ASTContext &Ctx = *CtxP;
@@ -67,7 +67,7 @@ void OverlappedLifetimeCheck::onEvent(const Event &E) {
                  << Destroyed;
            }
            emitCallSiteNote(*this, InCall, Ctx);
-           emitPathNotes(*this, Live, maxNotes(), Ctx, Root);
+           emitPathNotes(*this, Live, maxNotes(), Scope);
          });
 }
 

@@ -2,9 +2,9 @@
 
 #include "PathNotes.h"
 #include "../core/ApiModel.h"
+#include "../core/TranslationUnitFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -13,6 +13,13 @@ using namespace clang;
 
 namespace iodrain {
 namespace {
+
+/// The function of the unit whose body holds `S`.
+const FunctionDecl *enclosingFunction(const Stmt *S, const NoteScope &Scope) {
+  return Scope.Facts ? Scope.Facts->functionHolding(
+                           S, Scope.Ctx->getSourceManager())
+                     : nullptr;
+}
 
 constexpr unsigned MaxExplainedRequests = 3;
 
@@ -41,7 +48,8 @@ const Expr *writtenCondition(const Expr *Cond, bool &Truth,
 }
 
 std::string wordStep(const PathStep &Step, const RequestView &R,
-                     const ASTContext &Ctx) {
+                     const NoteScope &Scope) {
+  const ASTContext &Ctx = *Scope.Ctx;
   const auto *Call = dyn_cast_or_null<CallExpr>(Step.At);
   std::string Name = Call ? calleeName(Call, Ctx) : "";
   std::string Handle =
@@ -49,7 +57,7 @@ std::string wordStep(const PathStep &Step, const RequestView &R,
   switch (Step.K) {
   case PathStep::Issue:
     if (!R.ReceivedWith.empty()) {
-      const FunctionDecl *Issuer = enclosingFunction(Step.At, Ctx);
+      const FunctionDecl *Issuer = enclosingFunction(Step.At, Scope);
       return "'" + Name + "' in '" +
              (Issuer ? Issuer->getQualifiedNameAsString() : "?") +
              "' starts overlapped I/O on '" + Handle +
@@ -196,25 +204,11 @@ SourceLocation reportLocation(SourceLocation Loc, const ASTContext &Ctx) {
   return Ctx.getSourceManager().getExpansionLoc(Loc);
 }
 
-const FunctionDecl *enclosingFunction(const Stmt *S, const ASTContext &Ctx) {
-  auto &Mutable = const_cast<ASTContext &>(Ctx);
-  DynTypedNodeList Parents = Mutable.getParents(*S);
-  for (unsigned Depth = 0; !Parents.empty() && Depth < 256; ++Depth) {
-    if (const auto *FD = Parents[0].get<FunctionDecl>())
-      return FD;
-    if (const auto *St = Parents[0].get<Stmt>())
-      Parents = Mutable.getParents(*St);
-    else if (const auto *D = Parents[0].get<Decl>())
-      Parents = Mutable.getParents(*D);
-    else
-      break;
-  }
-  return nullptr;
-}
-
 void emitPathNotes(tidy::ClangTidyCheck &Check,
                    llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
-                   const ASTContext &Ctx, const FunctionDecl *Root) {
+                   const NoteScope &Scope) {
+  const ASTContext &Ctx = *Scope.Ctx;
+  const FunctionDecl *Root = Scope.Root;
   const SourceManager &SM = Ctx.getSourceManager();
   SourceRange RootBody =
       Root && Root->getBody() ? Root->getBody()->getSourceRange()
@@ -241,16 +235,16 @@ void emitPathNotes(tidy::ClangTidyCheck &Check,
       if (RootBody.isValid() && R.ReceivedWith.empty() &&
           !SM.isPointWithin(Loc, SM.getExpansionLoc(RootBody.getBegin()),
                             SM.getExpansionLoc(RootBody.getEnd())))
-        if (const FunctionDecl *In = enclosingFunction(Step.At, Ctx))
+        if (const FunctionDecl *In = enclosingFunction(Step.At, Scope))
           Prefix = "in call to '" + In->getQualifiedNameAsString() + "': ";
       Check.diag(Loc, "%0%1", DiagnosticIDs::Note)
-          << Prefix << wordStep(Step, R, Ctx);
+          << Prefix << wordStep(Step, R, Scope);
       // Why a request another function issued matters here: always said,
       // right after its issue, however many steps are shown.
       if (Step.K == PathStep::Issue && !R.ReceivedWith.empty() &&
           RootBody.isValid()) {
         // A request the function's own last call left (a static OVERLAPPED).
-        const FunctionDecl *Issuer = enclosingFunction(Step.At, Ctx);
+        const FunctionDecl *Issuer = enclosingFunction(Step.At, Scope);
         bool Again = Issuer && Issuer->getCanonicalDecl() ==
                                    Root->getCanonicalDecl();
         Check.diag(reportLocation(RootBody.getBegin(), Ctx),

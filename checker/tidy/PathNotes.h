@@ -23,6 +23,8 @@ class Stmt;
 
 namespace iodrain {
 
+class TranslationUnitFacts;
+
 /// An expression as the user wrote it, on one line and at most MaxLength
 /// characters (macro arguments quoted as spelled).
 std::string quoteSource(const clang::Expr *E, const clang::ASTContext &Ctx,
@@ -40,17 +42,21 @@ std::string subjectText(const Event &E, const clang::ASTContext &Ctx);
 clang::SourceLocation reportLocation(clang::SourceLocation Loc,
                                      const clang::ASTContext &Ctx);
 
-/// The function whose body holds `S`.
-const clang::FunctionDecl *enclosingFunction(const clang::Stmt *S,
-                                             const clang::ASTContext &Ctx);
+/// Where a path's notes are said: the unit, the function whose analysis
+/// reports (Root), and the unit's facts, which name the function a step
+/// lies in.
+struct NoteScope {
+  const clang::ASTContext *Ctx = nullptr;
+  const clang::FunctionDecl *Root = nullptr;
+  const TranslationUnitFacts *Facts = nullptr;
+};
 
 /// Emits one note per step of each request's path (at most three requests,
 /// `MaxSteps` steps each). Steps in functions the analysis of `Root`
 /// followed into say so: "in call to 'f': ...".
 void emitPathNotes(clang::tidy::ClangTidyCheck &Check,
                    llvm::ArrayRef<RequestView> Requests, unsigned MaxSteps,
-                   const clang::ASTContext &Ctx,
-                   const clang::FunctionDecl *Root);
+                   const NoteScope &Scope);
 
 /// For an event that happened in a followed call: where, in which
 /// function, and what (worded like the warning), to note after it.
