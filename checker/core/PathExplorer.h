@@ -37,9 +37,9 @@ struct AnalysisBudget {
   unsigned MaxBlockVisits = 50000;
   unsigned MaxCfgBlocks = 5000; ///< Larger functions are skipped.
   unsigned MaxNotes = 6;        ///< Path steps shown per request.
-  /// Follow calls into functions of the translation unit (experimental:
-  /// on real code it still exhausts the budget too often to be the default).
-  bool FollowCalls = false;
+  /// Follow calls into functions of the translation unit. A function that
+  /// uses up its budget this way is analysed again with calls unknown.
+  bool FollowCalls = true;
 };
 
 class TranslationUnitFacts;

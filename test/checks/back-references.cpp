@@ -4,7 +4,7 @@
 // read is on the owner's own handle. A guard on that handle (`if (!h_)
 // return;`) then says no read can be pending, and the owner's cancel names
 // the read's handle.
-// RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s --check-prefixes=CHECK,DEFAULT
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: false}}" %s -- -x c++ -std=c++17 %win32 | %filecheck %s --check-prefixes=CHECK,DEFAULT
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ -std=c++17 %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOW
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
 #include <windows.h>

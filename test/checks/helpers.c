@@ -8,7 +8,7 @@
 // other helpers are unknown calls.
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,BOTH
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c++ %win32 | %filecheck %s --check-prefixes=CHECK,BOTH
-// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s --check-prefixes=UNFOLLOWED,BOTH
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: false}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=UNFOLLOWED,BOTH
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 #include <windows.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
 // once; each caller then applies its summary, and hears the helper's
 // events again at its own call, explained by its own path. The notes of
 // one caller never show another's branches.
-// RUN: %check_iodrain %s -- -x c %win32 | %filecheck %s
-// RUN: %check_iodrain %s -- -x c++ %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: false}}" %s -- -x c %win32 | %filecheck %s
+// RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: false}}" %s -- -x c++ %win32 | %filecheck %s
 // RUN: %check_iodrain --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 | %filecheck %s --check-prefixes=CHECK,FOLLOW
 // RUN: %if shim %{ %check_twins --config="{CheckOptions: {iodrain.FollowCalls: true}}" %s -- -x c %win32 %}
 #include <windows.h>
