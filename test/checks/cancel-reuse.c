@@ -211,28 +211,21 @@ static void twin_retry_read_fixed(void) { twin_retry(retry_read_fixed); }
     read(d, second, sizeof second);                                            \
     free(d);                                                                   \
   }
-static void twin_device_read_bug(void) {
-  struct device *d = (struct device *)calloc(1, sizeof *d);
-  twin_pipe();
-  d->handle = twin_server;
-  d->connected = TRUE;
-  d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-  device_read_bug(d, sizeof d->buf);
-  device_read_bug(d, sizeof d->buf);
-  free(d);
-}
+// The same into the device's own buffer.
+#define TWIN_OWN_BUFFER(type, read)                                            \
+  static void twin_##read(void) {                                              \
+    type *d = (type *)calloc(1, sizeof *d);                                    \
+    twin_pipe();                                                               \
+    d->handle = twin_server;                                                   \
+    d->connected = TRUE;                                                       \
+    d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);                      \
+    read(d, sizeof d->buf);                                                    \
+    read(d, sizeof d->buf);                                                    \
+    free(d);                                                                   \
+  }
+TWIN_OWN_BUFFER(struct device, device_read_bug)
 TWIN_DEVICE(struct waited_device, device_read_fixed)
-
-static void twin_device_read_later_fixed(void) {
-  struct flagged_device *d = (struct flagged_device *)calloc(1, sizeof *d);
-  twin_pipe();
-  d->handle = twin_server;
-  d->connected = TRUE;
-  d->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-  device_read_later_fixed(d, sizeof d->buf);
-  device_read_later_fixed(d, sizeof d->buf);
-  free(d);
-}
+TWIN_OWN_BUFFER(struct flagged_device, device_read_later_fixed)
 
 static void twin_finished_read_fixed(void) {
   static char first[64], second[64];
