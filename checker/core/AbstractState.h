@@ -131,8 +131,9 @@ struct State {
   llvm::DenseMap<const clang::Expr *, AbsValue> Exprs;
   /// The full expression Exprs belongs to (not part of the identity).
   const void *CurrentFullExpr = nullptr;
-  /// The `return` the analysed function leaves by, once the path took one
-  /// (not part of the identity: only the exit reads it).
+  /// The `return` (or uncaught `throw`) the analysed function leaves by,
+  /// once the path took one (not part of the identity: only the exit reads
+  /// it).
   const clang::Stmt *Returning = nullptr;
 
   const AbsValue *exprValue(const clang::Expr *E) const {

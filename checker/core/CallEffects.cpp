@@ -356,6 +356,10 @@ void Transfer::forgetPrivacy(State &S, const AccessPath &Slot) const {
 void Transfer::unknownCall(const CallExpr *CE, State &S) const {
   // The callee may wait for, cancel or store any request it can reach.
   const FunctionDecl *FD = CE->getDirectCallee();
+  // A function of the unit that starts threads may start a joined one
+  // again.
+  if (!S.Joined.empty() && Facts && Facts->mayStartThreads(FD))
+    S.Joined.clear();
   // A call that gets a global structure (a list head) and a member of an
   // object (`&req->link`) may link the object into it: whoever walks the
   // structure later owns the whole object (CONTAINING_RECORD).
@@ -977,10 +981,12 @@ void Transfer::cancel(const CallExpr *CE, const FunctionRule &R, State S,
   std::vector<IssueSite> Others;
   if (R.CallingThreadOnly && Facts && R.Handle.Member.empty()) {
     Others = Facts->issuedByOtherThreads(argExpr(CE, R.Handle), Function);
-    // A thread the path waited to exit has nothing pending.
-    llvm::erase_if(Others, [&](const IssueSite &Site) {
-      return Site.Thread && llvm::is_contained(S.Joined, Site.Thread);
-    });
+    // A thread the path waited to exit has nothing pending; but a request
+    // bound to a port, with no event, outlives its thread (semantics 2.4).
+    if (!Facts->usesPorts())
+      llvm::erase_if(Others, [&](const IssueSite &Site) {
+        return Site.Thread && llvm::is_contained(S.Joined, Site.Thread);
+      });
     // A cancel in a called function that its own analysis reports is not
     // reported again at each call of it.
     const FunctionDecl *Inner =

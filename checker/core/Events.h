@@ -26,6 +26,7 @@ class CallExpr;
 class Expr;
 class FunctionDecl;
 class Stmt;
+class VarDecl;
 } // namespace clang
 
 namespace iodrain {
@@ -163,6 +164,8 @@ enum class RequestPart : uint8_t { Handle, Overlapped, Buffer, None };
 struct AffectedRequest {
   const RequestView *Request;
   RequestPart Part;
+  /// For FunctionExit: the parameter through which the caller lent Part.
+  const clang::VarDecl *Lender = nullptr;
 };
 
 struct Event {

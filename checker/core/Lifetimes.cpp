@@ -231,6 +231,9 @@ void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State &S) {
     }
     Locals.append(Here.rbegin(), Here.rend());
   }
+  // The analysed function leaves by this throw, not by a return.
+  if (CallStack.empty())
+    S.Returning = Throw;
   for (const VarDecl *VD : Locals) {
     destroyLocal(VD, Throw, S);
     storageEnds(VD, Throw, S);
@@ -269,10 +272,12 @@ void Transfer::functionExit(const Stmt *Return, State &S) {
     Loc = Site->getEndLoc();
   }
   llvm::SmallVector<AffectedRequest, 2> All;
-  for (const auto &[P, R] : S.Requests)
-    All.push_back({&R.View, Analysed && Facts
-                                ? lentPart(R, S, *Function, *Facts)
-                                : RequestPart::None});
+  for (const auto &[P, R] : S.Requests) {
+    LentStorage Lent;
+    if (Analysed && Facts)
+      Lent = lentPart(R, S, *Function, *Facts);
+    All.push_back({&R.View, Lent.Part, Lent.Parameter});
+  }
   Event E(EventKind::FunctionExit);
   E.Site = Site;
   E.Loc = Loc;

@@ -391,25 +391,26 @@ bool staysInFunction(const VarDecl *VD, const FunctionDecl &FD,
 
 } // namespace
 
-RequestPart lentPart(const Request &R, const State &Exit,
+LentStorage lentPart(const Request &R, const State &Exit,
                      const FunctionDecl &FD,
                      const TranslationUnitFacts &Facts) {
-  RequestPart Part = RequestPart::None;
+  LentStorage Lent;
   if (R.Overlapped.isParameterPointee())
-    Part = RequestPart::Overlapped;
+    Lent = {RequestPart::Overlapped,
+            static_cast<const VarDecl *>(R.Overlapped.root())};
   else if (R.Buffer && R.Buffer->isParameterPointee() &&
            !R.Overlapped.ownerVariable()) // Its own scope end says more.
-    Part = RequestPart::Buffer;
-  if (Part == RequestPart::None)
-    return Part;
+    Lent = {RequestPart::Buffer, static_cast<const VarDecl *>(R.Buffer->root())};
+  if (Lent.Part == RequestPart::None)
+    return Lent;
   bool HasEvent = false;
   for (const auto &[Field, Value] : Exit.Vars)
     HasEvent = HasEvent || isEventField(Field, Value, R);
   const void *Named = overlappedDecl(R.Overlapped);
   if (mayFinishUnseen(R, HasEvent, Facts) || Facts.callersMayWait(&FD) ||
       (Named && Facts.othersMayWaitOn(Named, &FD)))
-    return RequestPart::None;
-  return Part;
+    return {};
+  return Lent;
 }
 
 bool ObjectProtocols::mayIssueOnCallerStorage(

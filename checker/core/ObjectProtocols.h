@@ -34,12 +34,15 @@ namespace iodrain {
 
 class TranslationUnitFacts;
 
-/// The part of a cancelled or pending request that `FD` returns with in
-/// storage its caller lent it (ObjectProtocols::lentPart), None when it
-/// uses none or when other code may finish the request: a completion port
-/// or routine, a caller of `FD` or another function naming its OVERLAPPED
-/// that waits.
-RequestPart lentPart(const Request &R, const State &Exit,
+/// The part of a request that `FD` returns with in storage its caller
+/// lent it, and the parameter it came through; None when it uses none or
+/// when other code may finish the request: a completion port or routine,
+/// a caller of `FD` or another function naming its OVERLAPPED that waits.
+struct LentStorage {
+  RequestPart Part = RequestPart::None;
+  const clang::VarDecl *Parameter = nullptr;
+};
+LentStorage lentPart(const Request &R, const State &Exit,
                      const clang::FunctionDecl &FD,
                      const TranslationUnitFacts &Facts);
 

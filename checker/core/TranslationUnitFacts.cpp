@@ -157,12 +157,37 @@ bool ThreadSet::intersects(const ThreadSet &O) const {
   });
 }
 
-llvm::ArrayRef<const FunctionDecl *>
+llvm::SmallVector<const FunctionDecl *, 1>
 TranslationUnitFacts::threadsStartedInto(const Expr *Handle) const {
+  llvm::SmallVector<const FunctionDecl *, 1> Procs;
   auto It = ThreadHandles.find(threadHandleKey(Handle));
   if (It == ThreadHandles.end())
-    return {};
-  return It->second;
+    return Procs;
+  // Only a procedure every start of which stores its handle here: another
+  // thread running it (a pool, a handle not kept) may still be running.
+  for (const auto &[Proc, Calls] : It->second) {
+    auto Starts = ThreadStarts.find(Proc);
+    if (Starts != ThreadStarts.end() && Starts->second.size() == Calls.size())
+      Procs.push_back(Proc);
+  }
+  llvm::sort(Procs);
+  return Procs;
+}
+
+void TranslationUnitFacts::noteThreadStart(const Expr *Start,
+                                           const Expr *Procedure,
+                                           const FunctionDecl *Starter) {
+  ThreadStarters.insert(Starter);
+  for (const FunctionDecl *Proc : functionsNamed(Procedure))
+    ThreadStarts[canon(Proc)].insert(Start);
+}
+
+bool TranslationUnitFacts::mayStartThreads(const FunctionDecl *FD) const {
+  if (ThreadStarters.empty() || !FD)
+    return false;
+  return llvm::any_of(reachableFrom(canon(FD)), [&](const FunctionDecl *F) {
+    return ThreadStarters.contains(F);
+  });
 }
 
 const void *TranslationUnitFacts::handleKey(const Expr *E) {
@@ -360,8 +385,7 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     if (!Key || !R || R->FunctionRole != Role::ThreadStart)
       return;
     for (const FunctionDecl *Proc : functionsNamed(argAt(CE, R->Procedure)))
-      if (!llvm::is_contained(ThreadHandles[Key], canon(Proc)))
-        ThreadHandles[Key].push_back(canon(Proc));
+      ThreadHandles[Key][canon(Proc)].insert(CE);
   };
   auto NoteHandleStore = [&](const Expr *Target, const Expr *Value) {
     NoteThreadHandle(threadHandleKey(Target), Value);
@@ -413,8 +437,10 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       if (R && R->FunctionRole != Role::Free &&
           llvm::is_contained(RequestRoles, R->FunctionRole))
         DirectIo.insert(Self);
-      if (R && R->FunctionRole == Role::ThreadStart)
+      if (R && R->FunctionRole == Role::ThreadStart) {
         noteProcedure(argAt(CE, R->Procedure));
+        noteThreadStart(CE, argAt(CE, R->Procedure), Self);
+      }
       if (R && llvm::is_contained({Role::WaitOverlapped, Role::WaitObject,
                                    Role::WaitObjects, Role::Dequeue,
                                    Role::AlertableSleep},
@@ -443,7 +469,11 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
           R && R->FunctionRole == Role::ThreadStart &&
           R->Procedure.K == ArgRef::Index &&
           R->Procedure.Position <= Construct->getNumArgs())
+      {
         noteProcedure(Construct->getArg(R->Procedure.Position - 1));
+        noteThreadStart(Construct, Construct->getArg(R->Procedure.Position - 1),
+                        Self);
+      }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl());
           Fn && !DirectCallees.contains(DRE))
@@ -733,32 +763,52 @@ TranslationUnitFacts::functionHolding(const Stmt *S,
   SourceLocation Loc = SM.getExpansionLoc(S->getBeginLoc());
   FileID File = SM.getFileID(Loc);
   unsigned Offset = SM.getFileOffset(Loc);
-  // Bodies around the position, the shortest first: a lambda's before the
-  // function that defines it.
+  // Definitions around the position, the shortest first: a lambda's before
+  // the function that defines it. A definition in one file is compared by
+  // offset; one that spans files (a body that includes a file) by
+  // translation-unit order.
   llvm::SmallVector<std::pair<unsigned, const FunctionDecl *>, 4> Around;
   for (const FunctionDecl *FD : Functions) {
-    const Stmt *Body = FD->getBody();
-    if (!Body)
+    SourceLocation Begin = SM.getExpansionLoc(FD->getBeginLoc());
+    SourceLocation End = SM.getExpansionLoc(FD->getEndLoc());
+    if (Begin.isInvalid() || End.isInvalid())
       continue;
-    SourceLocation Begin = SM.getExpansionLoc(Body->getBeginLoc());
-    SourceLocation End = SM.getExpansionLoc(Body->getEndLoc());
-    if (SM.getFileID(Begin) != File || SM.getFileID(End) != File)
-      continue;
-    unsigned From = SM.getFileOffset(Begin), To = SM.getFileOffset(End);
-    if (From <= Offset && Offset <= To)
-      Around.push_back({To - From, FD});
+    if (SM.getFileID(Begin) == File && SM.getFileID(End) == File) {
+      unsigned From = SM.getFileOffset(Begin), To = SM.getFileOffset(End);
+      if (From <= Offset && Offset <= To)
+        Around.push_back({To - From, FD});
+    } else if (SM.getFileID(Begin) == SM.getFileID(End) &&
+               SM.isPointWithin(Loc, Begin, End)) {
+      Around.push_back({SM.getFileOffset(End) - SM.getFileOffset(Begin), FD});
+    }
   }
   llvm::stable_sort(Around, llvm::less_first());
-  for (const auto &[Length, FD] : Around)
-    if (findStatement(
-            FD->getBody(), [&](const Stmt *X) { return X == S; },
-            /*IntoLambdas=*/false))
+  auto Holds = [&](const Stmt *Root) {
+    return Root && findStatement(
+                       Root, [&](const Stmt *X) { return X == S; },
+                       /*IntoLambdas=*/false);
+  };
+  for (const auto &[Length, FD] : Around) {
+    if (Holds(FD->getBody()))
       return FD;
+    // A constructor's member initialisers lie outside its body.
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Holds(Init->getInit()))
+          return FD;
+  }
   return nullptr;
 }
 
 bool TranslationUnitFacts::callersMayWait(const FunctionDecl *FD) const {
   const FunctionDecl *Callee = canon(FD);
+  // Called through a pointer or a virtual call: any function that waits
+  // may be a caller.
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if ((AddressTaken.contains(Callee) || (MD && MD->isVirtual())) &&
+      llvm::any_of(Waiters,
+                   [&](const FunctionDecl *W) { return W != Callee; }))
+    return true;
   return llvm::any_of(Callees, [&](const auto &Entry) {
     return Entry.first != Callee && Waiters.contains(Entry.first) &&
            llvm::is_contained(Entry.second, Callee);

@@ -126,14 +126,17 @@ public:
   /// for a request on it.
   bool othersMayWaitOn(const void *Decl, const clang::FunctionDecl *FD) const;
   /// Whether a function of the unit that calls `FD` waits for something:
-  /// it may wait for a request `FD` left in the storage it passed.
+  /// it may wait for a request `FD` left in the storage it passed. For a
+  /// function called through a pointer or virtually, any that waits.
   bool callersMayWait(const clang::FunctionDecl *FD) const;
   /// The thread procedures whose thread handle the unit stores where
   /// `Handle` reads (`w->thread = CreateThread(.., worker, ..)`, a local
   /// `HANDLE t = (HANDLE)_beginthreadex(..)`): waiting for it to be
   /// signaled waits for them to exit.
-  llvm::ArrayRef<const clang::FunctionDecl *>
+  llvm::SmallVector<const clang::FunctionDecl *, 1>
   threadsStartedInto(const clang::Expr *Handle) const;
+  /// Whether a call of `FD` (a function of the unit) may start a thread.
+  bool mayStartThreads(const clang::FunctionDecl *FD) const;
   /// Whether the unit binds handles to completion ports or dequeues their
   /// packets: code that may finish a request between two calls.
   bool usesPorts() const { return UsesPorts; }
@@ -190,6 +193,8 @@ public:
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void noteProcedure(const clang::Expr *Arg);
+  void noteThreadStart(const clang::Expr *Start, const clang::Expr *Procedure,
+                       const clang::FunctionDecl *Starter);
   /// Functions a global initialiser names (a table of callbacks).
   void noteAddressesTaken(const clang::Expr *Init);
   /// Whether the unit destroys objects of `RD` (through a base pointer,
@@ -215,9 +220,17 @@ private:
   bool UsesPorts = false;
   llvm::DenseMap<const void *, llvm::DenseSet<const clang::FunctionDecl *>>
       OverlappedNamers;
+  /// Per thread handle's key, per procedure: the starts stored there.
   llvm::DenseMap<const void *,
-                 llvm::SmallVector<const clang::FunctionDecl *, 1>>
+                 llvm::DenseMap<const clang::FunctionDecl *,
+                                llvm::SmallPtrSet<const clang::Expr *, 2>>>
       ThreadHandles;
+  /// Per procedure: every start of a thread that runs it.
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 llvm::SmallPtrSet<const clang::Expr *, 2>>
+      ThreadStarts;
+  /// The functions that start threads themselves.
+  llvm::DenseSet<const clang::FunctionDecl *> ThreadStarters;
   mutable ParameterUses Uses;
   std::vector<const clang::FunctionDecl *> Functions;
   llvm::DenseMap<const clang::FunctionDecl *,

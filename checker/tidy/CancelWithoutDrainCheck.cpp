@@ -4,6 +4,7 @@
 #include "PathNotes.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 
 using namespace clang;
 
@@ -61,23 +62,20 @@ void CancelWithoutDrainCheck::onReturn(const Event &E) {
     return;
   const ASTContext *CtxP = &astContext();
   RequestView R = *Lent->Request;
-  const Expr *Arg = Lent->Part == RequestPart::Overlapped ? R.OverlappedArg
-                                                          : R.BufferArg;
-  if (!Arg)
+  if (!Lent->Lender)
     return;
-  if (const auto *AddrOf = dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
-      AddrOf && AddrOf->getOpcode() == UO_AddrOf)
-    Arg = AddrOf->getSubExpr();
-  std::string Subject = quoteSource(Arg->IgnoreParenCasts(), *CtxP);
+  std::string Subject = Lent->Lender->getName().str();
   SourceLocation Loc = reportLocation(E.Loc, *CtxP);
   std::string Canceller = R.CancelRule ? R.CancelRule->Name : "the cancel";
+  bool Throws = isa<CXXThrowExpr>(E.Site);
   NoteScope Scope = noteScope();
   LentReturns.push_back({R.CancelCall, E.Site, [=] {
-                           const ASTContext &Ctx = *CtxP;
-                           diag(Loc, "returning hands '%0' back to the caller "
-                                     "after '%1' without waiting for the "
-                                     "cancelled I/O to complete; %2")
-                               << Subject << Canceller << drainAdvice(R);
+                           diag(Loc, "%select{returning|throwing}0 hands '%1' "
+                                     "back to the caller after '%2' without "
+                                     "waiting for the cancelled I/O to "
+                                     "complete; %3")
+                               << Throws << Subject << Canceller
+                               << drainAdvice(R);
                            emitPathNotes(*this, {R}, maxNotes(), Scope);
                          }});
 }

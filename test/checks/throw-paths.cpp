@@ -77,6 +77,37 @@ DWORD read_or_catch_fixed(HANDLE h) {
   return n;
 }
 
+// The caller lent the OVERLAPPED and the buffer: the throw hands them back
+// with the cancelled read still to complete.
+DWORD lent_read_or_throw_bug(HANDLE h, OVERLAPPED *ov, char *buf) {
+  DWORD n = 0;
+  // CHECK: throw-paths.cpp:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  if (!ReadFile(h, buf, 64, &n, ov) && GetLastError() == ERROR_IO_PENDING) {
+    // CHECK-NEXT: throw-paths.cpp:[[@LINE+1]]:9: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+    if (WaitForSingleObject(ov->hEvent, 100) != WAIT_OBJECT_0) {
+      // CHECK-NEXT: throw-paths.cpp:[[@LINE+1]]:7: note: 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+      CancelIo(h);
+      // CHECK-NEXT: throw-paths.cpp:[[@LINE+1]]:7: warning: throwing hands 'ov' back to the caller after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+      throw timeout_error();
+    }
+    GetOverlappedResult(h, ov, &n, TRUE);
+  }
+  return n;
+}
+
+DWORD lent_read_or_throw_fixed(HANDLE h, OVERLAPPED *ov, char *buf) {
+  DWORD n = 0;
+  if (!ReadFile(h, buf, 64, &n, ov) && GetLastError() == ERROR_IO_PENDING) {
+    if (WaitForSingleObject(ov->hEvent, 100) != WAIT_OBJECT_0) {
+      CancelIo(h);
+      GetOverlappedResult(h, ov, &n, TRUE);
+      throw timeout_error();
+    }
+    GetOverlappedResult(h, ov, &n, TRUE);
+  }
+  return n;
+}
+
 // CHECK-NOT: warning:
 
 #ifdef IODRAIN_RUNTIME
@@ -99,6 +130,30 @@ static void twin_read_or_throw_bug(void) { twin_run(read_or_throw_bug); }
 static void twin_read_or_throw_fixed(void) { twin_run(read_or_throw_fixed); }
 static void twin_read_or_catch_fixed(void) { twin_run(read_or_catch_fixed); }
 
+// The caller frees what it lent once the call is over.
+static void twin_lent(DWORD (*fn)(HANDLE, OVERLAPPED *, char *)) {
+  OVERLAPPED *ov = static_cast<OVERLAPPED *>(calloc(1, sizeof(OVERLAPPED)));
+  char *buf = static_cast<char *>(malloc(64));
+  ov->hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  try {
+    fn(twin_server, ov, buf);
+  } catch (const timeout_error &) {
+  }
+  free(ov);
+  free(buf);
+  Sleep(20000);
+}
+static void twin_lent_read_or_throw_bug(void) {
+  twin_lent(lent_read_or_throw_bug);
+}
+static void twin_lent_read_or_throw_fixed(void) {
+  twin_lent(lent_read_or_throw_fixed);
+}
+
 TWIN_MAIN(TWIN(read_or_throw_bug), TWIN(read_or_throw_fixed),
-          TWIN(read_or_catch_fixed))
+          TWIN(read_or_catch_fixed), TWIN(lent_read_or_throw_bug),
+          TWIN(lent_read_or_throw_fixed))
 #endif
