@@ -3,6 +3,7 @@
 #include "ActiveBlocks.h"
 #include "ApiModel.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/SmallVector.h"
@@ -41,8 +42,15 @@ activeBlocks(const CFG &Graph, const ApiModel &Model, unsigned Levels,
   for (const CFGBlock *B : Graph) {
     bool Acts = llvm::any_of(*B, [&](const CFGElement &E) {
       auto SE = E.getAs<CFGStmt>();
-      const auto *CE = SE ? dyn_cast<CallExpr>(SE->getStmt()) : nullptr;
-      return CE && acts(CE, Model, Levels, Memo);
+      if (!SE)
+        return false;
+      if (const auto *CE = dyn_cast<CallExpr>(SE->getStmt()))
+        return acts(CE, Model, Levels, Memo);
+      // A constructor that starts I/O (followed where its object is named).
+      const auto *CCE = dyn_cast<CXXConstructExpr>(SE->getStmt());
+      const FunctionDecl *Def =
+          CCE && Levels > 0 ? ApiModel::followedConstructor(CCE) : nullptr;
+      return Def && Model.callsThrough(*Def, Acting, Levels - 1, Memo);
     });
     if (Acts) {
       Active.set(B->getBlockID());

@@ -933,11 +933,31 @@ bool ApiModel::isFollowable(const clang::CallExpr *Call,
     return true;
   if (MD->isStatic())
     return !isa<clang::CXXMemberCallExpr>(Call);
-  // A method of another object runs with that object as its `this`.
-  const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call);
-  return MCE && !isa<clang::CXXConstructorDecl>(MD) &&
-         !isa<clang::CXXDestructorDecl>(MD) && !MD->getParent()->isLambda() &&
-         MCE->getImplicitObjectArgument();
+  if (!MD->isImplicitObjectMemberFunction())
+    return false;
+  // A method of another object runs with that object as its `this`: the
+  // object of a member call (a destructor's too), or the first operand of
+  // an overloaded operator (`f_()` calling a lambda). A constructor runs
+  // only in the calls iodrain makes for it (ImplicitCalls.h), whose
+  // object is a placeholder.
+  if (const auto *MCE = dyn_cast<clang::CXXMemberCallExpr>(Call)) {
+    const clang::Expr *Object = MCE->getImplicitObjectArgument();
+    return Object && (!isa<clang::CXXConstructorDecl>(MD) ||
+                      isa<clang::OpaqueValueExpr>(Object));
+  }
+  if (isa<clang::CXXConstructorDecl>(MD))
+    return false;
+  return isa<clang::CXXOperatorCallExpr>(Call) && Call->getNumArgs() > 0;
+}
+
+const clang::FunctionDecl *
+ApiModel::followedConstructor(const clang::CXXConstructExpr *Construct) {
+  const clang::CXXConstructorDecl *Ctor = Construct->getConstructor();
+  const clang::FunctionDecl *Def = nullptr;
+  if (!Ctor || Ctor->isImplicit() || Ctor->getParent()->isInStdNamespace() ||
+      !Ctor->hasBody(Def))
+    return nullptr;
+  return Def;
 }
 
 const clang::FunctionDecl *
@@ -991,16 +1011,19 @@ bool ApiModel::searchCalls(
     const clang::Stmt *S = Work.pop_back_val();
     if (!S || isa<clang::LambdaExpr>(S))
       continue;
+    const clang::FunctionDecl *Def = nullptr;
     if (const auto *CE = dyn_cast<clang::CallExpr>(S))
-      if (const clang::FunctionDecl *Def = followedDefinition(CE);
-          Def && !lookupCall(CE)) {
-        // Out of levels: "no" holds only for this depth.
-        if (Levels == 0) {
-          OwnFinal = false;
-          break;
-        }
-        Found = searchCalls(*Def, Roles, Levels - 1, Memo, Open, OwnFinal);
+      Def = lookupCall(CE) ? nullptr : followedDefinition(CE);
+    else if (const auto *CCE = dyn_cast<clang::CXXConstructExpr>(S))
+      Def = followedConstructor(CCE);
+    if (Def) {
+      // Out of levels: "no" holds only for this depth.
+      if (Levels == 0) {
+        OwnFinal = false;
+        break;
       }
+      Found = searchCalls(*Def, Roles, Levels - 1, Memo, Open, OwnFinal);
+    }
     for (const clang::Stmt *Child : S->children())
       Work.push_back(Child);
   }

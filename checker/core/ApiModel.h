@@ -26,6 +26,7 @@
 
 namespace clang {
 class CallExpr;
+class CXXConstructExpr;
 class FunctionDecl;
 class Stmt;
 } // namespace clang
@@ -216,6 +217,11 @@ public:
   /// there is none or it is not followable.
   static const clang::FunctionDecl *
   followedDefinition(const clang::CallExpr *Call);
+  /// The constructor body a construction runs, when it is written in the
+  /// code (not implicit, not the standard library's): iodrain follows it
+  /// where the object is named (ImplicitCalls.h).
+  static const clang::FunctionDecl *
+  followedConstructor(const clang::CXXConstructExpr *Construct);
   /// Whether `FD` calls a function with one of `Roles`, itself or through
   /// functions of the translation unit it calls (see isFollowable), at most
   /// `Levels` calls below it. `Memo` keeps the answers per function.

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
 #include "clang/Basic/Builtins.h"
@@ -557,15 +558,18 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
     if (QualType SmartPointer = AccessPaths::resetSmartPointer(MCE);
         !SmartPointer.isNull()) {
       ObjectRef Owner = Paths.objectOrPointee(S, Obj);
-      if (Owner.isKnown()) {
-        destroyHeld(S, Owner.Path, SmartPointer, CE, CE->getBeginLoc(), Obj,
-                    "", "");
-        S.Vars.set(Owner.Path.held(),
-                   MCE->getNumArgs() > 0
-                       ? valueOf(S, MCE->getArg(0))
-                       : AbsValue::null());
+      if (!Owner.isKnown())
+        return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+      AbsValue Next = MCE->getNumArgs() > 0 ? valueOf(S, MCE->getArg(0))
+                                            : AbsValue::null();
+      llvm::SmallVector<State, 2> After;
+      destroyHeld(std::move(S), Owner.Path, SmartPointer, CE,
+                  CE->getBeginLoc(), Obj, "", "", /*MayFollow=*/true, After);
+      for (State &A : After) {
+        A.Vars.set(Owner.Path.held(), Next);
+        O.add(std::move(A), AbsValue::unknown(), std::nullopt);
       }
-      return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+      return;
     }
     if (RD && RD->isInStdNamespace() &&
         (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
@@ -1100,6 +1104,27 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
   addEarlyReturn(CE, Still, Early, Out);
 }
 
+/// The number of elements of the array `Table` when the count `Count`
+/// is computed from that array itself (`std::size(events)`, which clang
+/// cannot fold before C++23's rules for references in constant
+/// expressions).
+static std::optional<int64_t> extentCounted(const Expr *Count,
+                                            const Expr *Table) {
+  const auto *Ref = dyn_cast<DeclRefExpr>(Table->IgnoreParenImpCasts());
+  const auto *Array =
+      Ref ? dyn_cast<ConstantArrayType>(Ref->getType()->getAsArrayTypeUnsafe())
+          : nullptr;
+  if (!Count || !Array)
+    return std::nullopt;
+  bool Named = findStatement(Count, [&](const Stmt *St) {
+    const auto *D = dyn_cast<DeclRefExpr>(St);
+    return D && D->getDecl() == Ref->getDecl();
+  }) != nullptr;
+  if (!Named)
+    return std::nullopt;
+  return static_cast<int64_t>(Array->getSize().getZExtValue());
+}
+
 void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
                            StateList &Out) {
   Outcomes O(CE, Out);
@@ -1140,6 +1165,8 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
           Decay && Decay->getCastKind() == CK_ArrayToPointerDecay) {
         TableDecay = Decay;
         Base = Paths.lvalueOf(S, Decay->getSubExpr());
+        if (!Count)
+          Count = extentCounted(argExpr(CE, R.Count), Decay->getSubExpr());
       }
       else if (const auto *UO = dyn_cast<UnaryOperator>(A);
                UO && UO->getOpcode() == UO_AddrOf && Count && *Count == 1)

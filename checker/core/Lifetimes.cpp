@@ -19,17 +19,13 @@
 using namespace clang;
 
 namespace iodrain {
-namespace {
-
-SourceLocation reportLocation(const Stmt *Trigger, const VarDecl *VD) {
+SourceLocation Transfer::endLocation(const Stmt *Trigger, const VarDecl *VD) {
   if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
     return CS->getRBracLoc();
   if (Trigger)
     return Trigger->getBeginLoc();
   return VD ? VD->getLocation() : SourceLocation();
 }
-
-} // namespace
 
 void Transfer::emitAndForget(
     State &S, Event E, llvm::function_ref<RequestPart(const Request &)> Pick)
@@ -137,52 +133,82 @@ void Transfer::storageEnds(const VarDecl *VD, const Stmt *Trigger,
   if (S.Requests.empty())
     return;
   endStorage(S, AccessPath::variable(VD), EventKind::StorageEnd, Trigger,
-             reportLocation(Trigger, VD), nullptr, nullptr,
+             endLocation(Trigger, VD), nullptr, nullptr,
              VD->getName().str(), "");
 }
 
-void Transfer::destroyLocal(const VarDecl *VD, const Stmt *Trigger,
-                            State &S) {
+void Transfer::destroyLocal(const VarDecl *VD, const Stmt *Trigger, State S,
+                            StateList &Out) {
+  if (FollowDestructor &&
+      FollowDestructor(VD->getType(), AccessPath::variable(VD), VD,
+                       endLocation(Trigger, VD), S, Out))
+    return;
   QualType T = VD->getType();
   while (const auto *AT = Ctx.getAsArrayType(T))
     T = AT->getElementType();
   runDestructor(S, AccessPath::variable(VD), T->getAsCXXRecordDecl(), Trigger,
-                reportLocation(Trigger, VD), VD->getName().str());
+                endLocation(Trigger, VD), VD->getName().str());
   // A smart pointer built with a deleter runs it when it dies.
-  if (S.Requests.empty())
+  if (S.Requests.empty()) {
+    Out.push_back(std::move(S));
     return;
-  if (const Expr *Deleter = ownedDeleter(VD))
+  }
+  if (const Expr *Deleter = ownedDeleter(VD)) {
     applyEffects(S, AccessPath::variable(VD), deleterEffects(Deleter, Model),
-                 Trigger, reportLocation(Trigger, VD), VD->getName().str());
-  // A unique_ptr that kept its object to the end deletes it now.
-  else if (ownsUntilScopeEnd(VD))
-    destroyHeld(S, AccessPath::variable(VD), VD->getType(), Trigger,
-                reportLocation(Trigger, VD), nullptr,
-                "*" + VD->getName().str(), VD->getName().str());
+                 Trigger, endLocation(Trigger, VD), VD->getName().str());
+    Out.push_back(std::move(S));
+  } else if (ownsUntilScopeEnd(VD)) {
+    // A unique_ptr that kept its object to the end deletes it now.
+    destroyHeld(std::move(S), AccessPath::variable(VD), VD->getType(),
+                Trigger, endLocation(Trigger, VD), nullptr,
+                "*" + VD->getName().str(), VD->getName().str(),
+                /*MayFollow=*/true, Out);
+  } else {
+    Out.push_back(std::move(S));
+  }
 }
 
 void Transfer::destroyMember(const FieldDecl *FD, const Stmt *Trigger,
-                             State &S) {
-  runDestructor(S, AccessPath::thisObject().field(FD),
-                FD->getType()->getAsCXXRecordDecl(), Trigger,
-                reportLocation(Trigger, nullptr), FD->getName().str());
+                             State S, StateList &Out) {
+  destroyObject(std::move(S), AccessPath::thisObject().field(FD),
+                FD->getType(), Trigger, endLocation(Trigger, nullptr),
+                FD->getName().str(), /*MayFollow=*/true, Out);
 }
 
-void Transfer::deleteObject(const CXXDeleteExpr *DE, State &S) const {
-  ObjectRef Object = Paths.objectOf(S, DE->getArgument());
-  if (!Object.isKnown())
+void Transfer::destroyObject(State S, const AccessPath &Object, QualType T,
+                             const Stmt *Site, SourceLocation Loc,
+                             const std::string &Destroyed, bool MayFollow,
+                             StateList &Out) const {
+  if (MayFollow && FollowDestructor &&
+      FollowDestructor(T, Object, Site, Loc, S, Out))
     return;
-  QualType T = DE->getDestroyedType();
-  runDestructor(S, Object.Path, T.isNull() ? nullptr : T->getAsCXXRecordDecl(),
-                DE, DE->getBeginLoc(), "*");
-  endStorage(S, Object.Path, EventKind::Free, DE, DE->getBeginLoc(), nullptr,
-             DE->getArgument(), "", "");
+  runDestructor(S, Object, T->getAsCXXRecordDecl(), Site, Loc, Destroyed);
+  Out.push_back(std::move(S));
 }
 
-void Transfer::destroyHeld(State &S, const AccessPath &Owner,
+void Transfer::deleteObject(const CXXDeleteExpr *DE, State S,
+                            StateList &Out) const {
+  ObjectRef Object = Paths.objectOf(S, DE->getArgument());
+  QualType T = DE->getDestroyedType();
+  if (!Object.isKnown() || T.isNull()) {
+    Out.push_back(std::move(S));
+    return;
+  }
+  llvm::SmallVector<State, 2> Destroyed;
+  destroyObject(std::move(S), Object.Path, T, DE, DE->getBeginLoc(), "*",
+                /*MayFollow=*/true, Destroyed);
+  for (State &D : Destroyed) {
+    endStorage(D, Object.Path, EventKind::Free, DE, DE->getBeginLoc(),
+               nullptr, DE->getArgument(), "", "");
+    Out.push_back(std::move(D));
+  }
+}
+
+void Transfer::destroyHeld(State S, const AccessPath &Owner,
                            QualType SmartPointer, const Stmt *Site,
                            SourceLocation Loc, const Expr *Subject,
-                           std::string Name, std::string Destroyed) const {
+                           std::string Name, std::string Destroyed,
+                           bool MayFollow, StateList &Out) const {
   static const FunctionRule Reset = [] {
     FunctionRule R;
     R.Name = "std::unique_ptr::reset";
@@ -190,22 +216,30 @@ void Transfer::destroyHeld(State &S, const AccessPath &Owner,
     return R;
   }();
   QualType T = AccessPaths::smartPointee(SmartPointer);
-  if (T.isNull() || S.Requests.empty())
-    return;
   const AbsValue *V = S.Vars.find(Owner.held());
-  if (V && V->K == AbsValue::Null)
+  if (T.isNull() || S.Requests.empty() || (V && V->K == AbsValue::Null)) {
+    Out.push_back(std::move(S));
     return;
+  }
   AccessPath Object = V && V->K == AbsValue::Object ? V->Referent
                                                     : Owner.held().deref();
-  runDestructor(S, Object, T->getAsCXXRecordDecl(), Site, Loc,
-                Destroyed.empty() ? Name : Destroyed);
-  endStorage(S, Object, EventKind::Free, Site, Loc,
-             Destroyed.empty() ? &Reset : nullptr, Subject, Name, Destroyed);
+  llvm::SmallVector<State, 2> After;
+  destroyObject(std::move(S), Object, T, Site, Loc,
+                Destroyed.empty() ? Name : Destroyed, MayFollow, After);
+  for (State &D : After) {
+    endStorage(D, Object, EventKind::Free, Site, Loc,
+               Destroyed.empty() ? &Reset : nullptr, Subject, Name,
+               Destroyed);
+    Out.push_back(std::move(D));
+  }
 }
 
-void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State &S) {
-  if (S.Requests.empty())
+void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State S,
+                            StateList &Out) {
+  if (S.Requests.empty()) {
+    Out.push_back(std::move(S));
     return;
+  }
   // The locals declared before the throw in each enclosing block,
   // innermost and latest first; a throw inside a try block of this
   // function may be caught here, and then nothing ends yet.
@@ -214,8 +248,10 @@ void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State &S) {
   for (const Stmt *P = PM.getParent(Throw); P;
        Child = P, P = PM.getParent(P)) {
     if (const auto *Try = dyn_cast<CXXTryStmt>(P);
-        Try && Try->getTryBlock() == Child)
+        Try && Try->getTryBlock() == Child) {
+      Out.push_back(std::move(S));
       return;
+    }
     const auto *Block = dyn_cast<CompoundStmt>(P);
     if (!Block)
       continue;
@@ -234,10 +270,18 @@ void Transfer::leaveByThrow(const CXXThrowExpr *Throw, State &S) {
   // The analysed function leaves by this throw, not by a return.
   if (CallStack.empty())
     S.Returning = Throw;
+  llvm::SmallVector<State, 2> Now;
+  Now.push_back(std::move(S));
   for (const VarDecl *VD : Locals) {
-    destroyLocal(VD, Throw, S);
-    storageEnds(VD, Throw, S);
+    llvm::SmallVector<State, 2> Next;
+    for (State &St : Now)
+      destroyLocal(VD, Throw, std::move(St), Next);
+    for (State &St : Next)
+      storageEnds(VD, Throw, St);
+    Now = std::move(Next);
   }
+  for (State &St : Now)
+    Out.push_back(std::move(St));
 }
 
 void Transfer::functionExit(const Stmt *Return, State &S) {
@@ -252,10 +296,16 @@ void Transfer::functionExit(const Stmt *Return, State &S) {
     SourceLocation End = Body->getEndLoc().isValid() ? Body->getEndLoc()
                                                      : Dtor->getLocation();
     if (const CXXRecordDecl *RD = Dtor->getParent()->getDefinition())
-      for (const FieldDecl *F : RD->fields())
-        destroyHeld(S, AccessPath::thisObject().field(F), F->getType(), Body,
-                    End, nullptr, F->getName().str(),
-                    Dtor->getParent()->getNameAsString());
+      for (const FieldDecl *F : RD->fields()) {
+        // One state goes on to the exit: the members' objects are
+        // destroyed as their destructors' effects.
+        llvm::SmallVector<State, 1> After;
+        destroyHeld(std::move(S), AccessPath::thisObject().field(F),
+                    F->getType(), Body, End, nullptr, F->getName().str(),
+                    Dtor->getParent()->getNameAsString(),
+                    /*MayFollow=*/false, After);
+        S = std::move(After.front());
+      }
     endStorage(S, AccessPath::thisObject(), EventKind::Free, Body, End,
                nullptr, nullptr, "*this",
                Dtor->getParent()->getNameAsString());

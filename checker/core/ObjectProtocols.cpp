@@ -473,6 +473,15 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
     E.Shape = R;
     auto Ov = Relative(R.Overlapped);
     auto Handle = Relative(R.Handle);
+    // A handle the issuer was given and kept in the object (a
+    // constructor's `m_dir = dir`) is the one the member holds.
+    if (!Handle && !Global)
+      for (const auto &[Slot, V] : Exit.Vars)
+        if (V.K == AbsValue::Object && V.Referent == R.Handle &&
+            Slot.isUnder(Object) && !(Slot == Object)) {
+          Handle = Relative(Slot.deref());
+          break;
+        }
     if (!Ov || !Handle)
       continue;
     E.Shape.Overlapped = *Ov;

@@ -4,6 +4,7 @@
 #include "ActiveBlocks.h"
 #include "CallSummaries.h"
 #include "DeadValues.h"
+#include "ImplicitCalls.h"
 #include "TransientFields.h"
 #include "StmtSearch.h"
 #include "Transfer.h"
@@ -107,7 +108,7 @@ struct Shared {
   Shared(ASTContext &Ctx, const ApiModel &Model, const AnalysisBudget &Budget,
          llvm::ArrayRef<AnalysisObserver *> Observers, const UnitContext &Unit)
       : Ctx(Ctx), Model(Model), Budget(Budget), Observers(Observers),
-        Unit(Unit) {}
+        Unit(Unit), Implicit(Ctx) {}
 
   ASTContext &Ctx;
   const ApiModel &Model;
@@ -148,6 +149,18 @@ struct Shared {
   /// Whether a small helper (run without FollowCalls) is running, and
   /// whether one of its calls may have finished a request unseen.
   bool RunningSmallHelper = false, SmallHelperGaveUp = false;
+  /// The constructor and destructor runs the code leaves implicit, as
+  /// calls to follow; per destructor whether it may finish a request; and
+  /// the object the implicit call being followed runs on.
+  ImplicitCalls Implicit;
+  llvm::DenseMap<const FunctionDecl *, bool> DestructorFinishes;
+  const CallExpr *ImplicitCall = nullptr;
+  AccessPath ImplicitObject;
+  /// The object `CE` runs on when the caller says which (a constructor's
+  /// or destructor's).
+  const AccessPath *givenObject(const CallExpr *CE) const {
+    return CE == ImplicitCall ? &ImplicitObject : nullptr;
+  }
 };
 
 /// Summaries kept per analysed function; past this many, calls are run
@@ -175,6 +188,25 @@ private:
   const Expr *branchCondition(const CFGBlock &B) const;
   bool inlineCall(const CallExpr *CE, const State &S, const Transfer &Caller,
                   StateList &Out);
+  /// Runs the destructor of `Object`, of type `Type`, dying at `Site` as a
+  /// followed call when it may finish one of the path's requests; false
+  /// if it is not run.
+  bool followDestructor(QualType Type, const AccessPath &Object,
+                        const void *Site, SourceLocation Loc, const State &S,
+                        StateList &Out);
+  /// Whether the destructor `Dtor`, or one of its members', may finish a
+  /// request.
+  bool destructorMayFinish(const CXXDestructorDecl *Dtor, unsigned Depth);
+  /// Where the object `CCE` builds is named, when its constructor is
+  /// followed: the declaration of the local it initialises, or the
+  /// new-expression; null otherwise.
+  const Stmt *constructionSite(const CXXConstructExpr *CCE);
+  /// The constructor call whose object `St` names (constructionSite).
+  const CXXConstructExpr *constructedAt(const Stmt *St);
+  /// Runs the constructor `CCE` on the object `Site` names, as a followed
+  /// call; an unfollowed one may keep the pointers it is given.
+  void construct(const Stmt *Site, const CXXConstructExpr *CCE, State S,
+                 StateList &Out);
   /// Runs `Def` from `Entry` and keeps how it returns, as the caller sees
   /// it; false if it cannot.
   /// `Tails` tells which requests continue the entry's; with `Record`,
@@ -275,18 +307,33 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
       if (V.K != AbsValue::Unknown)
         S.Vars.set(AccessPath::callResult(Call), V);
     }
-    if (isa<ReturnStmt>(SE->getStmt()) && !Call)
-      S.Returning = SE->getStmt();
-    T->element(SE->getStmt(), std::move(S), Produced);
+    const Stmt *St = SE->getStmt();
+    if (isa<ReturnStmt>(St) && !Call)
+      S.Returning = St;
+    const auto *CCE = dyn_cast<CXXConstructExpr>(St);
+    if (CCE && constructionSite(CCE)) {
+      // Run where its object is named: the declaration or `new`.
+      Produced.push_back(std::move(S));
+    } else if (const CXXConstructExpr *Built = constructedAt(St)) {
+      llvm::SmallVector<State, 4> Declared;
+      T->element(St, std::move(S), Declared);
+      for (State &D : Declared)
+        construct(St, Built, std::move(D), Produced);
+    } else {
+      T->element(St, std::move(S), Produced);
+    }
+  } else if (auto I = E.getAs<CFGInitializer>()) {
+    T->initializeMember(I->getInitializer(), S);
+    Produced.push_back(std::move(S));
   } else if (auto LE = E.getAs<CFGLifetimeEnds>()) {
     T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);
     Produced.push_back(std::move(S));
   } else if (auto AD = E.getAs<CFGAutomaticObjDtor>()) {
-    T->destroyLocal(AD->getVarDecl(), AD->getTriggerStmt(), S);
-    Produced.push_back(std::move(S));
+    T->destroyLocal(AD->getVarDecl(), AD->getTriggerStmt(), std::move(S),
+                    Produced);
   } else if (auto MD = E.getAs<CFGMemberDtor>()) {
-    T->destroyMember(MD->getFieldDecl(), FD.getBody(), S);
-    Produced.push_back(std::move(S));
+    T->destroyMember(MD->getFieldDecl(), FD.getBody(), std::move(S),
+                     Produced);
   } else {
     // Scopes, temporaries, base destructors, initializers: nothing that
     // iodrain models happens there.
@@ -414,6 +461,8 @@ bool Explorer::prepare(unsigned MaxBlocks) {
   Options.AddLifetime = true;
   Options.AddScopes = true;
   Options.AddTemporaryDtors = true;
+  // A followed constructor stores its members before its body runs.
+  Options.AddInitializers = true;
   Graph = CFG::buildCFG(&FD, const_cast<Stmt *>(Body), &Ctx, Options);
   if (!Graph) {
     Result.Reason = whyNoCfg(Body);
@@ -453,6 +502,11 @@ bool Explorer::prepare(unsigned MaxBlocks) {
                        const Transfer &Caller, StateList &Out) {
     return inlineCall(CE, S, Caller, Out);
   });
+  T->setDestructorFollower([this](QualType Type, const AccessPath &Object,
+                                  const void *Site, SourceLocation Loc,
+                                  const State &S, StateList &Out) {
+    return followDestructor(Type, Object, Site, Loc, S, Out);
+  });
   for (const CFGBlock *B : *Graph)
     if (const Expr *Cond = branchCondition(*B))
       T->countConditionReads(Cond);
@@ -491,15 +545,60 @@ bool Explorer::calls(const FunctionDecl *Def, llvm::ArrayRef<Role> Roles,
   return Sh.Model.callsThrough(*Def, Roles, MaxInlineDepth - 1 - Depth, Memo);
 }
 
+/// The operands of a call as its callee sees them: the object a method
+/// runs on (`r.Close()`, or `f_` in `f_()` calling a lambda), and the
+/// arguments its parameters bind to.
+struct CallOperands {
+  const Expr *Object = nullptr;
+  llvm::ArrayRef<const Expr *> Args;
+};
+
+static CallOperands operandsOf(const CallExpr *CE) {
+  CallOperands Ops;
+  Ops.Args = llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs());
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+    Ops.Object = MCE->getImplicitObjectArgument();
+  } else if (const auto *MD =
+                 dyn_cast_or_null<CXXMethodDecl>(CE->getDirectCallee());
+             MD && isa<CXXOperatorCallExpr>(CE) && !Ops.Args.empty() &&
+             MD->isImplicitObjectMemberFunction()) {
+    Ops.Object = Ops.Args.front();
+    Ops.Args = Ops.Args.drop_front();
+  }
+  return Ops;
+}
+
+/// The variables lambdas capture that a call can reach: the callee's own
+/// captures when it is a lambda's, and those of the lambdas the object
+/// holds (a scope guard keeping the lambda it runs at its end). A capture
+/// by reference names the caller's variable itself; one by copy starts
+/// equal to it.
+static void addCaptures(const CXXRecordDecl *RD, unsigned Depth,
+                        llvm::SmallVectorImpl<AccessPath> &Out) {
+  RD = RD ? RD->getDefinition() : nullptr;
+  if (!RD || Depth > 2)
+    return;
+  if (RD->isLambda()) {
+    for (const LambdaCapture &C : RD->captures())
+      if (C.capturesVariable())
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Out.push_back(AccessPath::variable(VD));
+    return;
+  }
+  for (const FieldDecl *F : RD->fields())
+    addCaptures(F->getType()->getAsCXXRecordDecl(), Depth + 1, Out);
+}
+
 /// What a call's arguments reach: the objects they point to, the storage
-/// they name, and a method's object (all of `*this` for a method called on
-/// `this`).
+/// they name, a method's object (all of `*this` for a method called on
+/// `this`), and what lambdas in reach captured.
 static llvm::SmallVector<AccessPath, 8>
 reachedByArguments(const CallExpr *CE, const State &S, const AccessPaths &Paths,
-                   const FunctionDecl *Callee = nullptr) {
+                   const FunctionDecl *Callee, const AccessPath *Given) {
   llvm::SmallVector<AccessPath, 8> Reached;
-  for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
-    const Expr *Arg = CE->getArg(I);
+  CallOperands Ops = operandsOf(CE);
+  for (unsigned I = 0; I < Ops.Args.size(); ++I) {
+    const Expr *Arg = Ops.Args[I];
     ObjectRef O = Paths.objectOf(S, Arg);
     if (O.isKnown())
       Reached.push_back(O.Path);
@@ -509,21 +608,54 @@ reachedByArguments(const CallExpr *CE, const State &S, const AccessPaths &Paths,
     if (auto L = Paths.lvalueOf(S, Arg); L && !ByValue)
       Reached.push_back(*L);
   }
-  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-    if (const Expr *Object = MCE->getImplicitObjectArgument())
-      if (ObjectRef O = Paths.objectOrPointee(S, Object); O.isKnown())
-        Reached.push_back(O.Path);
+  if (Given) {
+    Reached.push_back(*Given);
+  } else if (Ops.Object) {
+    if (ObjectRef O = Paths.objectOrPointee(S, Ops.Object); O.isKnown())
+      Reached.push_back(O.Path);
+  }
+  if (Ops.Object) {
+    QualType T = Ops.Object->getType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    addCaptures(T->getAsCXXRecordDecl(), 0, Reached);
+  }
+  if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Callee))
+    addCaptures(MD->getParent(), 0, Reached);
   return Reached;
+}
+
+/// Adds what pointers stored in reached storage point to (`ctx->ov =
+/// &ov`, a guard built as `Drain d{h, &ov}`), until nothing more is.
+template <typename IsReachedFn>
+static void reachThroughPointers(const State &S,
+                                 llvm::SmallVectorImpl<AccessPath> &Reached,
+                                 IsReachedFn IsReached) {
+  for (bool Grew = true; Grew && Reached.size() < 64;) {
+    Grew = false;
+    for (const auto &[P, V] : S.Vars)
+      if (V.K == AbsValue::Object && IsReached(P) && !IsReached(V.Referent)) {
+        Reached.push_back(V.Referent);
+        Grew = true;
+      }
+  }
 }
 
 /// Whether the callee can reach a pending request: an argument refers to
 /// its OVERLAPPED, handle, buffer or something that holds them, or the
 /// request lives in a global.
 static bool reachesPendingRequest(const CallExpr *CE, const State &S,
-                                  const AccessPaths &Paths) {
+                                  const AccessPaths &Paths,
+                                  const FunctionDecl *Callee,
+                                  const AccessPath *Given) {
   if (S.Requests.empty())
     return false;
-  llvm::SmallVector<AccessPath, 8> Reached = reachedByArguments(CE, S, Paths);
+  llvm::SmallVector<AccessPath, 8> Reached =
+      reachedByArguments(CE, S, Paths, Callee, Given);
+  reachThroughPointers(S, Reached, [&](const AccessPath &P) {
+    return llvm::any_of(Reached,
+                        [&](const AccessPath &R) { return P.isUnder(R); });
+  });
   for (const auto &[P, R] : S.Requests) {
     if (R.Overlapped.rootKind() == AccessPath::RootKind::Global ||
         R.Handle.rootKind() == AccessPath::RootKind::Global)
@@ -541,10 +673,12 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
 /// or the object of a method points to storage iodrain cannot name
 /// (`m_worker->wait()` through `std::unique_ptr::operator->`).
 static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
-                                   const AccessPaths &Paths) {
+                                   const AccessPaths &Paths,
+                                   const FunctionDecl *Callee,
+                                   const AccessPath *Given) {
   if (S.Requests.empty())
     return false;
-  if (reachesPendingRequest(CE, S, Paths))
+  if (reachesPendingRequest(CE, S, Paths, Callee, Given))
     return true;
   auto Unnamed = [&](const Expr *E) {
     QualType T = E->getType();
@@ -552,12 +686,12 @@ static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
             T->isRecordType()) &&
            !Paths.objectOrPointee(S, E).isKnown();
   };
-  if (llvm::any_of(CE->arguments(), Unnamed))
+  CallOperands Ops = operandsOf(CE);
+  if (llvm::any_of(Ops.Args, Unnamed))
     return true;
-  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
-  const Expr *Object = MCE ? MCE->getImplicitObjectArgument() : nullptr;
-  return Object && !isa<CXXThisExpr>(Object->IgnoreParenImpCasts()) &&
-         Unnamed(Object);
+  return !Given && Ops.Object &&
+         !isa<CXXThisExpr>(Ops.Object->IgnoreParenImpCasts()) &&
+         Unnamed(Ops.Object);
 }
 
 /// Splits the caller's state into what a call can see and what it cannot:
@@ -566,11 +700,11 @@ static bool mayReachPendingRequest(const CallExpr *CE, const State &S,
 /// moved to `Hidden`. Equal visible parts then share one summary.
 static void splitVisible(const CallExpr *CE, const FunctionDecl *Callee,
                          const State &Caller, State &Visible, State &Hidden,
-                         const AccessPaths &Paths) {
+                         const AccessPaths &Paths, const AccessPath *Given) {
   // The arguments are read in the caller's state: one may be the value of
   // a call in the same expression (`finish(start(h), start(h))`).
   llvm::SmallVector<AccessPath, 8> Reached =
-      reachedByArguments(CE, Caller, Paths, Callee);
+      reachedByArguments(CE, Caller, Paths, Callee, Given);
   auto IsReached = [&](const AccessPath &P) {
     if (P.rootKind() != AccessPath::RootKind::Local &&
         P.rootKind() != AccessPath::RootKind::Param &&
@@ -579,15 +713,7 @@ static void splitVisible(const CallExpr *CE, const FunctionDecl *Callee,
     return llvm::any_of(Reached,
                         [&](const AccessPath &R) { return P.isUnder(R); });
   };
-  // Pointers stored in reached storage reach further (`ctx->ov = &ov`).
-  for (bool Grew = true; Grew && Reached.size() < 64;) {
-    Grew = false;
-    for (const auto &[P, V] : Visible.Vars)
-      if (V.K == AbsValue::Object && IsReached(P) && !IsReached(V.Referent)) {
-        Reached.push_back(V.Referent);
-        Grew = true;
-      }
-  }
+  reachThroughPointers(Visible, Reached, IsReached);
   auto RequestReached = [&](const Request &R) {
     return IsReached(R.Overlapped) || IsReached(R.Handle) ||
            (R.Buffer && IsReached(*R.Buffer)) ||
@@ -612,13 +738,32 @@ static void splitVisible(const CallExpr *CE, const FunctionDecl *Callee,
 /// None for other calls; an invalid path when the object is unknown.
 static std::optional<AccessPath> otherObject(const CallExpr *CE,
                                              const State &S,
-                                             const AccessPaths &Paths) {
-  const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE);
-  const Expr *Object = MCE ? MCE->getImplicitObjectArgument() : nullptr;
+                                             const AccessPaths &Paths,
+                                             const AccessPath *Given) {
+  if (Given)
+    return *Given;
+  const Expr *Object = operandsOf(CE).Object;
   if (!Object || isa<CXXThisExpr>(Object->IgnoreParenImpCasts()))
     return std::nullopt;
   ObjectRef O = Paths.objectOrPointee(S, Object);
   return O.isKnown() ? O.Path : AccessPath();
+}
+
+/// Whether `Def` only returns a pointer to storage it reaches without
+/// calling anything: `return m_p;`, `return &ov_;`, `return &p->ov;`.
+static bool isAccessor(const FunctionDecl &Def) {
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def.getBody());
+  if (!Body || Body->size() != 1 || !Def.getReturnType()->isPointerType())
+    return false;
+  const auto *RS = dyn_cast<ReturnStmt>(Body->body_front());
+  const Expr *Value = RS ? RS->getRetValue() : nullptr;
+  return Value && !findStatement(Value, [](const Stmt *S) {
+    return isa<CallExpr, CXXConstructExpr, CXXNewExpr, LambdaExpr>(S) ||
+           (isa<UnaryOperator>(S) &&
+            cast<UnaryOperator>(S)->isIncrementDecrementOp()) ||
+           (isa<BinaryOperator>(S) &&
+            cast<BinaryOperator>(S)->isAssignmentOp());
+  });
 }
 
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
@@ -628,12 +773,16 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
       Def->isDependentContext() ||
       Sh.Functions.size() >= MaxInlineDepth ||
       llvm::is_contained(Sh.Functions, Def) ||
-      CE->getNumArgs() != Def->getNumParams())
+      operandsOf(CE).Args.size() != Def->getNumParams())
     return false;
   // Only functions that (directly or through calls of their own) do what
   // iodrain models are worth following, and only while a request is
   // pending, unless they start one: the others stay unknown calls.
   unsigned Depth = Sh.Functions.size() - 1;
+  // An accessor (`OVERLAPPED *get() { return m_p; }`) names the storage a
+  // request may use: always followed, it is one statement.
+  if (isAccessor(*Def))
+    return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
   // A helper that reads the last error (`return GetLastError() ==
   // ERROR_IO_PENDING;`) tells its caller which outcome the path is on. It
   // is followed even when other calls are not: it is small, and without
@@ -644,7 +793,9 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
     return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
   if (!Sh.Budget.FollowCalls)
     return followSmallHelper(CE, Def, S, Caller, Out);
-  if (!calls(Def, Modelled, Sh.Relevant, Depth))
+  // A destructor may finish a request in its members' destructors, which
+  // its body does not call (followDestructor asked).
+  if (!Sh.givenObject(CE) && !calls(Def, Modelled, Sh.Relevant, Depth))
     return false;
   // A dequeue or an alertable wait may complete any request, reached or
   // not: then the callee sees them all.
@@ -653,9 +804,121 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
   bool SeesAll =
       !S.Requests.empty() && calls(Def, CompletesAny, Sh.CompletesAny, Depth);
   if (!SeesAll && !calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
-      !reachesPendingRequest(CE, S, Caller.paths()))
+      !reachesPendingRequest(CE, S, Caller.paths(), Def,
+                             Sh.givenObject(CE)))
     return false;
   return runAndApply(CE, Def, S, Caller, SeesAll, Out);
+}
+
+bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,
+                                   unsigned Depth) {
+  // One that only closes and frees is applied as those effects
+  // (DestructorEffects.h), which name the object destroyed.
+  static const Role Finishes[] = {
+      Role::Cancel,      Role::WaitOverlapped, Role::WaitObject,
+      Role::WaitObjects, Role::Dequeue,        Role::AlertableSleep,
+      Role::CompleteAll};
+  const FunctionDecl *Def = nullptr;
+  if (!Dtor || !Dtor->hasBody(Def) || !Def)
+    return false;
+  if (calls(Def, Finishes, Sh.DestructorFinishes, Sh.Functions.size() - 1))
+    return true;
+  // Its members' destructors run at its end.
+  if (Depth >= 2)
+    return false;
+  for (const FieldDecl *F : Dtor->getParent()->fields())
+    if (destructorMayFinish(
+            ImplicitCalls::writtenDestructor(F->getType()), Depth + 1))
+      return true;
+  return false;
+}
+
+const Stmt *Explorer::constructionSite(const CXXConstructExpr *CCE) {
+  if (!Sh.Budget.FollowCalls || Sh.Functions.size() >= MaxInlineDepth ||
+      !ImplicitCalls::isWritten(CCE->getConstructor()) || !Parents)
+    return nullptr;
+  const Stmt *Site = Parents->getParentIgnoreParenImpCasts(
+      const_cast<CXXConstructExpr *>(CCE));
+  while (isa_and_nonnull<ExprWithCleanups, MaterializeTemporaryExpr>(Site))
+    Site = Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(Site));
+  if (const auto *DS = dyn_cast_or_null<DeclStmt>(Site)) {
+    const auto *VD = DS->isSingleDecl()
+                         ? dyn_cast<VarDecl>(DS->getSingleDecl())
+                         : nullptr;
+    if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
+        !VD->getType()->isRecordType() || !VD->getInit() ||
+        VD->getInit()->IgnoreImplicit() != CCE)
+      return nullptr;
+  } else if (const auto *NE = dyn_cast_or_null<CXXNewExpr>(Site)) {
+    if (NE->isArray() || NE->getConstructExpr() != CCE)
+      return nullptr;
+  } else {
+    return nullptr;
+  }
+  // Only a constructor that may start I/O decides what follows.
+  const FunctionDecl *Def = nullptr;
+  CCE->getConstructor()->hasBody(Def);
+  return calls(Def, {Role::Issue}, Sh.Issues, Sh.Functions.size() - 1)
+             ? Site
+             : nullptr;
+}
+
+const CXXConstructExpr *Explorer::constructedAt(const Stmt *St) {
+  const CXXConstructExpr *CCE = nullptr;
+  if (const auto *DS = dyn_cast<DeclStmt>(St); DS && DS->isSingleDecl())
+    if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
+        VD && VD->getInit())
+      CCE = dyn_cast<CXXConstructExpr>(VD->getInit()->IgnoreImplicit());
+  if (const auto *NE = dyn_cast<CXXNewExpr>(St))
+    CCE = NE->getConstructExpr();
+  return CCE && constructionSite(CCE) == St ? CCE : nullptr;
+}
+
+void Explorer::construct(const Stmt *Site, const CXXConstructExpr *CCE,
+                         State S, StateList &Out) {
+  llvm::SmallVector<const Expr *, 4> Args(CCE->arguments());
+  const CallExpr *Call =
+      Sh.Implicit.at(CCE->getConstructor(), Site, CCE->getBeginLoc(), Args);
+  // A `new` object is named by the constructor call made for it; each
+  // evaluation of the new-expression makes another one.
+  const auto *NE = dyn_cast<CXXNewExpr>(Site);
+  AccessPath Object =
+      NE ? AccessPath::callResult(Call)
+         : AccessPath::variable(
+               cast<VarDecl>(cast<DeclStmt>(Site)->getSingleDecl()));
+  if (NE)
+    S.retire(Object, NE);
+  llvm::SmallVector<State, 4> Built;
+  bool Followed;
+  {
+    llvm::SaveAndRestore Given(Sh.ImplicitCall, Call);
+    llvm::SaveAndRestore On(Sh.ImplicitObject, Object);
+    Followed = inlineCall(Call, S, *T, Built);
+  }
+  if (!Followed) {
+    T->constructorKeepsArguments(CCE, S);
+    Out.push_back(std::move(S));
+    return;
+  }
+  for (State &B : Built) {
+    if (NE)
+      B.Exprs[NE] = AbsValue::object(Object);
+    Out.push_back(std::move(B));
+  }
+}
+
+bool Explorer::followDestructor(QualType Type, const AccessPath &Object,
+                                const void *Site, SourceLocation Loc,
+                                const State &S, StateList &Out) {
+  if (S.Requests.empty() || !Object.isValid())
+    return false;
+  const CXXDestructorDecl *Dtor = ImplicitCalls::writtenDestructor(Type);
+  if (!destructorMayFinish(Dtor, 0))
+    return false;
+  const CallExpr *Call = Sh.Implicit.at(Dtor, Site, Loc);
+  llvm::SaveAndRestore Given(Sh.ImplicitCall, Call);
+  llvm::SaveAndRestore On(Sh.ImplicitObject, Object);
+  return inlineCall(Call, S, *T, Out);
 }
 
 bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
@@ -685,7 +948,8 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
     // (A helper summarised as effects is applied as those effects.)
     if (!Sh.Model.lookupCall(CE) &&
         calls(Def, Modelled, Sh.Relevant, Sh.Functions.size() - 1) &&
-        mayReachPendingRequest(CE, S, Caller.paths()))
+        mayReachPendingRequest(CE, S, Caller.paths(), Def,
+                               Sh.givenObject(CE)))
       Sh.SmallHelperGaveUp = true;
     return false;
   }
@@ -694,7 +958,8 @@ bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
     return false;
   bool SeesAll =
       Sh.Model.callsThrough(*Def, CompletesAny, 0, Sh.CompletesAnyDirectly);
-  if (!SeesAll && !reachesPendingRequest(CE, S, Caller.paths()))
+  if (!SeesAll && !reachesPendingRequest(CE, S, Caller.paths(), Def,
+                                         Sh.givenObject(CE)))
     return false;
   llvm::SaveAndRestore Limit(Sh.InlinedBlockLimit, MaxSmallHelperBlocks);
   llvm::SaveAndRestore Small(Sh.RunningSmallHelper, true);
@@ -740,7 +1005,7 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   Entry.CurrentFullExpr = nullptr;
   const AccessPaths &Paths = Caller.paths();
   State Hidden;
-  splitVisible(CE, Def, S, Entry, Hidden, Paths);
+  splitVisible(CE, Def, S, Entry, Hidden, Paths, Sh.givenObject(CE));
   if (SeesAll) {
     for (const auto &[P, R] : Hidden.Requests)
       Entry.Requests.set(P, R);
@@ -748,7 +1013,8 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   }
   // A method of another object: that object is the callee's `this`, and
   // the caller's own `this` is out of its sight (set aside, put back).
-  std::optional<AccessPath> Object = otherObject(CE, S, Paths);
+  std::optional<AccessPath> Object =
+      otherObject(CE, S, Paths, Sh.givenObject(CE));
   const AccessPath This = AccessPath::thisObject();
   if (Object) {
     if (!Object->isValid())
@@ -777,9 +1043,10 @@ bool Explorer::runAndApply(const CallExpr *CE, const FunctionDecl *Def,
   }
   // What each parameter is bound to, in the caller's names.
   llvm::SmallVector<AbsValue, 4> Bound(Def->getNumParams());
+  llvm::ArrayRef<const Expr *> Args = operandsOf(CE).Args;
   for (unsigned I = 0; I < Def->getNumParams(); ++I) {
     const ParmVarDecl *P = Def->getParamDecl(I);
-    const Expr *Arg = CE->getArg(I);
+    const Expr *Arg = Args[I];
     AbsValue &V = Bound[I];
     if (P->getType()->isReferenceType()) {
       if (auto Path = Paths.lvalueOf(S, Arg))

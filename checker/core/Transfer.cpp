@@ -976,6 +976,33 @@ const Expr *completionTest(const Expr *E) {
 }
 } // namespace
 
+void Transfer::constructorKeepsArguments(const CXXConstructExpr *CCE,
+                                         State &S) const {
+  // A constructor may keep any pointer it is given, unless it is one
+  // iodrain follows (smart pointers).
+  const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
+  if (RD->isInStdNamespace() &&
+      (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr"))
+    return;
+  for (const Expr *Arg : CCE->arguments()) {
+    ObjectRef O = Paths.objectOf(S, Arg);
+    if (O.isKnown() && Arg->getType()->isPointerType())
+      escape(S, O.Path, CCE);
+  }
+}
+
+void Transfer::initializeMember(const CXXCtorInitializer *Init,
+                                State &S) const {
+  const FieldDecl *F = Init->getMember();
+  const Expr *Value = Init->getInit();
+  // A default member initializer (`bool failed_ = false;`).
+  if (const auto *Default = dyn_cast_or_null<CXXDefaultInitExpr>(Value))
+    Value = Default->getExpr();
+  if (!F || !Value || isa<CXXConstructExpr>(Value->IgnoreImplicit()))
+    return;
+  storeInit(S, AccessPath::thisObject().field(F), F->getType(), Value);
+}
+
 void Transfer::element(const Stmt *St, State S, StateList &Out) {
   enterStatement(S, St);
   // A flag that records whether a request is still pending (`wait =
@@ -1012,22 +1039,13 @@ void Transfer::element(const Stmt *St, State S, StateList &Out) {
     call(CE, std::move(S), Out);
     return;
   } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(St)) {
-    deleteObject(DE, S);
+    deleteObject(DE, std::move(S), Out);
+    return;
   } else if (const auto *TE = dyn_cast<CXXThrowExpr>(St)) {
-    leaveByThrow(TE, S);
+    leaveByThrow(TE, std::move(S), Out);
+    return;
   } else if (const auto *CCE = dyn_cast<CXXConstructExpr>(St)) {
-    // A constructor may keep any pointer it is given, unless it is one
-    // iodrain follows (smart pointers).
-    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
-    bool Followed = RD->isInStdNamespace() &&
-                    (RD->getName() == "unique_ptr" ||
-                     RD->getName() == "shared_ptr");
-    if (!Followed)
-      for (const Expr *Arg : CCE->arguments()) {
-        ObjectRef O = Paths.objectOf(S, Arg);
-        if (O.isKnown() && Arg->getType()->isPointerType())
-          escape(S, O.Path, CCE);
-      }
+    constructorKeepsArguments(CCE, S);
   } else if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
     if (BO->isAssignmentOp())
       assign(BO, S);

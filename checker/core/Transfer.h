@@ -27,6 +27,8 @@
 namespace clang {
 class ASTContext;
 class CallExpr;
+class CXXConstructExpr;
+class CXXCtorInitializer;
 class CXXDeleteExpr;
 class CXXThrowExpr;
 class CXXRecordDecl;
@@ -55,17 +57,32 @@ public:
   /// The automatic storage of `VD` ends (scope exit, return, jump).
   void storageEnds(const clang::VarDecl *VD, const clang::Stmt *Trigger,
                    State &S);
-  /// The destructor of a local object runs.
+  /// The destructor of a local object runs: followed when the explorer
+  /// follows it, else as its effects; a smart pointer's object dies with
+  /// it.
   void destroyLocal(const clang::VarDecl *VD, const clang::Stmt *Trigger,
-                    State &S);
+                    State S, StateList &Out);
+  /// A constructor that is not followed may keep the pointers it is given:
+  /// what they point to escapes.
+  void constructorKeepsArguments(const clang::CXXConstructExpr *CCE,
+                                 State &S) const;
+  /// In a followed constructor: its initializer `Init` of a member with a
+  /// value (`pipe_(pipe)`) stores it.
+  void initializeMember(const clang::CXXCtorInitializer *Init,
+                        State &S) const;
+  /// Where an object the CFG destroys at `Trigger` dies: the closing brace
+  /// of a scope, the jump that leaves it, or its declaration.
+  static clang::SourceLocation endLocation(const clang::Stmt *Trigger,
+                                           const clang::VarDecl *VD);
   /// In a destructor: the destructor of the member `FD` of `*this` runs.
   void destroyMember(const clang::FieldDecl *FD, const clang::Stmt *Trigger,
-                     State &S);
+                     State S, StateList &Out);
   /// The function returns on this path.
   void functionExit(const clang::Stmt *Return, State &S);
   /// A `throw` that leaves the function: the locals in scope end there
   /// (clang's CFG has no edges for exceptions, so no scope end says so).
-  void leaveByThrow(const clang::CXXThrowExpr *Throw, State &S);
+  void leaveByThrow(const clang::CXXThrowExpr *Throw, State S,
+                    StateList &Out);
 
   /// Drops expression values of finished full expressions when `Next`
   /// starts a new one.
@@ -102,6 +119,15 @@ public:
   using Inliner = std::function<bool(const clang::CallExpr *, const State &,
                                      const Transfer &, StateList &)>;
   void setInliner(Inliner I) { Inline = std::move(I); }
+  /// Runs the destructor of `Object`, of type `T`, dying at `Site` and
+  /// `Loc`, as a followed call; false when it is not followed (then its
+  /// effects apply).
+  using DestructorFollower = std::function<bool(
+      clang::QualType T, const AccessPath &Object, const void *Site,
+      clang::SourceLocation Loc, const State &, StateList &)>;
+  void setDestructorFollower(DestructorFollower F) {
+    FollowDestructor = std::move(F);
+  }
   /// The calls, from the analysed function inward, that led into the
   /// function this Transfer runs; events carry them.
   void setCallStack(std::vector<const clang::CallExpr *> Stack) {
@@ -240,14 +266,23 @@ private:
   void startSuspendedCoroutine(State &S, const AccessPath &Owner,
                                clang::QualType T, const clang::Expr *Init) const;
   void assign(const clang::Expr *E, State &S) const;
-  void deleteObject(const clang::CXXDeleteExpr *DE, State &S) const;
+  void deleteObject(const clang::CXXDeleteExpr *DE, State S,
+                    StateList &Out) const;
+  /// Destroys the object at `Object` (of type `T`): its destructor is
+  /// followed when the explorer follows it, else applied as its effects;
+  /// appends the states after it.
+  void destroyObject(State S, const AccessPath &Object, clang::QualType T,
+                     const clang::Stmt *Site, clang::SourceLocation Loc,
+                     const std::string &Destroyed, bool MayFollow,
+                     StateList &Out) const;
   /// The object a smart pointer at `Owner` (of type `SmartPointer`) holds
   /// dies: its destructor runs and its storage ends (`reset()`, or the
   /// smart pointer's own end). `Name` names the smart pointer.
-  void destroyHeld(State &S, const AccessPath &Owner,
+  void destroyHeld(State S, const AccessPath &Owner,
                    clang::QualType SmartPointer, const clang::Stmt *Site,
                    clang::SourceLocation Loc, const clang::Expr *Subject,
-                   std::string Name, std::string Destroyed) const;
+                   std::string Name, std::string Destroyed, bool MayFollow,
+                   StateList &Out) const;
   AbsValue assignedValue(const State &S, clang::QualType T,
                          const clang::Expr *RHS) const;
   void storeInit(State &S, const AccessPath &Path, clang::QualType T,
@@ -289,6 +324,7 @@ private:
   bool HandlesPending = true;
   const std::function<void(const State &)> *OnPublish = nullptr;
   Inliner Inline;
+  DestructorFollower FollowDestructor;
   std::vector<const clang::CallExpr *> CallStack;
   const TranslationUnitFacts *Facts = nullptr;
   const clang::FunctionDecl *Function = nullptr;
