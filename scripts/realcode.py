@@ -12,14 +12,22 @@ under a mirrors directory whose subdirectories are named `owner+name`:
 Each repository is extracted once at its commit into the work directory
 (default build/realcode/owner+name/<commit>/) and every file is analysed as
 
-  iodrain-tidy --checks=-*,iodrain-* --quiet --header-filter=^ROOT/ \
-               --config=CONFIG FILE -- FLAGS \
+  iodrain-tidy --checks=-*,iodrain-* --quiet --vfsoverlay=ROOT.vfs.yaml \
+               --header-filter=^ROOT/ --config=CONFIG FILE -- FLAGS \
                --target=x86_64-w64-mingw32 --sysroot=/usr
 
 so that warnings in the repository's own headers count too (each printed
 once). The default CONFIG turns on ReportSkippedFunctions for every enabled
 iodrain check, so skipped functions show as `remark:` lines; --config
 replaces it.
+
+ROOT.vfs.yaml, written next to the extracted tree, is a clang VFS overlay
+that makes #include lookups case-insensitive, as they are on Windows: in
+the mingw-w64 headers (`<Windows.h>` finds windows.h) and among the
+repository's own C and C++ files. A repository file whose name differs
+only in case from another file of the repository or from a mingw-w64
+header is left out of it, so that it can never hide that one. clang
+(--syntax-only) gets it as -ivfsoverlay ROOT.vfs.yaml.
 
   scripts/realcode.py [--mirrors DIR] [--work DIR] [--tidy PATH]
                       [--checks FILTER] [--config TEXT] [--only SUBSTRING]
@@ -48,6 +56,7 @@ stands for the extracted repository's root. `#` starts a comment.
 import argparse
 import collections
 import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -59,6 +68,9 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "bench", "realcode", "corpus.yaml")
 TARGET_FLAGS = ["--target=x86_64-w64-mingw32", "--sysroot=/usr"]
+SYSTEM_INCLUDE = "/usr/x86_64-w64-mingw32/include"   # the mingw-w64 headers of that sysroot
+SOURCE_SUFFIXES = (".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".inc", ".ipp", ".tcc", ".def",
+                   ".c", ".cc", ".cpp", ".cxx")
 LANG_FLAGS = {"c": ["-x", "c"], "c++": ["-x", "c++"]}
 
 
@@ -259,6 +271,45 @@ def _extract_present_blobs(git_dir, commit, dest):
     return skipped
 
 
+def overlay_path(root):
+    return root + ".vfs.yaml"
+
+
+def _overlay_tree(top, keep):
+    """The overlay entries of the files below TOP for which KEEP(path)
+    holds, nested by directory; empty directories are left out."""
+    contents = []
+    for name in sorted(os.listdir(top)):
+        path = os.path.join(top, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            below = _overlay_tree(path, keep)
+            if below:
+                contents.append({"type": "directory", "name": name, "contents": below})
+        elif os.path.isfile(path) and keep(path):
+            contents.append({"type": "file", "name": name, "external-contents": path})
+    return contents
+
+
+def write_overlay(root):
+    """Writes overlay_path(ROOT), the VFS overlay described in the module
+    docstring. 'fallback' makes clang try the real path first, so a name
+    spelled as on disk always finds that file."""
+    spellings = collections.defaultdict(set)
+    for top in (SYSTEM_INCLUDE, root):
+        for _, _, names in os.walk(top):
+            for name in names:
+                spellings[name.lower()].add(name)
+    unique = lambda path: len(spellings[os.path.basename(path).lower()]) == 1
+    roots = [{"type": "directory", "name": top, "contents": _overlay_tree(top, keep)}
+             for top, keep in ((SYSTEM_INCLUDE, lambda path: True),
+                               (root, lambda path: path.lower().endswith(SOURCE_SUFFIXES)
+                                and unique(path)))
+             if os.path.isdir(top)]
+    with open(overlay_path(root), "w") as out:
+        json.dump({"version": 0, "case-sensitive": False, "redirecting-with": "fallback",
+                   "roots": roots}, out)
+
+
 def prepare(repos, mirrors, work, log=print):
     """Extracts every repository of REPOS that has a mirror; returns
     {owner/name: extracted root} and logs the ones without a mirror."""
@@ -276,6 +327,7 @@ def prepare(repos, mirrors, work, log=print):
             continue
         if skipped:
             log("note: %s: %d blobs absent from the snapshot were skipped" % (repo["repo"], skipped))
+        write_overlay(dest)
         roots[repo["repo"]] = dest
     return roots
 
@@ -299,13 +351,15 @@ def source_path(entry, root):
 
 def syntax_command(clang, repo, entry, root):
     """The baseline: clang -fsyntax-only with the file's flags."""
-    return [clang, "-fsyntax-only"] + compile_flags(repo, entry, root) + [source_path(entry, root)]
+    return ([clang, "-fsyntax-only"] + compile_flags(repo, entry, root)
+            + ["-ivfsoverlay", overlay_path(root), source_path(entry, root)])
 
 
 def tidy_command(tidy, checks, repo, entry, root, config=None, header_filter=True):
     """iodrain-tidy on one file; warnings in the repository's own headers
-    are shown too (system headers never are)."""
-    command = [tidy, "--checks=" + checks, "--quiet"]
+    are shown too (system headers never are). The overlay goes to
+    --vfsoverlay: clang-tidy ignores -ivfsoverlay among the compile flags."""
+    command = [tidy, "--checks=" + checks, "--quiet", "--vfsoverlay=" + overlay_path(root)]
     if header_filter:
         command.append("--header-filter=^" + re.escape(root + os.sep))
     if config:
