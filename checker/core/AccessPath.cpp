@@ -485,6 +485,13 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
     }
     if (!Base)
       return std::nullopt;
+    // A reference member names the object it was bound to, when the path
+    // knows it (a constructor's `m_over(over)`); else the member names it
+    // (BackReferences.h collapses a worker's `owner_.h_`).
+    if (FD->getType()->isReferenceType())
+      if (const AbsValue *Bound = S.Vars.find(Base->field(FD));
+          Bound && Bound->K == AbsValue::Object)
+        return Bound->Referent;
     return Base->field(FD);
   }
   if (isa<CXXThisExpr>(E))

@@ -9,7 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "StmtSearch.h"
 #include "Transfer.h"
 #include "TranslationUnitFacts.h"
 #include "clang/Basic/Builtins.h"
@@ -1104,23 +1103,27 @@ void Transfer::waitOverlapped(const CallExpr *CE, const FunctionRule &R,
   addEarlyReturn(CE, Still, Early, Out);
 }
 
-/// The number of elements of the array `Table` when the count `Count`
-/// is computed from that array itself (`std::size(events)`, which clang
-/// cannot fold before C++23's rules for references in constant
-/// expressions).
+/// The number of elements of the array `Table` when the count `Count` is
+/// a constexpr function of that array alone, taken by reference to its
+/// array type (`std::size(events)`, which clang 19 does not fold: a
+/// reference to a local in a constant expression).
 static std::optional<int64_t> extentCounted(const Expr *Count,
                                             const Expr *Table) {
   const auto *Ref = dyn_cast<DeclRefExpr>(Table->IgnoreParenImpCasts());
   const auto *Array =
       Ref ? dyn_cast<ConstantArrayType>(Ref->getType()->getAsArrayTypeUnsafe())
           : nullptr;
-  if (!Count || !Array)
-    return std::nullopt;
-  bool Named = findStatement(Count, [&](const Stmt *St) {
-    const auto *D = dyn_cast<DeclRefExpr>(St);
-    return D && D->getDecl() == Ref->getDecl();
-  }) != nullptr;
-  if (!Named)
+  const auto *Size =
+      Count ? dyn_cast<CallExpr>(Count->IgnoreParenCasts()) : nullptr;
+  const auto *Of = Size && Size->getNumArgs() == 1
+                       ? dyn_cast<DeclRefExpr>(
+                             Size->getArg(0)->IgnoreParenImpCasts())
+                       : nullptr;
+  const FunctionDecl *Fn = Size ? Size->getDirectCallee() : nullptr;
+  if (!Array || !Of || Of->getDecl() != Ref->getDecl() || !Fn ||
+      !Fn->isConstexpr() || Fn->getNumParams() != 1 ||
+      !Fn->getParamDecl(0)->getType()->isReferenceType() ||
+      !Fn->getParamDecl(0)->getType()->getPointeeType()->isArrayType())
     return std::nullopt;
   return static_cast<int64_t>(Array->getSize().getZExtValue());
 }

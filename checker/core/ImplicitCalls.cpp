@@ -25,16 +25,10 @@ const CXXDestructorDecl *ImplicitCalls::writtenDestructor(QualType T) {
   return Dtor;
 }
 
-bool ImplicitCalls::isWritten(const CXXConstructorDecl *Ctor) {
-  const FunctionDecl *Def = nullptr;
-  return Ctor && !Ctor->isImplicit() && !Ctor->getParent()->isInStdNamespace() &&
-         Ctor->hasBody(Def) && Def;
-}
-
 const CallExpr *ImplicitCalls::at(const CXXMethodDecl *Method,
                                   const void *Site, SourceLocation Loc,
                                   llvm::ArrayRef<const Expr *> Args) {
-  const CallExpr *&Call = Made[{Site, Method}];
+  const CallExpr *&Call = Made[{Site, Method, Loc.getRawEncoding()}];
   if (Call)
     return Call;
   auto *M = const_cast<CXXMethodDecl *>(Method);

@@ -46,13 +46,13 @@ public:
   /// of type `T`; null for others (trivial, implicit, only declared, the
   /// standard library's).
   static const clang::CXXDestructorDecl *writtenDestructor(clang::QualType T);
-  /// Whether `Ctor` has a body written in the code, outside the standard
-  /// library.
-  static bool isWritten(const clang::CXXConstructorDecl *Ctor);
 
 private:
   clang::ASTContext &Ctx;
-  llvm::DenseMap<std::pair<const void *, const void *>, const clang::CallExpr *>
+  /// Per place, method and location (one variable dies at each of its
+  /// scope's exits).
+  llvm::DenseMap<std::tuple<const void *, const void *, unsigned>,
+                 const clang::CallExpr *>
       Made;
 };
 

@@ -475,7 +475,8 @@ void ObjectProtocols::learnExit(const FunctionDecl &Issuer, const State &Exit) {
     auto Handle = Relative(R.Handle);
     // A handle the issuer was given and kept in the object (a
     // constructor's `m_dir = dir`) is the one the member holds.
-    if (!Handle && !Global)
+    if (!Handle && !Global &&
+        R.Handle.rootKind() == AccessPath::RootKind::Param)
       for (const auto &[Slot, V] : Exit.Vars)
         if (V.K == AbsValue::Object && V.Referent == R.Handle &&
             Slot.isUnder(Object) && !(Slot == Object)) {
@@ -684,6 +685,9 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     // (Not when a port or a completion routine finishes it between the
     // calls, nor when other code of the unit names its OVERLAPPED and may
     // wait for it.)
+    // The request's completion handler runs once it has completed.
+    if (Facts.isCompletionHandlerOf(&FD, E.Shape.Overlapped))
+      continue;
     const FunctionDecl *Starter = Facts.issuerOf(E.Shape.View.IssueCall);
     bool Itself = E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl();
     bool Reentered = Itself && E.Shape.View.State == Typestate::Cancelled &&

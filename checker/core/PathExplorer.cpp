@@ -141,7 +141,7 @@ struct Shared {
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
   /// Per function, for the small helpers followed without FollowCalls.
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
-      CompletesAnyDirectly;
+      CompletesAnyDirectly, FinishesNear;
   /// Per function: whether it may start a request or act without one.
   llvm::DenseMap<const FunctionDecl *, bool> Acts;
   /// The largest callee (in CFG blocks) the current call may run.
@@ -149,6 +149,10 @@ struct Shared {
   /// Whether a small helper (run without FollowCalls) is running, and
   /// whether one of its calls may have finished a request unseen.
   bool RunningSmallHelper = false, SmallHelperGaveUp = false;
+  /// Whether the outermost followed call met a call it could not follow
+  /// (too deep, recursive) that may finish a request it reaches: then
+  /// none of its paths say what happened to that request.
+  bool CutShort = false;
   /// The constructor and destructor runs the code leaves implicit, as
   /// calls to follow; per destructor whether it may finish a request; and
   /// the object the implicit call being followed runs on.
@@ -329,6 +333,9 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
     T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);
     Produced.push_back(std::move(S));
   } else if (auto AD = E.getAs<CFGAutomaticObjDtor>()) {
+    // (The CFG ends the storage of locals without a destructor after every
+    // destructor of the scope: a buffer declared after a guard that waits
+    // is still in the frame while the guard waits, and is not reported.)
     T->destroyLocal(AD->getVarDecl(), AD->getTriggerStmt(), std::move(S),
                     Produced);
   } else if (auto MD = E.getAs<CFGMemberDtor>()) {
@@ -571,18 +578,23 @@ static CallOperands operandsOf(const CallExpr *CE) {
 /// The variables lambdas capture that a call can reach: the callee's own
 /// captures when it is a lambda's, and those of the lambdas the object
 /// holds (a scope guard keeping the lambda it runs at its end). A capture
-/// by reference names the caller's variable itself; one by copy starts
-/// equal to it.
+/// by reference names the caller's variable itself; a copied scalar (a
+/// handle, a pointer) starts equal to it.
 static void addCaptures(const CXXRecordDecl *RD, unsigned Depth,
                         llvm::SmallVectorImpl<AccessPath> &Out) {
   RD = RD ? RD->getDefinition() : nullptr;
   if (!RD || Depth > 2)
     return;
   if (RD->isLambda()) {
-    for (const LambdaCapture &C : RD->captures())
-      if (C.capturesVariable())
-        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
-          Out.push_back(AccessPath::variable(VD));
+    for (const LambdaCapture &C : RD->captures()) {
+      const auto *VD = C.capturesVariable()
+                           ? dyn_cast<VarDecl>(C.getCapturedVar())
+                           : nullptr;
+      // A copied OVERLAPPED or buffer is the lambda's own storage.
+      if (VD && (C.getCaptureKind() == LCK_ByRef ||
+                 VD->getType()->isScalarType()))
+        Out.push_back(AccessPath::variable(VD));
+    }
     return;
   }
   for (const FieldDecl *F : RD->fields())
@@ -769,12 +781,28 @@ static bool isAccessor(const FunctionDecl &Def) {
 bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                           const Transfer &Caller, StateList &Out) {
   const FunctionDecl *Def = ApiModel::followedDefinition(CE);
+  if (Sh.Functions.size() == 1)
+    Sh.CutShort = false;
   if (Sh.Result.StoppedFollowingCalls || !Def || Def->isVariadic() ||
       Def->isDependentContext() ||
-      Sh.Functions.size() >= MaxInlineDepth ||
-      llvm::is_contained(Sh.Functions, Def) ||
       operandsOf(CE).Args.size() != Def->getNumParams())
     return false;
+  if (Sh.Functions.size() >= MaxInlineDepth ||
+      llvm::is_contained(Sh.Functions, Def)) {
+    // Inside a followed call, one that may wait for what the path holds
+    // (a guard's destructor calling its own `waitForCompletion()`) cannot
+    // be taken for one that leaves it pending.
+    static const Role Finishes[] = {
+        Role::Cancel,      Role::WaitOverlapped, Role::WaitObject,
+        Role::WaitObjects, Role::Dequeue,        Role::AlertableSleep,
+        Role::CompleteAll};
+    if (Sh.Functions.size() > 1 && Sh.Budget.FollowCalls &&
+        Sh.Model.callsThrough(*Def, Finishes, 1, Sh.FinishesNear) &&
+        mayReachPendingRequest(CE, S, Caller.paths(), Def,
+                               Sh.givenObject(CE)))
+      Sh.CutShort = true;
+    return false;
+  }
   // Only functions that (directly or through calls of their own) do what
   // iodrain models are worth following, and only while a request is
   // pending, unless they start one: the others stay unknown calls.
@@ -834,8 +862,9 @@ bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,
 }
 
 const Stmt *Explorer::constructionSite(const CXXConstructExpr *CCE) {
+  const FunctionDecl *Def = ApiModel::followedConstructor(CCE);
   if (!Sh.Budget.FollowCalls || Sh.Functions.size() >= MaxInlineDepth ||
-      !ImplicitCalls::isWritten(CCE->getConstructor()) || !Parents)
+      !Def || !Parents)
     return nullptr;
   const Stmt *Site = Parents->getParentIgnoreParenImpCasts(
       const_cast<CXXConstructExpr *>(CCE));
@@ -856,8 +885,6 @@ const Stmt *Explorer::constructionSite(const CXXConstructExpr *CCE) {
     return nullptr;
   }
   // Only a constructor that may start I/O decides what follows.
-  const FunctionDecl *Def = nullptr;
-  CCE->getConstructor()->hasBody(Def);
   return calls(Def, {Role::Issue}, Sh.Issues, Sh.Functions.size() - 1)
              ? Site
              : nullptr;
@@ -918,7 +945,29 @@ bool Explorer::followDestructor(QualType Type, const AccessPath &Object,
   const CallExpr *Call = Sh.Implicit.at(Dtor, Site, Loc);
   llvm::SaveAndRestore Given(Sh.ImplicitCall, Call);
   llvm::SaveAndRestore On(Sh.ImplicitObject, Object);
-  return inlineCall(Call, S, *T, Out);
+  if (inlineCall(Call, S, *T, Out))
+    return true;
+  if (Sh.Result.StoppedFollowingCalls)
+    return false;
+  // Not followed (too deep, recursive, cut short): it may have waited for
+  // what the object reaches, which then no longer counts as pending, nor
+  // is it reported.
+  const FunctionDecl *Def = ApiModel::followedDefinition(Call);
+  llvm::SmallVector<AccessPath, 8> Reached =
+      reachedByArguments(Call, S, T->paths(), Def, &Object);
+  reachThroughPointers(S, Reached, [&](const AccessPath &P) {
+    return llvm::any_of(Reached,
+                        [&](const AccessPath &R) { return P.isUnder(R); });
+  });
+  State Finished = S;
+  Finished.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+    return llvm::any_of(Reached, [&](const AccessPath &A) {
+      return R.Overlapped.isUnder(A) || R.Handle.isUnder(A) ||
+             (R.Buffer && R.Buffer->isUnder(A));
+    });
+  });
+  Out.push_back(std::move(Finished));
+  return true;
 }
 
 bool Explorer::followSmallHelper(const CallExpr *CE, const FunctionDecl *Def,
@@ -1262,7 +1311,7 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
   bool Ran = Walk.runCall(CE, std::move(Entry), Exits);
   Sh.Functions.pop_back();
   Sh.Calls.pop_back();
-  if (!Ran || (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp))
+  if (!Ran || (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp) || Sh.CutShort)
     return false;
 
   AccessPath Result = AccessPath::callResult(CE);

@@ -777,20 +777,34 @@ void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
       }
       return;
     }
-    // A constructor that copies its parameters into members:
-    // `File(HANDLE h) : h_(h) {}`.
+    // A constructor that copies its parameters into members (`File(HANDLE
+    // h) : h_(h) {}`, a reference member bound to a reference parameter)
+    // or sets them to constants (`m_finished(false)`, `bool done_ =
+    // false;`).
     for (const CXXCtorInitializer *I : CCE->getConstructor()->inits()) {
       const FieldDecl *F = I->getMember();
-      const auto *Arg = I->getInit()
-                            ? dyn_cast<DeclRefExpr>(
-                                  stripIdentityCasts(I->getInit()))
-                            : nullptr;
+      const Expr *Init = I->getInit();
+      if (const auto *Default = dyn_cast_or_null<CXXDefaultInitExpr>(Init))
+        Init = Default->getExpr();
+      if (!F || !Init)
+        continue;
+      const auto *Arg = dyn_cast<DeclRefExpr>(stripIdentityCasts(Init));
       const auto *Param =
           Arg ? dyn_cast<ParmVarDecl>(Arg->getDecl()) : nullptr;
-      if (!F || !Param || Param->getFunctionScopeIndex() >= CCE->getNumArgs())
-        continue;
-      AbsValue V = assignedValue(S, F->getType(),
-                                 CCE->getArg(Param->getFunctionScopeIndex()));
+      AbsValue V;
+      if (Param && Param->getFunctionScopeIndex() < CCE->getNumArgs()) {
+        const Expr *Given = CCE->getArg(Param->getFunctionScopeIndex());
+        if (F->getType()->isReferenceType()) {
+          if (auto Referent = Paths.lvalueOf(S, Given))
+            V = AbsValue::object(*Referent);
+        } else {
+          V = assignedValue(S, F->getType(), Given);
+        }
+      } else if (F->getType()->isIntegralOrEnumerationType() &&
+                 !Init->isValueDependent()) {
+        if (auto C = Init->getIntegerConstantExpr(Ctx))
+          V = AbsValue::integer(C->getExtValue());
+      }
       if (V.K != AbsValue::Unknown)
         S.Vars.set(Path.field(F), V);
     }

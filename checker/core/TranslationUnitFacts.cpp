@@ -182,6 +182,44 @@ void TranslationUnitFacts::noteThreadStart(const Expr *Start,
     ThreadStarts[canon(Proc)].insert(Start);
 }
 
+void TranslationUnitFacts::noteHandlerRegistration(const CallExpr *CE) {
+  llvm::SmallVector<const FunctionDecl *, 2> Handlers;
+  llvm::SmallVector<const void *, 2> Storage;
+  for (const Expr *Arg : CE->arguments()) {
+    for (const FunctionDecl *Fn : functionsNamed(Arg))
+      Handlers.push_back(canon(Fn));
+    const auto *Addr = dyn_cast<UnaryOperator>(Arg->IgnoreParenCasts());
+    if (!Addr || Addr->getOpcode() != UO_AddrOf ||
+        !AccessPaths::containsOverlapped(Addr->getSubExpr()->getType()))
+      continue;
+    const Expr *Held = Addr->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *ME = dyn_cast<MemberExpr>(Held))
+      Storage.push_back(ME->getMemberDecl()->getCanonicalDecl());
+    else if (const auto *DRE = dyn_cast<DeclRefExpr>(Held);
+             DRE && isa<VarDecl>(DRE->getDecl()) &&
+             cast<VarDecl>(DRE->getDecl())->hasGlobalStorage())
+      Storage.push_back(DRE->getDecl()->getCanonicalDecl());
+  }
+  for (const FunctionDecl *Fn : Handlers)
+    HandlerStorage[Fn].insert(Storage.begin(), Storage.end());
+}
+
+bool TranslationUnitFacts::isCompletionHandlerOf(
+    const FunctionDecl *FD, const AccessPath &Overlapped) const {
+  auto It = HandlerStorage.find(canon(FD));
+  if (It == HandlerStorage.end())
+    return false;
+  if (Overlapped.rootKind() == AccessPath::RootKind::Global &&
+      It->second.contains(
+          static_cast<const VarDecl *>(Overlapped.root())->getCanonicalDecl()))
+    return true;
+  return llvm::any_of(Overlapped.components(), [&](const PathComponent &C) {
+    return C.K == PathComponent::Field &&
+           It->second.contains(
+               static_cast<const FieldDecl *>(C.Ptr)->getCanonicalDecl());
+  });
+}
+
 bool TranslationUnitFacts::mayStartThreads(const FunctionDecl *FD) const {
   if (ThreadStarters.empty() || !FD)
     return false;
@@ -451,6 +489,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         UsesPorts = true;
       if (R && R->FunctionRole == Role::Issue)
         IssuingFunction[CE] = FD;
+      if (!R)
+        noteHandlerRegistration(CE);
       if (R && R->FunctionRole == Role::Issue)
         if (const void *Key = handleKey(argAt(CE, R->Handle)))
           IssuesOnHandle[Key].push_back({CE, FD, nullptr});

@@ -182,6 +182,13 @@ public:
     return {Stores.begin(), Stores.end()};
   }
 
+  /// Whether `FD` was handed over in one call with the storage that holds
+  /// the request's OVERLAPPED (`ioq_ovl_wait(&t->send_ovl, send_done)`):
+  /// it is that storage's completion handler, called once the request
+  /// has completed, not while it is pending.
+  bool isCompletionHandlerOf(const clang::FunctionDecl *FD,
+                             const AccessPath &Overlapped) const;
+
   /// What names a handle across functions: a global variable or a field.
   static const void *handleKey(const clang::Expr *E);
   /// The functions a function-pointer argument names: `f`, `&f`, either
@@ -193,6 +200,8 @@ public:
 private:
   void walk(const clang::FunctionDecl *FD, const clang::Stmt *Body);
   void noteProcedure(const clang::Expr *Arg);
+  /// A call that hands over a function with storage holding an OVERLAPPED.
+  void noteHandlerRegistration(const clang::CallExpr *CE);
   void noteThreadStart(const clang::Expr *Start, const clang::Expr *Procedure,
                        const clang::FunctionDecl *Starter);
   /// Functions a global initialiser names (a table of callbacks).
@@ -264,6 +273,10 @@ private:
       OverlappedNamedIn;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
+  /// Per function: the storage (a global, a member) holding an OVERLAPPED
+  /// it was handed over with (isCompletionHandlerOf).
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::DenseSet<const void *>>
+      HandlerStorage;
   llvm::DenseMap<const clang::CallExpr *, const clang::FunctionDecl *>
       IssuingFunction;
   bool ThreadsAndIssues = false;

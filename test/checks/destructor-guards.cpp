@@ -248,6 +248,110 @@ void lambda_call_bug(HANDLE h) {
 // CHECK-NEXT: destructor-guards.cpp:[[@LINE+1]]:1: warning: 'buf' goes out of scope after 'CancelIoEx' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
 }
 
+// A guard bound to the caller's OVERLAPPED by reference that waits
+// through two forwarding methods (deeper than calls are followed): the
+// wait is not taken for a request left pending.
+class PendingIo {
+public:
+  PendingIo(HANDLE file, OVERLAPPED &over) : file_(file), over_(over) {}
+  ~PendingIo() {
+    if (!finished_) {
+      CancelIo(file_);
+      WaitForCompletion();
+    }
+  }
+  BOOL WaitForCompletion(DWORD &actual) {
+    finished_ = true;
+    return GetOverlappedResult(file_, &over_, &actual, TRUE);
+  }
+  BOOL WaitForCompletion() {
+    DWORD actual = 0;
+    return WaitForCompletion(actual);
+  }
+
+private:
+  HANDLE file_;
+  OVERLAPPED &over_;
+  bool finished_ = false;
+};
+
+// RUNTIME-TWIN: none, a helper: reference_guard_fixed's twin runs it
+static BOOL finish_within(HANDLE h, OVERLAPPED &over, DWORD &actual) {
+  PendingIo io(h, over);
+  if (WaitForSingleObject(over.hEvent, 500) != WAIT_OBJECT_0)
+    return FALSE;
+  return io.WaitForCompletion(actual);
+}
+
+DWORD reference_guard_fixed(HANDLE h) {
+  char buf[64];
+  DWORD actual = 0;
+  OVERLAPPED over = {};
+  over.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (!ReadFile(h, buf, sizeof buf, &actual, &over) &&
+      GetLastError() == ERROR_IO_PENDING)
+    finish_within(h, over, actual);
+  CloseHandle(over.hEvent);
+  return actual;
+}
+
+// Its destructor only cancels; the wait is a method the path skips.
+class CancellingIo {
+public:
+  CancellingIo(HANDLE file, OVERLAPPED &over) : file_(file), over_(over) {}
+  ~CancellingIo() {
+    if (!finished_)
+      CancelIo(file_);
+  }
+  BOOL Finish(DWORD &actual) {
+    finished_ = true;
+    return GetOverlappedResult(file_, &over_, &actual, TRUE);
+  }
+
+private:
+  HANDLE file_;
+  OVERLAPPED &over_;
+  bool finished_ = false;
+};
+
+DWORD reference_guard_bug(HANDLE h) {
+  char buf[64];
+  DWORD actual = 0;
+  OVERLAPPED over = {};
+  over.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (!ReadFile(h, buf, sizeof buf, &actual, &over) &&
+      GetLastError() == ERROR_IO_PENDING) {
+    CancellingIo io(h, over);
+    if (WaitForSingleObject(over.hEvent, 500) != WAIT_OBJECT_0)
+      // CHECK: destructor-guards.cpp:[[@LINE-4]]:8: note: 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+      // CHECK-NEXT: destructor-guards.cpp:[[@LINE-2]]:9: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+      // CHECK-NEXT: destructor-guards.cpp:[[@LINE-24]]:7: note: in call to 'CancellingIo::~CancellingIo': 'CancelIo' requests cancellation here, but the cancelled I/O still completes later
+      // CHECK-NEXT: destructor-guards.cpp:[[@LINE+1]]:7: warning: 'over' goes out of scope after 'CancelIo' without waiting for the cancelled I/O to complete; wait for its completion first (GetOverlappedResult(..., TRUE), or its packet from the completion port) [iodrain-cancel-without-drain]
+      return 0;
+    io.Finish(actual);
+  }
+  CloseHandle(over.hEvent);
+  return actual;
+}
+
+DWORD reference_guard_waits_fixed(HANDLE h) {
+  char buf[64];
+  DWORD actual = 0;
+  OVERLAPPED over = {};
+  over.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (!ReadFile(h, buf, sizeof buf, &actual, &over) &&
+      GetLastError() == ERROR_IO_PENDING) {
+    CancellingIo io(h, over);
+    if (WaitForSingleObject(over.hEvent, 500) != WAIT_OBJECT_0) {
+      io.Finish(actual);
+      return 0;
+    }
+    io.Finish(actual);
+  }
+  CloseHandle(over.hEvent);
+  return actual;
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: the peer answers after ten seconds and the pipe's
 // cancellation completes only later, so a cancelled read ends after the
@@ -279,6 +383,22 @@ TWIN_RUN(scope_exit_bug)
 TWIN_RUN(lambda_call_fixed)
 TWIN_RUN(lambda_call_bug)
 
+static void twin_run_read(DWORD (*fn)(HANDLE)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  ShimDeferCancellation(twin_server);
+  fn(twin_server);
+}
+static void twin_reference_guard_fixed(void) {
+  twin_run_read(reference_guard_fixed);
+}
+static void twin_reference_guard_bug(void) {
+  twin_run_read(reference_guard_bug);
+}
+static void twin_reference_guard_waits_fixed(void) {
+  twin_run_read(reference_guard_waits_fixed);
+}
+
 TWIN_MAIN(TWIN(local_reader_fixed), TWIN(local_reader_bug),
           TWIN(deleted_reader_fixed), TWIN(deleted_reader_bug),
           TWIN(owned_reader_fixed), TWIN(owned_reader_bug),
@@ -286,5 +406,6 @@ TWIN_MAIN(TWIN(local_reader_fixed), TWIN(local_reader_bug),
           TWIN(session_fixed), TWIN(session_bug), TWIN(drain_guard_fixed),
           TWIN(cancel_guard_bug), TWIN(scope_exit_fixed),
           TWIN(scope_exit_bug), TWIN(lambda_call_fixed),
-          TWIN(lambda_call_bug))
+          TWIN(lambda_call_bug), TWIN(reference_guard_fixed),
+          TWIN(reference_guard_bug), TWIN(reference_guard_waits_fixed))
 #endif
