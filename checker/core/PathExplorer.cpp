@@ -39,6 +39,12 @@ constexpr unsigned MaxSmallHelperBlocks = 40;
 
 /// What makes a call worth following.
 const auto &Modelled = RequestRoles;
+/// What may finish a pending request: a destructor or a call that does
+/// one of these decides whether the request is still pending after it.
+constexpr Role MayWait[] = {Role::Cancel,      Role::WaitOverlapped,
+                            Role::WaitObject,  Role::WaitObjects,
+                            Role::Dequeue,     Role::AlertableSleep,
+                            Role::CompleteAll};
 
 /// Why clang could not build the CFG of `Body`, when iodrain can tell.
 std::string whyNoCfg(const Stmt *Body) {
@@ -653,6 +659,20 @@ static void reachThroughPointers(const State &S,
   }
 }
 
+/// What the call reaches, and what pointers stored there reach in turn.
+static llvm::SmallVector<AccessPath, 8>
+reachedThroughPointers(const CallExpr *CE, const State &S,
+                       const AccessPaths &Paths, const FunctionDecl *Callee,
+                       const AccessPath *Given) {
+  llvm::SmallVector<AccessPath, 8> Reached =
+      reachedByArguments(CE, S, Paths, Callee, Given);
+  reachThroughPointers(S, Reached, [&](const AccessPath &P) {
+    return llvm::any_of(Reached,
+                        [&](const AccessPath &R) { return P.isUnder(R); });
+  });
+  return Reached;
+}
+
 /// Whether the callee can reach a pending request: an argument refers to
 /// its OVERLAPPED, handle, buffer or something that holds them, or the
 /// request lives in a global.
@@ -663,11 +683,7 @@ static bool reachesPendingRequest(const CallExpr *CE, const State &S,
   if (S.Requests.empty())
     return false;
   llvm::SmallVector<AccessPath, 8> Reached =
-      reachedByArguments(CE, S, Paths, Callee, Given);
-  reachThroughPointers(S, Reached, [&](const AccessPath &P) {
-    return llvm::any_of(Reached,
-                        [&](const AccessPath &R) { return P.isUnder(R); });
-  });
+      reachedThroughPointers(CE, S, Paths, Callee, Given);
   for (const auto &[P, R] : S.Requests) {
     if (R.Overlapped.rootKind() == AccessPath::RootKind::Global ||
         R.Handle.rootKind() == AccessPath::RootKind::Global)
@@ -792,12 +808,8 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
     // Inside a followed call, one that may wait for what the path holds
     // (a guard's destructor calling its own `waitForCompletion()`) cannot
     // be taken for one that leaves it pending.
-    static const Role Finishes[] = {
-        Role::Cancel,      Role::WaitOverlapped, Role::WaitObject,
-        Role::WaitObjects, Role::Dequeue,        Role::AlertableSleep,
-        Role::CompleteAll};
     if (Sh.Functions.size() > 1 && Sh.Budget.FollowCalls &&
-        Sh.Model.callsThrough(*Def, Finishes, 1, Sh.FinishesNear) &&
+        Sh.Model.callsThrough(*Def, MayWait, 1, Sh.FinishesNear) &&
         mayReachPendingRequest(CE, S, Caller.paths(), Def,
                                Sh.givenObject(CE)))
       Sh.CutShort = true;
@@ -842,14 +854,10 @@ bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,
                                    unsigned Depth) {
   // One that only closes and frees is applied as those effects
   // (DestructorEffects.h), which name the object destroyed.
-  static const Role Finishes[] = {
-      Role::Cancel,      Role::WaitOverlapped, Role::WaitObject,
-      Role::WaitObjects, Role::Dequeue,        Role::AlertableSleep,
-      Role::CompleteAll};
   const FunctionDecl *Def = nullptr;
   if (!Dtor || !Dtor->hasBody(Def) || !Def)
     return false;
-  if (calls(Def, Finishes, Sh.DestructorFinishes, Sh.Functions.size() - 1))
+  if (calls(Def, MayWait, Sh.DestructorFinishes, Sh.Functions.size() - 1))
     return true;
   // Its members' destructors run at its end.
   if (Depth >= 2)
@@ -947,18 +955,11 @@ bool Explorer::followDestructor(QualType Type, const AccessPath &Object,
   llvm::SaveAndRestore On(Sh.ImplicitObject, Object);
   if (inlineCall(Call, S, *T, Out))
     return true;
-  if (Sh.Result.StoppedFollowingCalls)
-    return false;
-  // Not followed (too deep, recursive, cut short): it may have waited for
-  // what the object reaches, which then no longer counts as pending, nor
-  // is it reported.
-  const FunctionDecl *Def = ApiModel::followedDefinition(Call);
-  llvm::SmallVector<AccessPath, 8> Reached =
-      reachedByArguments(Call, S, T->paths(), Def, &Object);
-  reachThroughPointers(S, Reached, [&](const AccessPath &P) {
-    return llvm::any_of(Reached,
-                        [&](const AccessPath &R) { return P.isUnder(R); });
-  });
+  // Not followed (too deep, recursive, cut short, out of budget): it may
+  // have waited for what the object reaches, which then no longer counts
+  // as pending, nor is it reported.
+  llvm::SmallVector<AccessPath, 8> Reached = reachedThroughPointers(
+      Call, S, T->paths(), ApiModel::followedDefinition(Call), &Object);
   State Finished = S;
   Finished.Requests.eraseIf([&](const AccessPath &, const Request &R) {
     return llvm::any_of(Reached, [&](const AccessPath &A) {
