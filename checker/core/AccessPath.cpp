@@ -260,8 +260,6 @@ bool AccessPath::printComponents(llvm::raw_ostream &OS, bool Strict) const {
         OS << '[' << C.Index << ']';
       break;
     case PathComponent::Held:
-      if (Strict)
-        return false;
       OS << ".<held>";
       break;
     case PathComponent::Retired:
@@ -425,6 +423,56 @@ QualType AccessPaths::resetSmartPointer(const Stmt *S) {
   if (T->isPointerType())
     T = T->getPointeeType();
   return smartPointee(T).isNull() ? QualType() : T;
+}
+
+/// Whether `RD` is a standard smart pointer or derives from one.
+static bool isSmartPointerClass(const CXXRecordDecl *RD, unsigned Depth = 0) {
+  if (!RD || Depth > 4)
+    return false;
+  if (RD->isInStdNamespace() &&
+      (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr"))
+    return true;
+  if (!RD->hasDefinition())
+    return false;
+  return llvm::any_of(RD->bases(), [&](const CXXBaseSpecifier &B) {
+    return isSmartPointerClass(B.getType()->getAsCXXRecordDecl(), Depth + 1);
+  });
+}
+
+bool AccessPaths::isSmartPointer(QualType T) {
+  return !T.isNull() && isSmartPointerClass(T->getAsCXXRecordDecl());
+}
+
+QualType AccessPaths::heldPointee(QualType T, unsigned Depth) {
+  if (T.isNull() || Depth > 4)
+    return QualType();
+  if (QualType Pointee = smartPointee(T); !Pointee.isNull())
+    return Pointee;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return QualType();
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (QualType Pointee = heldPointee(B.getType(), Depth + 1);
+        !Pointee.isNull())
+      return Pointee;
+  return QualType();
+}
+
+bool AccessPaths::isSmartPointerGet(const Stmt *S) {
+  const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(S);
+  if (!MCE || !MCE->getMethodDecl() || MCE->getNumArgs() != 0 ||
+      MCE->getMethodDecl()->getName() != "get")
+    return false;
+  // The object's class, not the method's: libstdc++'s shared_ptr inherits
+  // get() from __shared_ptr.
+  const Expr *Obj = MCE->getImplicitObjectArgument();
+  if (!Obj)
+    return false;
+  Obj = Obj->IgnoreParenImpCasts();
+  const CXXRecordDecl *RD = Obj->getType()->getPointeeCXXRecordDecl();
+  if (!RD)
+    RD = Obj->getType()->getAsCXXRecordDecl();
+  return isSmartPointerClass(RD);
 }
 
 bool AccessPaths::isOverlappedType(QualType T) {

@@ -142,7 +142,7 @@ public:
   std::string str() const;
   /// Writes the components after the root (`.ov`, `*`, `[2]`). `Strict`
   /// (the rules format's paths) fails on what another unit cannot name:
-  /// anonymous members, a smart pointer's held pointer, retired objects.
+  /// anonymous members, retired objects.
   bool printComponents(llvm::raw_ostream &OS, bool Strict) const;
 
   friend bool operator==(const AccessPath &A, const AccessPath &B) {
@@ -218,6 +218,14 @@ public:
   /// For `p.reset(...)` or `pp->reset(...)` on a smart pointer: the smart
   /// pointer's type; else null.
   static clang::QualType resetSmartPointer(const clang::Stmt *S);
+  /// Whether `S` is `p.get()` of a smart pointer, or of a class derived
+  /// from one (a handle wrapper built on `std::unique_ptr<void, Closer>`
+  /// whose `native_handle()` returns `get()`).
+  static bool isSmartPointerGet(const clang::Stmt *S);
+  /// Whether `T` is a standard smart pointer or a class derived from one.
+  static bool isSmartPointer(clang::QualType T);
+  /// What such a type's pointer points to; else null.
+  static clang::QualType heldPointee(clang::QualType T, unsigned Depth = 0);
   /// Whether a record type holds an OVERLAPPED (directly or in a member).
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
 

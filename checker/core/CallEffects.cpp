@@ -42,6 +42,20 @@ private:
   StateList &Out;
 };
 
+/// Whether an argument may be a non-null pointer: not `NULL`, `nullptr`,
+/// `0` or a value-initialized `{}`.
+bool mayBeNonNull(const Expr *E, ASTContext &Ctx) {
+  if (!E)
+    return false;
+  E = E->IgnoreParenCasts();
+  if (isa<ImplicitValueInitExpr, CXXScalarValueInitExpr>(E))
+    return false;
+  if (const auto *ILE = dyn_cast<InitListExpr>(E))
+    return ILE->getNumInits() == 1 && mayBeNonNull(ILE->getInit(0), Ctx);
+  return E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) ==
+         Expr::NPCK_NotNull;
+}
+
 bool isInfinite(std::optional<int64_t> Timeout) {
   return Timeout && (uint64_t(*Timeout) & 0xFFFFFFFFu) == win32::Infinite;
 }
@@ -544,15 +558,9 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
   Outcomes O(CE, Out);
   // Smart pointers: `p.get()` is the pointer they own.
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
-    // The object's class, not the method's: libstdc++'s shared_ptr
-    // inherits get() from __shared_ptr.
     const Expr *Obj = MCE->getImplicitObjectArgument();
     if (Obj)
       Obj = Obj->IgnoreParenImpCasts();
-    const CXXRecordDecl *RD =
-        Obj ? Obj->getType()->getPointeeCXXRecordDecl() : nullptr;
-    if (Obj && !RD)
-      RD = Obj->getType()->getAsCXXRecordDecl();
     // `p.reset()`: the object it held dies here.
     if (QualType SmartPointer = AccessPaths::resetSmartPointer(MCE);
         !SmartPointer.isNull()) {
@@ -570,9 +578,7 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
       }
       return;
     }
-    if (RD && RD->isInStdNamespace() &&
-        (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr") &&
-        MCE->getMethodDecl() && MCE->getMethodDecl()->getName() == "get") {
+    if (AccessPaths::isSmartPointerGet(MCE)) {
       ObjectRef Owner = Paths.objectOrPointee(S, Obj);
       const AbsValue *Held = Owner.isKnown() ? S.Vars.find(Owner.Path.held())
                                              : nullptr;
@@ -712,10 +718,7 @@ void Transfer::apply(const CallExpr *CE, const FunctionRule &Rule, State S,
     const Expr *Name = argExpr(CE, R->Path);
     auto Initial = intArg(S, CE, R->InitialState);
     Result.Quiet = Result.Created && Initial && *Initial == 0 &&
-                   (!R->Path.isSet() ||
-                    (Name && Name->IgnoreParenCasts()->isNullPointerConstant(
-                                 Ctx, Expr::NPC_ValueDependentIsNotNull) !=
-                                 Expr::NPCK_NotNull));
+                   (!R->Path.isSet() || (Name && !mayBeNonNull(Name, Ctx)));
     clientOpens(CE, *R, S);
     return O.add(std::move(S), Result);
   }
@@ -856,10 +859,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
 
   bool Sync = S.SyncHandles.contains(Handle.Path);
   const Expr *Routine = argExpr(CE, R.CompletionRoutine);
-  bool HasRoutine =
-      Routine && Routine->IgnoreParenCasts()->isNullPointerConstant(
-                     Ctx, Expr::NPC_ValueDependentIsNotNull) ==
-                     Expr::NPCK_NotNull;
+  bool HasRoutine = mayBeNonNull(Routine, Ctx);
   bool PortBound = S.PortBound.contains(Handle.Path);
 
   // The kernel owns Internal and InternalHigh from now on.

@@ -193,6 +193,7 @@ private:
   bool runBlock(const CFGBlock &B, State S);
   void apply(const CFGElement &E, State S, DistinctStates &Out);
   void branch(const CFGBlock &B, State S);
+  void branchSwitch(const CFGBlock &B, const SwitchStmt &Switch, State S);
   void push(const CFGBlock *B, State S);
   bool spend(unsigned Visits);
   const Expr *branchCondition(const CFGBlock &B) const;
@@ -427,32 +428,8 @@ void Explorer::branch(const CFGBlock &B, State S) {
     return;
   }
   if (Switch) {
-    AbsValue V = T->valueOf(S, Switch->getCond());
-    if (V.K == AbsValue::Int) {
-      const CFGBlock *Default = nullptr;
-      for (const CFGBlock *Succ : B.succs()) {
-        if (!Succ)
-          continue;
-        const Stmt *Label = Succ->getLabel();
-        if (const auto *Case = dyn_cast_or_null<CaseStmt>(Label)) {
-          Expr::EvalResult R;
-          Expr::EvalResult Hi;
-          if (Case->getLHS()->EvaluateAsInt(R, Ctx) &&
-              (Case->getRHS()
-                   ? Case->getRHS()->EvaluateAsInt(Hi, Ctx) &&
-                         R.Val.getInt().getExtValue() <= V.Value &&
-                         V.Value <= Hi.Val.getInt().getExtValue()
-                   : R.Val.getInt().getExtValue() == V.Value)) {
-            push(Succ, S);
-            return;
-          }
-        } else {
-          Default = Succ; // `default:` or the block after the switch.
-        }
-      }
-      push(Default, std::move(S));
-      return;
-    }
+    branchSwitch(B, *Switch, std::move(S));
+    return;
   }
   const CFGBlock *LastSucc = nullptr;
   for (const CFGBlock *Succ : B.succs())
@@ -462,6 +439,86 @@ void Explorer::branch(const CFGBlock &B, State S) {
     if (Succ && Succ != LastSucc)
       push(Succ, S);
   push(LastSucc, std::move(S));
+}
+
+void Explorer::branchSwitch(const CFGBlock &B, const SwitchStmt &Switch,
+                            State S) {
+  // Each successor with the value of its case (a range: none), and the
+  // default (or the block after the switch) with the values of none.
+  struct Target {
+    const CFGBlock *Block;
+    std::optional<int64_t> Value;
+    bool Default;
+  };
+  llvm::SmallVector<Target, 8> Targets;
+  llvm::SmallVector<int64_t, 8> CaseValues;
+  bool AllSingle = true;
+  for (const CFGBlock *Succ : B.succs()) {
+    if (!Succ)
+      continue;
+    const auto *Case = dyn_cast_or_null<CaseStmt>(Succ->getLabel());
+    if (!Case) {
+      Targets.push_back({Succ, std::nullopt, true});
+      continue;
+    }
+    Expr::EvalResult Lo;
+    if (Case->getRHS() || !Case->getLHS()->EvaluateAsInt(Lo, Ctx)) {
+      AllSingle = false;
+      Targets.push_back({Succ, std::nullopt, false});
+      continue;
+    }
+    int64_t V = Lo.Val.getInt().getExtValue();
+    CaseValues.push_back(V);
+    Targets.push_back({Succ, V, false});
+  }
+  const Expr *Cond = Switch.getCond();
+  AbsValue V = T->valueOf(S, Cond);
+  if (V.K == AbsValue::Int) {
+    // A known value: its case, or the default.
+    for (const CFGBlock *Succ : B.succs()) {
+      const auto *Case = Succ ? dyn_cast_or_null<CaseStmt>(Succ->getLabel())
+                              : nullptr;
+      Expr::EvalResult Lo, Hi;
+      if (Case && Case->getLHS()->EvaluateAsInt(Lo, Ctx) &&
+          (Case->getRHS()
+               ? Case->getRHS()->EvaluateAsInt(Hi, Ctx) &&
+                     Lo.Val.getInt().getExtValue() <= V.Value &&
+                     V.Value <= Hi.Val.getInt().getExtValue()
+               : Lo.Val.getInt().getExtValue() == V.Value)) {
+        push(Succ, std::move(S));
+        return;
+      }
+    }
+    for (const Target &To : Targets)
+      if (To.Default) {
+        push(To.Block, std::move(S));
+        return;
+      }
+    return;
+  }
+  // An unknown value: every case, each knowing its value (`case
+  // STATUS_PENDING:` of `switch (ov.Internal)`); the default knows only
+  // when every case is one value.
+  // `switch (auto Status = (NTSTATUS)ov.Internal)` tells about the
+  // initializer too.
+  llvm::SmallVector<const Expr *, 2> Tested{Cond};
+  if (const VarDecl *Var = Switch.getConditionVariable(); Var && Var->getInit())
+    Tested.push_back(Var->getInit());
+  // What a case teaches about the value itself is not kept: a getter with
+  // one switch per setting would otherwise make a path per combination.
+  for (const Target &To : Targets) {
+    State Next = S;
+    bool Possible = llvm::all_of(Tested, [&](const Expr *E) {
+      if (To.Value)
+        return T->assumeCase(Next, E, To.Value, {});
+      return !To.Default || !AllSingle ||
+             T->assumeCase(Next, E, std::nullopt, CaseValues);
+    });
+    if (!Possible)
+      continue;
+    Next.Vars = S.Vars;
+    push(To.Block, std::move(Next));
+  }
 }
 
 bool Explorer::prepare(unsigned MaxBlocks) {
@@ -509,6 +566,7 @@ bool Explorer::prepare(unsigned MaxBlocks) {
                        handlesPending(*Body, Sh.Model, Ctx));
   T->setCallStack(Sh.Calls);
   T->setUnit(Sh.Unit.Facts, &FD);
+  T->setFollowsCalls(Sh.Budget.FollowCalls);
   if (Sh.Calls.empty())
     T->setOnPublish(&Sh.Unit.OnExit);
   T->setInliner([this](const CallExpr *CE, const State &S,
@@ -778,7 +836,8 @@ static std::optional<AccessPath> otherObject(const CallExpr *CE,
 }
 
 /// Whether `Def` only returns a pointer to storage it reaches without
-/// calling anything: `return m_p;`, `return &ov_;`, `return &p->ov;`.
+/// calling anything but a smart pointer's `get()`: `return m_p;`,
+/// `return &ov_;`, `return &p->ov;`, `return m_handle.get();`.
 static bool isAccessor(const FunctionDecl &Def) {
   const auto *Body = dyn_cast_or_null<CompoundStmt>(Def.getBody());
   if (!Body || Body->size() != 1 || !Def.getReturnType()->isPointerType())
@@ -786,7 +845,8 @@ static bool isAccessor(const FunctionDecl &Def) {
   const auto *RS = dyn_cast<ReturnStmt>(Body->body_front());
   const Expr *Value = RS ? RS->getRetValue() : nullptr;
   return Value && !findStatement(Value, [](const Stmt *S) {
-    return isa<CallExpr, CXXConstructExpr, CXXNewExpr, LambdaExpr>(S) ||
+    return (isa<CallExpr>(S) && !AccessPaths::isSmartPointerGet(S)) ||
+           isa<CXXConstructExpr, CXXNewExpr, LambdaExpr>(S) ||
            (isa<UnaryOperator>(S) &&
             cast<UnaryOperator>(S)->isIncrementDecrementOp()) ||
            (isa<BinaryOperator>(S) &&

@@ -56,7 +56,12 @@ template <typename StepFn>
 bool walkComponents(llvm::StringRef Text, size_t I, StepFn Step) {
   while (I < Text.size()) {
     char C = Text[I++];
-    if (C == '.') {
+    if (C == '.' && Text.substr(I).starts_with("<held>")) {
+      // The pointer a smart pointer (or a wrapper built on one) holds.
+      I += 6;
+      if (!Step(PathComponent::Held, ""))
+        return false;
+    } else if (C == '.') {
       llvm::StringRef Name = takeIdentifier(Text, I);
       if (Name.empty() || !Step(PathComponent::Field, Name))
         return false;
@@ -128,6 +133,12 @@ std::optional<AccessPath> resolveProtocolPath(llvm::StringRef Text,
         return false;
       P = P.field(F);
       T = F->getType();
+      return true;
+    }
+    if (K == PathComponent::Held) {
+      QualType Pointee = AccessPaths::heldPointee(T);
+      P = P.held();
+      T = Pointee.isNull() ? QualType() : Ctx.getPointerType(Pointee);
       return true;
     }
     if (K == PathComponent::Deref) {

@@ -391,6 +391,16 @@ std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
   return std::nullopt;
 }
 
+bool Transfer::assumeCase(State &S, const Expr *Cond,
+                          std::optional<int64_t> Value,
+                          llvm::ArrayRef<int64_t> Others) const {
+  if (Value)
+    return refine(S, Cond, /*Equal=*/true, *Value);
+  return llvm::all_of(Others, [&](int64_t C) {
+    return refine(S, Cond, /*Equal=*/false, C);
+  });
+}
+
 bool Transfer::refine(State &S, const Expr *Sub, bool Equal, int64_t C) const {
   AbsValue Cur = valueOf(S, Sub);
   if (Equal && !Cur.mayEqual(C))
@@ -546,6 +556,11 @@ void Transfer::recordLearnt(State &S, const Expr *E, const AbsValue &New) const 
   // in its caller).
   if (!CallStack.empty() && Facts && Facts->isTestedGlobal(*Path))
     TestedAgain = true;
+  // A field or global a function this one follows tests (the state a
+  // helper's `switch` resumes from) decides that callee's branches.
+  if (!TestedAgain && FollowsCalls && Facts &&
+      Facts->isTestedByCallees(Function, *Path))
+    TestedAgain = true;
   if (TestedAgain || S.Vars.contains(*Path))
     S.Vars.set(*Path, New);
 }
@@ -674,15 +689,16 @@ bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
     }
   }
   // A smart pointer tested as a bool (`if (m_worker)`): storage that holds
-  // a live request was not reached through an empty one.
+  // a live request was not reached through an empty one, nor was the
+  // handle a request was started on (a handle wrapper built on one).
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E);
       MCE && !Truth && isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()))
     if (const Expr *Obj = MCE->getImplicitObjectArgument();
-        Obj && !AccessPaths::smartPointee(Obj->getType()).isNull())
+        Obj && AccessPaths::isSmartPointer(Obj->getType()))
       if (auto Path = Paths.lvalueOf(S, Obj)) {
         AccessPath Held = Path->held().deref();
         for (const auto &[Key, R] : S.Requests)
-          if (R.Overlapped.isUnder(Held) ||
+          if (R.Overlapped.isUnder(Held) || R.Handle.isUnder(Held) ||
               (R.Buffer && R.Buffer->isUnder(Held)))
             return false;
       }

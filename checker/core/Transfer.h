@@ -111,6 +111,12 @@ public:
 
   /// Restricts the path to `Cond == Truth`; false if that is impossible.
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
+  /// Restricts the path to a switch's case: `Cond == *Value`, or for the
+  /// default (no `Value`), `Cond` equal to none of `Others`; false if that
+  /// is impossible.
+  bool assumeCase(State &S, const clang::Expr *Cond,
+                  std::optional<int64_t> Value,
+                  llvm::ArrayRef<int64_t> Others) const;
 
   const AccessPaths &paths() const { return Paths; }
 
@@ -140,6 +146,9 @@ public:
   }
   /// Whether the function shows it expects I/O to stay pending.
   void setHandlesPending(bool V) { HandlesPending = V; }
+  /// Whether calls of the unit's functions are followed: what a test
+  /// learns is then kept for the callees' tests too.
+  void setFollowsCalls(bool V) { FollowsCalls = V; }
   /// Hears the requests the function publishes by storing their object
   /// where other code finds it (`g_watches[i] = w`), as a state holding
   /// only those: like an exit, they are left pending for later calls.
@@ -322,6 +331,7 @@ private:
   llvm::DenseMap<const clang::Stmt *, const clang::Stmt *> FullExprCache;
   std::map<AccessPath, unsigned> ConditionReads;
   bool HandlesPending = true;
+  bool FollowsCalls = false;
   const std::function<void(const State &)> *OnPublish = nullptr;
   Inliner Inline;
   DestructorFollower FollowDestructor;

@@ -131,19 +131,25 @@ bool isObjectArgument(const Expr *E) {
 
 } // namespace
 
-void TranslationUnitFacts::noteTestedFields(const Expr *Cond) {
+void TranslationUnitFacts::noteTestedFields(const Expr *Cond,
+                                            const FunctionDecl *Tester) {
+  llvm::DenseSet<const void *> &Own = TestedIn[Tester];
   llvm::SmallVector<const Stmt *, 8> Work{Cond};
   while (!Work.empty()) {
     const Stmt *S = Work.pop_back_val();
     if (!S || isa<CallExpr>(S))
       continue;
     if (const auto *ME = dyn_cast<MemberExpr>(S))
-      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
         TestedFields.insert(FD);
+        Own.insert(FD->getCanonicalDecl());
+      }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-          VD && VD->hasGlobalStorage())
+          VD && VD->hasGlobalStorage()) {
         TestedGlobals.insert(VD->getCanonicalDecl());
+        Own.insert(VD->getCanonicalDecl());
+      }
     for (const Stmt *Child : S->children())
       Work.push_back(Child);
   }
@@ -460,8 +466,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         walk(Op, LE->getBody());
       continue;
     }
-    if (const Expr *Cond = conditionOf(S))
-      noteTestedFields(Cond);
+    if (const Expr *Cond = conditionOf(S, /*Switches=*/true))
+      noteTestedFields(Cond, Self);
     // A field a function returns may decide its caller's I/O.
     if (const auto *Return = dyn_cast<ReturnStmt>(S); Return && Return->getRetValue())
       findStatement(Return->getRetValue(), [&](const Stmt *X) {
@@ -862,6 +868,26 @@ bool TranslationUnitFacts::mayCorrelate(const FieldDecl *FD) const {
 bool TranslationUnitFacts::isTestedGlobal(const AccessPath &P) const {
   return P.rootKind() == AccessPath::RootKind::Global &&
          P.components().empty() && TestedGlobals.contains(P.root());
+}
+
+bool TranslationUnitFacts::isTestedByCallees(const FunctionDecl *From,
+                                             const AccessPath &P) const {
+  const void *Key = nullptr;
+  llvm::ArrayRef<PathComponent> C = P.components();
+  if (!C.empty() && C.back().K == PathComponent::Field)
+    Key = static_cast<const FieldDecl *>(C.back().Ptr)->getCanonicalDecl();
+  else if (C.empty() && P.rootKind() == AccessPath::RootKind::Global)
+    Key = P.root();
+  if (!Key || !From)
+    return false;
+  From = canon(From);
+  auto [It, Inserted] = TestedInCallees.try_emplace(From);
+  if (Inserted)
+    for (const FunctionDecl *F : reachableFrom(From))
+      if (F != From)
+        if (auto Own = TestedIn.find(F); Own != TestedIn.end())
+          It->second.insert(Own->second.begin(), Own->second.end());
+  return It->second.contains(Key);
 }
 
 bool TranslationUnitFacts::isTestedField(const AccessPath &P) const {

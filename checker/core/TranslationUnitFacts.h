@@ -112,6 +112,11 @@ public:
   }
   /// Whether the storage is such a field.
   bool isTestedField(const AccessPath &P) const;
+  /// Whether a function `From` calls, directly or through functions of
+  /// the unit, tests this field or global (an `if` or a `switch`): what
+  /// `From` learns about it decides the callee's branches.
+  bool isTestedByCallees(const clang::FunctionDecl *From,
+                         const AccessPath &P) const;
   /// Whether some condition of the unit tests this variable of static
   /// storage (a global flag such as `network`), itself and not a member.
   bool isTestedGlobal(const AccessPath &P) const;
@@ -217,7 +222,8 @@ private:
   /// over a container): those arrive at the destructor from elsewhere.
   bool isDestroyedUnnamed(const clang::CXXRecordDecl *RD,
                           unsigned Depth = 0) const;
-  void noteTestedFields(const clang::Expr *Cond);
+  void noteTestedFields(const clang::Expr *Cond,
+                        const clang::FunctionDecl *Tester);
   void computeThreads();
   void computeCorrelatedFields(const clang::SourceManager &SM);
 
@@ -256,6 +262,13 @@ private:
   llvm::DenseSet<const clang::FunctionDecl *> DeletedUnnamed;
   llvm::DenseSet<const clang::FieldDecl *> TestedFields;
   llvm::DenseSet<const void *> TestedGlobals;
+  /// Per function: the fields and globals its own conditions test; and,
+  /// computed when asked, those the functions it calls test.
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::DenseSet<const void *>>
+      TestedIn;
+  mutable llvm::DenseMap<const clang::FunctionDecl *,
+                         llvm::DenseSet<const void *>>
+      TestedInCallees;
   /// Members the unit stores handles opened without (0) and with (1)
   /// FILE_FLAG_OVERLAPPED into.
   llvm::DenseSet<const clang::FieldDecl *> HandleFieldOpens[2];

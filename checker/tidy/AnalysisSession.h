@@ -64,6 +64,11 @@ public:
 
   void add(IodrainCheck *Check);
   void remove(IodrainCheck *Check);
+  /// Whether `Check` finds the functions for all: one exploration serves
+  /// every enabled check, so one set of matchers is enough.
+  bool findsFunctions(const IodrainCheck *Check) const {
+    return !Checks.empty() && &reporter() == Check;
+  }
   void startTranslationUnit() {
     Exported = false;
     Analysed.clear();

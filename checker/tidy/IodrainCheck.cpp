@@ -70,6 +70,11 @@ void IodrainCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void IodrainCheck::registerMatchers(MatchFinder *Finder) {
+  // One exploration serves every enabled check: one of them finds the
+  // functions (each matcher is tried on every declaration of the unit,
+  // `windows.h` included).
+  if (!Session.findsFunctions(this))
+    return;
   Finder->addMatcher(
       functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
           .bind("function"),
