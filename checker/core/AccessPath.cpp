@@ -123,10 +123,13 @@ bool AccessPath::mayAlias(const AccessPath &Other) const {
     return false;
   for (size_t I = 0; I < Path.size(); ++I) {
     const PathComponent &A = Path[I], &B = Other.Path[I];
-    bool AnyIndex = A.K == PathComponent::Element &&
-                    B.K == PathComponent::Element &&
-                    (A.Index < 0 || B.Index < 0);
-    if (!AnyIndex && !(A == B))
+    if (A.K == PathComponent::Element && B.K == PathComponent::Element &&
+        (A.Index < 0 || B.Index < 0)) {
+      if (!PathComponent::indicesMayMeet(A.Index, B.Index))
+        return false;
+      continue;
+    }
+    if (!(A == B))
       return false;
   }
   return true;
@@ -334,6 +337,24 @@ int64_t constantIndex(const Expr *Index, const ASTContext &Ctx) {
   return -1;
 }
 
+/// A lower bound of an index that does not fold: `c` for `i + c` with an
+/// unsigned `i` and a constant `c` (`handles[i + 1] = events[i]` after
+/// `handles[0] = io_event`), else 0.
+int64_t indexLowerBound(const Expr *Index, const ASTContext &Ctx) {
+  const auto *BO = dyn_cast<BinaryOperator>(Index->IgnoreParenImpCasts());
+  if (!BO || BO->getOpcode() != BO_Add)
+    return 0;
+  for (const auto &[Offset, Base] :
+       {std::pair(BO->getRHS(), BO->getLHS()),
+        std::pair(BO->getLHS(), BO->getRHS())}) {
+    int64_t C = constantIndex(Offset, Ctx);
+    if (C > 0 && C < (int64_t(1) << 20) &&
+        Base->IgnoreParenImpCasts()->getType()->isUnsignedIntegerType())
+      return C;
+  }
+  return 0;
+}
+
 /// The fields of an `offsetof(T, a.b)` or `&((T *)0)->a.b`, from T inward.
 bool memberOffset(const Expr *E,
                   llvm::SmallVectorImpl<const FieldDecl *> &Fields) {
@@ -458,10 +479,15 @@ QualType AccessPaths::heldPointee(QualType T, unsigned Depth) {
   return QualType();
 }
 
-bool AccessPaths::isSmartPointerGet(const Stmt *S) {
+bool AccessPaths::isSmartPointerMethod(const Stmt *S, StringRef Name) {
   const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(S);
-  if (!MCE || !MCE->getMethodDecl() || MCE->getNumArgs() != 0 ||
-      MCE->getMethodDecl()->getName() != "get")
+  const CXXMethodDecl *MD = MCE ? MCE->getMethodDecl() : nullptr;
+  // The standard class's own method, not one a wrapper declares with the
+  // same name (`HANDLE get() const { return ev_; }`).
+  if (!MD || MCE->getNumArgs() != 0 || !MD->getParent()->isInStdNamespace())
+    return false;
+  if (Name.empty() ? !isa<CXXConversionDecl>(MD)
+                   : !MD->getIdentifier() || MD->getName() != Name)
     return false;
   // The object's class, not the method's: libstdc++'s shared_ptr inherits
   // get() from __shared_ptr.
@@ -587,6 +613,8 @@ std::optional<AccessPath> AccessPaths::lvalueOf(const State &S,
     if (!BasePath)
       return std::nullopt;
     int64_t Index = constantIndex(AS->getIdx(), Ctx);
+    if (Index < 0)
+      Index = -1 - indexLowerBound(AS->getIdx(), Ctx);
     // A table of events that a wait dispatches on is filled through a
     // counter and read at the wait's result: `table[count] = ev;`,
     // `table[dw - WAIT_OBJECT_0] == ov.hEvent`.

@@ -53,7 +53,20 @@ struct PathComponent {
   };
   Kind K = Field;
   const void *Ptr = nullptr; ///< FieldDecl for Field; a tag for Retired.
-  int64_t Index = 0;         ///< For Element.
+  /// For Element: the index, or for an unknown one, -1 - its lower bound
+  /// (-1: any; -2: at least 1, as `table[i + 1]` with an unsigned `i`).
+  int64_t Index = 0;
+
+  /// Whether two Element indices may be the same element.
+  static bool indicesMayMeet(int64_t A, int64_t B) {
+    if (A < 0 && B < 0)
+      return true;
+    if (A < 0)
+      return B >= -1 - A;
+    if (B < 0)
+      return A >= -1 - B;
+    return A == B;
+  }
 
   friend bool operator==(const PathComponent &A, const PathComponent &B) {
     return A.K == B.K && A.Ptr == B.Ptr && A.Index == B.Index;
@@ -221,7 +234,14 @@ public:
   /// Whether `S` is `p.get()` of a smart pointer, or of a class derived
   /// from one (a handle wrapper built on `std::unique_ptr<void, Closer>`
   /// whose `native_handle()` returns `get()`).
-  static bool isSmartPointerGet(const clang::Stmt *S);
+  static bool isSmartPointerGet(const clang::Stmt *S) {
+    return isSmartPointerMethod(S, "get");
+  }
+  /// Whether `S` calls the method `Name` (a conversion operator, for an
+  /// empty name) of a smart pointer's standard class on a smart pointer
+  /// or a class derived from one.
+  static bool isSmartPointerMethod(const clang::Stmt *S,
+                                   llvm::StringRef Name);
   /// Whether `T` is a standard smart pointer or a class derived from one.
   static bool isSmartPointer(clang::QualType T);
   /// What such a type's pointer points to; else null.

@@ -79,8 +79,11 @@ bool matchesElements(const AccessPath &Pattern, const AccessPath &P) {
     const PathComponent &A = Pattern.components()[I];
     const PathComponent &B = P.components()[I];
     if (A.K == PathComponent::Element && B.K == PathComponent::Element &&
-        A.Index < 0)
+        A.Index < 0) {
+      if (!PathComponent::indicesMayMeet(A.Index, B.Index))
+        return false;
       continue;
+    }
     if (!(A == B))
       return false;
   }
@@ -577,6 +580,31 @@ void Transfer::call(const CallExpr *CE, State S, StateList &Out) {
         O.add(std::move(A), AbsValue::unknown(), std::nullopt);
       }
       return;
+    }
+    // Tested as a bool, a smart pointer is what the path knows of the
+    // pointer it holds (null after `reset()`; valid at a protocol's entry
+    // when it holds the handle the request was started on).
+    if (AccessPaths::isSmartPointerMethod(MCE, "")) {
+      ObjectRef Owner = Paths.objectOrPointee(S, Obj);
+      const AbsValue *Held = Owner.isKnown() ? S.Vars.find(Owner.Path.held())
+                                             : nullptr;
+      AbsValue Value = AbsValue::unknown();
+      if (Held && Held->K == AbsValue::Null)
+        Value = AbsValue::integer(0);
+      else if (Held && !Held->mayEqual(0))
+        Value = AbsValue::integer(1);
+      return O.add(std::move(S), Value, std::nullopt);
+    }
+    // `p.release()`: the pointer it held, and it holds none.
+    if (AccessPaths::isSmartPointerMethod(MCE, "release")) {
+      ObjectRef Owner = Paths.objectOrPointee(S, Obj);
+      if (!Owner.isKnown())
+        return O.add(std::move(S), AbsValue::unknown(), std::nullopt);
+      const AbsValue *Held = S.Vars.find(Owner.Path.held());
+      AbsValue Value =
+          Held ? *Held : AbsValue::object(Owner.Path.held().deref());
+      S.Vars.set(Owner.Path.held(), AbsValue::null());
+      return O.add(std::move(S), Value, std::nullopt);
     }
     if (AccessPaths::isSmartPointerGet(MCE)) {
       ObjectRef Owner = Paths.objectOrPointee(S, Obj);
@@ -1137,6 +1165,10 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   bool Opaque = false;
   // The array the objects come from, when it is one.
   const ImplicitCastExpr *TableDecay = nullptr;
+  // Or the object a pointer to the objects points to; and whether the
+  // wait may end for objects after the known ones.
+  std::optional<AccessPath> PointerTable;
+  bool OthersUnknown = false;
   auto ObjectIn = [&](const AccessPath &Slot) {
     const AbsValue *V = S.Vars.find(Slot);
     return V && V->K == AbsValue::Object ? ObjectRef::at(V->Referent)
@@ -1172,9 +1204,13 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
           Count = extentCounted(argExpr(CE, R.Count), Decay->getSubExpr());
       }
       else if (const auto *UO = dyn_cast<UnaryOperator>(A);
-               UO && UO->getOpcode() == UO_AddrOf && Count && *Count == 1)
+               UO && UO->getOpcode() == UO_AddrOf && Count && *Count == 1) {
         if (auto Slot = Paths.lvalueOf(S, UO->getSubExpr()))
           Objects.push_back(ObjectIn(*Slot));
+      } else if (A->getType()->isPointerType()) {
+        if (ObjectRef Table = Paths.objectOf(S, A); Table.isKnown())
+          PointerTable = Table.Path;
+      }
     }
     // A table written through a pointer into it holds what no element
     // says: any request may be among its objects.
@@ -1189,6 +1225,28 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
         Lost |= !S.Vars.contains(Base->element(I));
         Objects.push_back(ObjectIn(Base->element(I)));
       }
+    // A table behind a pointer (`handles = malloc(...)`): the elements
+    // stored at known indices from the start, then, if the count may go
+    // further, objects stored at unknown indices whose values the path
+    // does not know (`handles[i + 1] = events[i]`), which are none of the
+    // requests' events it knows of, as for a table filled at unknown
+    // indices above. Unknown first elements, or an object it knows stored
+    // at an unknown index, leave the table opaque.
+    if (PointerTable && Objects.empty()) {
+      int64_t Known = 0;
+      while (Known < 16 && S.Vars.contains(PointerTable->element(Known)))
+        ++Known;
+      bool StoredUnknown = llvm::any_of(S.Vars, [&](const auto &Entry) {
+        return Entry.first.hasUnknownIndex() &&
+               Entry.first.mayAlias(PointerTable->element(-1));
+      });
+      if (Known > 0 && !StoredUnknown) {
+        int64_t Listed = Count ? std::min(*Count, Known) : Known;
+        for (int64_t I = 0; I < Listed; ++I)
+          Objects.push_back(ObjectIn(PointerTable->element(I)));
+        OthersUnknown = !Count || *Count > Known;
+      }
+    }
     // No objects at all (a message wait or an alertable wait on nothing)
     // is not a table iodrain cannot read.
     bool None = Count && *Count == 0;
@@ -1212,10 +1270,20 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
   std::vector<bool> Silent;
   bool AnyTarget = false, AnySilent = false;
   for (const ObjectRef &Obj : Objects) {
+    // In a table behind a pointer, an object the path knows nothing of
+    // (what `io_event` refers to, returned by a helper that also stored it
+    // in the OVERLAPPED) may be a request's event it knows nothing of
+    // either: as an opaque table would, it is taken to end that request.
+    auto Unnamed = [&](const AccessPath &P) {
+      auto Slot = P.pointerSlot();
+      return Slot && !S.Vars.contains(*Slot);
+    };
     PerObject.push_back(requestsWhere(S, [&](const Request &Q) {
       return Obj.isKnown() && Q.View.Mode == CompletionMode::Event &&
              ((Q.EventObject && *Q.EventObject == Obj.Path) ||
-              Q.Handle == Obj.Path);
+              Q.Handle == Obj.Path ||
+              (PointerTable && Q.EventObject && Unnamed(*Q.EventObject) &&
+               Unnamed(Obj.Path)));
     }));
     AnyTarget |= !PerObject.back().empty();
     auto Slot = Obj.isKnown() ? Obj.Path.pointerSlot() : std::nullopt;
@@ -1230,6 +1298,17 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
       TableDecay && Paths.isDispatchTable(TableDecay->getSubExpr());
   if (!AnyTarget && (!AnySilent || !Dispatched) && ApcTargets.empty())
     return O.add(std::move(S), AbsValue::unknown());
+  // An object after the known ones, which ends no request.
+  if (OthersUnknown) {
+    llvm::SmallVector<int64_t, 8> KnownIndices;
+    for (size_t I = 0; I < Objects.size(); ++I)
+      KnownIndices.push_back(int64_t(I));
+    KnownIndices.push_back(WaitTimeout);
+    KnownIndices.push_back(WaitIoCompletion);
+    State Other = S;
+    Other.addStepToPending({PathStep::WaitOtherObject, CE});
+    O.add(std::move(Other), AbsValue::notIntegers(KnownIndices));
+  }
 
   auto WaitAll = intArg(S, CE, R.WaitAll);
   bool All = R.FunctionRole == Role::WaitObjects && WaitAll && *WaitAll != 0;

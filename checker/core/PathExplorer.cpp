@@ -453,10 +453,20 @@ void Explorer::branchSwitch(const CFGBlock &B, const SwitchStmt &Switch,
   llvm::SmallVector<Target, 8> Targets;
   llvm::SmallVector<int64_t, 8> CaseValues;
   bool AllSingle = true;
+  // The block after the switch may carry a label of an enclosing switch.
+  llvm::SmallPtrSet<const Stmt *, 16> OwnCases;
+  for (const SwitchCase *C = Switch.getSwitchCaseList(); C;
+       C = C->getNextSwitchCase())
+    OwnCases.insert(C);
+  auto CaseOf = [&](const CFGBlock *Succ) -> const CaseStmt * {
+    const Stmt *Label = Succ ? Succ->getLabel() : nullptr;
+    return Label && OwnCases.contains(Label) ? dyn_cast<CaseStmt>(Label)
+                                             : nullptr;
+  };
   for (const CFGBlock *Succ : B.succs()) {
     if (!Succ)
       continue;
-    const auto *Case = dyn_cast_or_null<CaseStmt>(Succ->getLabel());
+    const CaseStmt *Case = CaseOf(Succ);
     if (!Case) {
       Targets.push_back({Succ, std::nullopt, true});
       continue;
@@ -476,8 +486,7 @@ void Explorer::branchSwitch(const CFGBlock &B, const SwitchStmt &Switch,
   if (V.K == AbsValue::Int) {
     // A known value: its case, or the default.
     for (const CFGBlock *Succ : B.succs()) {
-      const auto *Case = Succ ? dyn_cast_or_null<CaseStmt>(Succ->getLabel())
-                              : nullptr;
+      const CaseStmt *Case = CaseOf(Succ);
       Expr::EvalResult Lo, Hi;
       if (Case && Case->getLHS()->EvaluateAsInt(Lo, Ctx) &&
           (Case->getRHS()
@@ -517,6 +526,8 @@ void Explorer::branchSwitch(const CFGBlock &B, const SwitchStmt &Switch,
     if (!Possible)
       continue;
     Next.Vars = S.Vars;
+    if (To.Value)
+      T->learnCaseForCallees(Next, Cond, *To.Value);
     push(To.Block, std::move(Next));
   }
 }
@@ -581,6 +592,7 @@ bool Explorer::prepare(unsigned MaxBlocks) {
   for (const CFGBlock *B : *Graph)
     if (const Expr *Cond = branchCondition(*B))
       T->countConditionReads(Cond);
+  T->countWaitCounts(Body);
   Seen.resize(Graph->getNumBlockIDs());
   return true;
 }

@@ -391,6 +391,35 @@ std::optional<bool> Transfer::compareHandles(const State &S, const Expr *A,
   return std::nullopt;
 }
 
+bool Transfer::assumeOrder(State &S, const BinaryOperator &BO,
+                           bool Truth) const {
+  // Only what leaves one value: an unsigned value not above 0 is 0 (a
+  // loop `for (i = 0; i < count; i++)` that never ran had no elements).
+  // Other orders are not refined: they would multiply values, not paths.
+  BinaryOperatorKind Op = BO.getOpcode();
+  if (!Truth)
+    Op = BinaryOperator::negateComparisonOp(Op);
+  const Expr *X = BO.getLHS();
+  AbsValue Bound = valueOf(S, BO.getRHS());
+  if (Bound.K != AbsValue::Int) {
+    X = BO.getRHS();
+    Bound = valueOf(S, BO.getLHS());
+    Op = BinaryOperator::reverseComparisonOp(Op);
+  }
+  // Of a local or a parameter only (a loop's bound): a counter in an
+  // object (`reqs_pending > 0`) would make one more state per object
+  // state a protocol carries.
+  const auto *Ref = dyn_cast<DeclRefExpr>(X->IgnoreParenImpCasts());
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (Bound.K != AbsValue::Int || !Var || !Var->hasLocalStorage() ||
+      !Var->getType()->isUnsignedIntegerType())
+    return true;
+  // X <= 0 or X < 1.
+  if ((Op == BO_LE && Bound.Value == 0) || (Op == BO_LT && Bound.Value == 1))
+    return refine(S, X, /*Equal=*/true, 0);
+  return true;
+}
+
 bool Transfer::assumeCase(State &S, const Expr *Cond,
                           std::optional<int64_t> Value,
                           llvm::ArrayRef<int64_t> Others) const {
@@ -556,13 +585,46 @@ void Transfer::recordLearnt(State &S, const Expr *E, const AbsValue &New) const 
   // in its caller).
   if (!CallStack.empty() && Facts && Facts->isTestedGlobal(*Path))
     TestedAgain = true;
-  // A field or global a function this one follows tests (the state a
-  // helper's `switch` resumes from) decides that callee's branches.
-  if (!TestedAgain && FollowsCalls && Facts &&
-      Facts->isTestedByCallees(Function, *Path))
+  if (!TestedAgain && keptForCallees(*Path))
     TestedAgain = true;
   if (TestedAgain || S.Vars.contains(*Path))
     S.Vars.set(*Path, New);
+}
+
+bool Transfer::keptForCallees(const AccessPath &Path) const {
+  // A field that may say something about requests (CorrelatedFields.h)
+  // which a function this one follows tests (the state a helper's
+  // `switch` resumes from) decides that callee's branches; fields the
+  // callee only logs would multiply paths.
+  if (!FollowsCalls || !Facts || !Facts->isTestedByCallees(Function, Path))
+    return false;
+  llvm::ArrayRef<PathComponent> C = Path.components();
+  return !C.empty() && C.back().K == PathComponent::Field &&
+         Facts->mayCorrelate(static_cast<const FieldDecl *>(C.back().Ptr));
+}
+
+void Transfer::learnCaseForCallees(State &S, const Expr *Cond,
+                                   int64_t Value) const {
+  const Expr *X = Cond->IgnoreParenImpCasts();
+  if (!X->isGLValue() || X->getType().isVolatileQualified() ||
+      !X->getType()->isIntegralOrEnumerationType())
+    return;
+  if (auto Path = Paths.lvalueOf(S, X); Path && keptForCallees(*Path))
+    S.Vars.set(*Path, AbsValue::integer(castTo(Value, X->getType())));
+}
+
+void Transfer::countWaitCounts(const Stmt *Body) {
+  findStatement(Body, [&](const Stmt *St) {
+    const auto *CE = dyn_cast<CallExpr>(St);
+    const FunctionRule *R = CE ? ruleFor(CE) : nullptr;
+    if (R && R->Count.isSet())
+      if (const Expr *Count = argExpr(CE, R->Count)) {
+        // Twice: a value tested once more is kept.
+        countConditionReads(Count);
+        countConditionReads(Count);
+      }
+    return false;
+  });
 }
 
 void Transfer::countConditionReads(const Expr *Cond) {
@@ -684,21 +746,25 @@ bool Transfer::assume(State &S, const Expr *Cond, bool Truth) const {
       return assume(S, BO->getRHS(), Truth);
     case BO_And: // A flag test: `if (flags & F)`.
       return refine(S, E, /*Equal=*/!Truth, 0);
+    case BO_LT:
+    case BO_GT:
+    case BO_LE:
+    case BO_GE:
+      return assumeOrder(S, *BO, Truth);
     default:
-      return true; // Relational tests are not refined.
+      return true;
     }
   }
   // A smart pointer tested as a bool (`if (m_worker)`): storage that holds
   // a live request was not reached through an empty one, nor was the
   // handle a request was started on (a handle wrapper built on one).
   if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E);
-      MCE && !Truth && isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()))
-    if (const Expr *Obj = MCE->getImplicitObjectArgument();
-        Obj && AccessPaths::isSmartPointer(Obj->getType()))
+      MCE && !Truth && AccessPaths::isSmartPointerMethod(MCE, ""))
+    if (const Expr *Obj = MCE->getImplicitObjectArgument())
       if (auto Path = Paths.lvalueOf(S, Obj)) {
         AccessPath Held = Path->held().deref();
         for (const auto &[Key, R] : S.Requests)
-          if (R.Overlapped.isUnder(Held) || R.Handle.isUnder(Held) ||
+          if (R.Overlapped.isUnder(Held) ||
               (R.Buffer && R.Buffer->isUnder(Held)))
             return false;
       }
@@ -976,6 +1042,15 @@ void Transfer::assign(const Expr *E, State &S) const {
   if (Path->hasUnknownIndex())
     S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
       return P.mayAlias(*Path);
+    });
+  // `d->state = ...` may be a store to `c->state`: `d` may point to the
+  // same object.
+  if (llvm::ArrayRef<PathComponent> C = Path->components();
+      !C.empty() && C.back().K == PathComponent::Field &&
+      Path->throughPointer())
+    S.Vars.eraseIf([&](const AccessPath &P, const AbsValue &) {
+      return !P.components().empty() && P.components().back() == C.back() &&
+             P.throughPointer() && !(P == *Path);
     });
   if (LHS->getType()->isRecordType())
     return;

@@ -26,6 +26,7 @@
 
 namespace clang {
 class ASTContext;
+class BinaryOperator;
 class CallExpr;
 class CXXConstructExpr;
 class CXXCtorInitializer;
@@ -102,6 +103,11 @@ public:
   /// about an lvalue is kept only if some other condition reads it again:
   /// remembering values nobody tests again would only keep paths apart.
   void countConditionReads(const clang::Expr *Cond);
+  /// The count of a wait on several objects decides which it waits for,
+  /// as a test would: what a branch learns of it is kept
+  /// (`WaitForMultipleObjects(count + 1, handles, ...)` after a loop over
+  /// `count` that never ran).
+  void countWaitCounts(const clang::Stmt *Body);
 
   /// A branch on state of a received object that the protocol does not
   /// determine (an integer field nobody set on the issuer's path) may
@@ -111,6 +117,11 @@ public:
 
   /// Restricts the path to `Cond == Truth`; false if that is impossible.
   bool assume(State &S, const clang::Expr *Cond, bool Truth) const;
+  /// Keeps a switch case's value of `Cond` when a function this one calls
+  /// tests it (recordLearnt's rule for callees, which the case's other
+  /// lessons do not follow).
+  void learnCaseForCallees(State &S, const clang::Expr *Cond,
+                           int64_t Value) const;
   /// Restricts the path to a switch's case: `Cond == *Value`, or for the
   /// default (no `Value`), `Cond` equal to none of `Others`; false if that
   /// is impossible.
@@ -299,6 +310,12 @@ private:
   void escape(State &S, const AccessPath &Object,
               const clang::Stmt *Site) const;
   bool refine(State &S, const clang::Expr *Sub, bool Equal, int64_t C) const;
+  /// Whether a value learnt of `Path` is kept for the functions this one
+  /// calls.
+  bool keptForCallees(const AccessPath &Path) const;
+  /// `a < b` and the like, as far as it leaves one value.
+  bool assumeOrder(State &S, const clang::BinaryOperator &BO,
+                   bool Truth) const;
   int64_t castTo(int64_t V, clang::QualType T) const;
   /// The known bits of a value of type `T`, within its width.
   AbsValue bitsIn(uint64_t Ones, uint64_t Zeros, clang::QualType T) const;

@@ -105,7 +105,6 @@ void HastyDirWatcher::Start() {
 // completed yet still says STATUS_PENDING, and the default does not wait.
 // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+1]]:37: note: 'HastyDirWatcher::~HastyDirWatcher' may be called with that I/O on 'this' still pending
 HastyDirWatcher::~HastyDirWatcher() {
-  // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+1]]:7: note: '!dir_' is false here
   if (!dir_)
     return;
   // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+1]]:3: note: 'CancelIoEx' requests cancellation here, but the cancelled I/O still completes later
@@ -147,6 +146,35 @@ void watch_alertable_fixed(HANDLE dir) {
     return;
   SleepEx(INFINITE, TRUE);
 }
+// After `reset()` the wrapper is empty: `if (!pipe)` is taken, with the
+// read still pending into the stack OVERLAPPED.
+void reset_then_test_bug(UniqueHandle &pipe) {
+  char buf[16];
+  OVERLAPPED ov = {};
+  // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+1]]:8: note: 'ReadFile' starts overlapped I/O on 'pipe.native_handle()' that may still be pending
+  if (!ReadFile(pipe.native_handle(), buf, sizeof buf, nullptr, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  pipe.reset();
+  // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+2]]:7: note: '!pipe' is true here
+  // CHECK-NEXT: handle-wrappers.cpp:[[@LINE+2]]:5: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+  if (!pipe)
+    return;
+  DWORD n;
+  GetOverlappedResult(pipe.native_handle(), &ov, &n, TRUE);
+}
+
+void reset_then_test_fixed(UniqueHandle &pipe) {
+  char buf[16];
+  OVERLAPPED ov = {};
+  DWORD n;
+  if (!ReadFile(pipe.native_handle(), buf, sizeof buf, nullptr, &ov) &&
+      GetLastError() != ERROR_IO_PENDING)
+    return;
+  CancelIoEx(pipe.native_handle(), &ov);
+  GetOverlappedResult(pipe.native_handle(), &ov, &n, TRUE);
+  pipe.reset();
+}
 // CHECK-NOT: warning:
 
 #ifdef IODRAIN_RUNTIME
@@ -182,7 +210,22 @@ static void twin_watch_alertable_fixed(void) {
   twin_alertable(watch_alertable_fixed);
 }
 
-TWIN_MAIN({"DirWatcher::~DirWatcher", twin_watcher<DirWatcher>},
+// The pipe's server end, also held by a child: closing ours does not end
+// the read; the peer answers after ten seconds.
+static void twin_reset(void (*fn)(UniqueHandle &)) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  UniqueHandle pipe(twin_server);
+  fn(pipe);
+  Sleep(20000);
+}
+static void twin_reset_then_test_bug(void) { twin_reset(reset_then_test_bug); }
+static void twin_reset_then_test_fixed(void) {
+  twin_reset(reset_then_test_fixed);
+}
+
+TWIN_MAIN(TWIN(reset_then_test_bug), TWIN(reset_then_test_fixed),
+          {"DirWatcher::~DirWatcher", twin_watcher<DirWatcher>},
           {"SafeDirWatcher::~SafeDirWatcher", twin_watcher<SafeDirWatcher>},
           {"HastyDirWatcher::~HastyDirWatcher", twin_watcher<HastyDirWatcher>},
           TWIN(watch_alertable_bug), TWIN(watch_alertable_fixed))

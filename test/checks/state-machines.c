@@ -94,6 +94,17 @@ void conn_read_done(struct conn *c) {
     conn_try_read(c);
 }
 
+/* The same handler written as a switch: its case tells the callee too. */
+void conn_read_done_switch(struct conn *c) {
+  c->reading = FALSE;
+  switch (c->state) {
+  case CLOSING:
+    conn_advance(c);
+    break;
+  default:
+    conn_try_read(c);
+  }
+}
 // CHECK-NOT: warning:
 
 #ifdef IODRAIN_RUNTIME
@@ -127,5 +138,14 @@ static void twin_conn_read_done(void) {
   conn_read_done(c);
   free(c);
 }
-TWIN_MAIN(TWIN(conn_advance), TWIN(conn_advance_fixed), TWIN(conn_read_done))
+static void twin_conn_read_done_switch(void) {
+  struct conn *c = twin_conn(TRUE);
+  conn_advance(c);
+  Sleep(20000);
+  conn_read_done_switch(c);
+  free(c);
+}
+
+TWIN_MAIN(TWIN(conn_advance), TWIN(conn_advance_fixed), TWIN(conn_read_done),
+          TWIN(conn_read_done_switch))
 #endif
