@@ -158,14 +158,7 @@ static void twin_run_locked_file(void (*fn)(HANDLE)) {
 }
 // A watched directory, also held by a child; a file changes in ten seconds.
 static void twin_run_directory(void (*fn)(HANDLE)) {
-  HANDLE dir, inherited;
-  dir = CreateFileW(L"C:\\logs", GENERIC_READ, 7, NULL, OPEN_EXISTING,
-                    FILE_FLAG_OVERLAPPED, NULL);
-  twin_child = ShimCreateChildProcess();
-  DuplicateHandle(GetCurrentProcess(), dir, twin_child, &inherited, 0, TRUE,
-                  DUPLICATE_SAME_ACCESS);
-  ShimDirectoryChangeAt(dir, 10000);
-  fn(dir);
+  fn(twin_watched_directory());
 }
 static void twin_lock_bug(void) { twin_run_locked_file(lock_bug); }
 static void twin_lock_fixed(void) { twin_run_locked_file(lock_fixed); }

@@ -184,13 +184,7 @@ void reset_then_test_fixed(UniqueHandle &pipe) {
 #include "shim_twins.h"
 
 static HANDLE twin_directory(void) {
-  HANDLE dir, inherited;
-  dir = CreateFileW(L"C:\\logs", GENERIC_READ, 7, NULL, OPEN_EXISTING,
-                    FILE_FLAG_OVERLAPPED, NULL);
-  twin_child = ShimCreateChildProcess();
-  DuplicateHandle(GetCurrentProcess(), dir, twin_child, &inherited, 0, TRUE,
-                  DUPLICATE_SAME_ACCESS);
-  ShimDirectoryChangeAt(dir, 10000);
+  HANDLE dir = twin_watched_directory();
   ShimDeferCancellation(dir);
   return dir;
 }

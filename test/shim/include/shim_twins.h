@@ -39,6 +39,19 @@ static void twin_shared_pipe_held_by(enum twin_holder holder) {
 }
 static void twin_shared_pipe(void) { twin_shared_pipe_held_by(TWIN_CHILD); }
 
+/* A watched directory that a child also holds (closing this process's
+ * handle does not end its requests); a file in it changes in ten seconds. */
+static HANDLE twin_watched_directory(void) {
+  HANDLE dir, inherited;
+  dir = CreateFileW(L"C:\\logs", GENERIC_READ, 7, NULL, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, NULL);
+  twin_child = ShimCreateChildProcess();
+  DuplicateHandle(GetCurrentProcess(), dir, twin_child, &inherited, 0, TRUE,
+                  DUPLICATE_SAME_ACCESS);
+  ShimDirectoryChangeAt(dir, 10000);
+  return dir;
+}
+
 /* The peer answers late: ten seconds of virtual time from now. */
 static void twin_peer_answers_late(void) {
   ShimPeerWriteAt(twin_client, "late answer", 11, 10000);
