@@ -15,7 +15,8 @@ carries it counts. Under Wine a run that does not finish within
 WINE_TIMEOUT seconds is a HANG; a timeout alone would also be what a run
 that never got anywhere looks like, so a HANG on either side counts only
 when the last line the scenario printed is its `about to block in ...`
-(shim_scenario.h), printed right before the call that blocks. Writes the
+(shim_scenario.h), printed right before the call that blocks; a run that
+printed nothing at all before the timeout is tried once more. Writes the
 agreement table to stdout and to TABLE-OUT (Markdown); exits non-zero on
 any disagreement, on a HANG without that line, or on a portable scenario
 that does not build.
@@ -63,7 +64,13 @@ def run_wine(exe, timeout, attempts=2):
         return before, verdict or "NO VERDICT (exit %d)" % proc.returncode
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        return lines_and_verdict(out, nonce)[0], "HANG"
+        before = lines_and_verdict(out, nonce)[0]
+        # Nothing printed before the timeout: Wine did not get to start the
+        # scenario (a busy machine, a prefix still being set up), which
+        # shows no hang of the scenario's own: once more.
+        if not before and attempts > 1:
+            return run_wine(exe, timeout, attempts - 1)
+        return before, "HANG"
 
 
 def run_shim(exe):
