@@ -446,24 +446,6 @@ QualType AccessPaths::resetSmartPointer(const Stmt *S) {
   return smartPointee(T).isNull() ? QualType() : T;
 }
 
-/// Whether `RD` is a standard smart pointer or derives from one.
-static bool isSmartPointerClass(const CXXRecordDecl *RD, unsigned Depth = 0) {
-  if (!RD || Depth > 4)
-    return false;
-  if (RD->isInStdNamespace() &&
-      (RD->getName() == "unique_ptr" || RD->getName() == "shared_ptr"))
-    return true;
-  if (!RD->hasDefinition())
-    return false;
-  return llvm::any_of(RD->bases(), [&](const CXXBaseSpecifier &B) {
-    return isSmartPointerClass(B.getType()->getAsCXXRecordDecl(), Depth + 1);
-  });
-}
-
-bool AccessPaths::isSmartPointer(QualType T) {
-  return !T.isNull() && isSmartPointerClass(T->getAsCXXRecordDecl());
-}
-
 QualType AccessPaths::heldPointee(QualType T, unsigned Depth) {
   if (T.isNull() || Depth > 4)
     return QualType();
@@ -494,11 +476,10 @@ bool AccessPaths::isSmartPointerMethod(const Stmt *S, StringRef Name) {
   const Expr *Obj = MCE->getImplicitObjectArgument();
   if (!Obj)
     return false;
-  Obj = Obj->IgnoreParenImpCasts();
-  const CXXRecordDecl *RD = Obj->getType()->getPointeeCXXRecordDecl();
-  if (!RD)
-    RD = Obj->getType()->getAsCXXRecordDecl();
-  return isSmartPointerClass(RD);
+  QualType T = Obj->IgnoreParenImpCasts()->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return !heldPointee(T).isNull();
 }
 
 bool AccessPaths::isOverlappedType(QualType T) {

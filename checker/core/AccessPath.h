@@ -242,9 +242,8 @@ public:
   /// or a class derived from one.
   static bool isSmartPointerMethod(const clang::Stmt *S,
                                    llvm::StringRef Name);
-  /// Whether `T` is a standard smart pointer or a class derived from one.
-  static bool isSmartPointer(clang::QualType T);
-  /// What such a type's pointer points to; else null.
+  /// For a standard smart pointer or a class derived from one: what its
+  /// pointer points to; else null.
   static clang::QualType heldPointee(clang::QualType T, unsigned Depth = 0);
   /// Whether a record type holds an OVERLAPPED (directly or in a member).
   static bool containsOverlapped(clang::QualType T, unsigned Depth = 0);
