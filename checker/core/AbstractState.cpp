@@ -343,4 +343,50 @@ void State::retire(const AccessPath &Prefix, const void *Tag) {
       Fix(Entry.second.Referent);
 }
 
+void State::moveObject(const AccessPath &From, const AccessPath &To) {
+  // A handle or event held in a member is named by that member's slot,
+  // as for an object received from outside.
+  llvm::SmallVector<AccessPath, 2> Slots;
+  auto Named = [&](const AccessPath &P) -> AccessPath {
+    if (auto Moved = P.rebased(From, To))
+      return *Moved;
+    for (const auto &[Slot, V] : Vars)
+      if (V.K == AbsValue::Object && V.Referent == P && Slot.isUnder(From) &&
+          Slot != From) {
+        Slots.push_back(Slot);
+        return Slot.rebased(From, To)->deref();
+      }
+    return P;
+  };
+  bool Touches = llvm::any_of(Requests, [&](const auto &Entry) {
+    return Entry.second.Overlapped.isUnder(From);
+  });
+  if (Touches) {
+    std::map<AccessPath, Request> Renamed;
+    for (const auto &[P, R] : Requests) {
+      Request Q = R;
+      if (R.Overlapped.isUnder(From)) {
+        Q.Overlapped = Named(Q.Overlapped);
+        Q.Handle = Named(Q.Handle);
+        if (Q.EventObject)
+          Q.EventObject = Named(*Q.EventObject);
+        if (Q.Buffer)
+          Q.Buffer = Named(*Q.Buffer);
+        if (Q.ReceivedIn)
+          Q.ReceivedIn = Named(*Q.ReceivedIn);
+      }
+      Renamed.emplace(Q.Overlapped, std::move(Q));
+    }
+    Requests.mut() = std::move(Renamed);
+  }
+  std::vector<std::pair<AccessPath, AbsValue>> Members;
+  for (const auto &[P, V] : Vars)
+    if (P.isUnder(From) && !llvm::is_contained(Slots, P))
+      Members.emplace_back(*P.rebased(From, To), V);
+  Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(From); });
+  for (auto &[P, V] : Members)
+    Vars.set(P, V);
+}
+
 } // namespace iodrain

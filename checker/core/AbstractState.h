@@ -152,6 +152,11 @@ struct State {
   /// name (tagged with `Tag`), so requests and aliases still find it,
   /// while `Prefix` now names a new object.
   void retire(const AccessPath &Prefix, const void *Tag);
+  /// The object at `From` is from now on reached only as `To` (a heap
+  /// object stored into a global table): its requests, and the values of
+  /// its members, move there. A request's handle or event that a member
+  /// holds is named through that member.
+  void moveObject(const AccessPath &From, const AccessPath &To);
 
   /// Two paths with equal states behave the same from here on.
   friend bool operator==(const State &A, const State &B);

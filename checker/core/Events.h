@@ -125,6 +125,10 @@ struct RequestView {
   /// nothing but that call can have finished it, so a new issue on its
   /// OVERLAPPED is a reuse.
   bool Reentered = false;
+  /// The issuer stored the request's object where other code finds it
+  /// (`g_orphans.next = &req->link`): that code, not the issuer's next
+  /// call, owns it from then on.
+  bool HandedOver = false;
   /// For a received request that another unit's summary describes: that
   /// summary (its issue is not in this unit).
   const ProtocolRule *Imported = nullptr;

@@ -691,7 +691,7 @@ ObjectProtocols::entryStates(const FunctionDecl &FD,
     const FunctionDecl *Starter = Facts.issuerOf(E.Shape.View.IssueCall);
     bool Itself = E.Issuer->getCanonicalDecl() == FD.getCanonicalDecl();
     bool Reentered = Itself && E.Shape.View.State == Typestate::Cancelled &&
-                     !mayFinishUnseen(E, Facts) &&
+                     !E.Shape.View.HandedOver && !mayFinishUnseen(E, Facts) &&
                      !Facts.othersMayWaitOn(
                          overlappedDecl(E.Shape.Overlapped), &FD);
     if (!Reentered &&

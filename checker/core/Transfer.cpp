@@ -991,6 +991,8 @@ void Transfer::assign(const Expr *E, State &S) const {
   S.Exprs[E] = V;
   // Storing a request's address where other code can reach it hands the
   // request over to that code.
+  std::optional<AccessPath> MovedTo;
+  AccessPath MovedFrom;
   const auto *LocalTarget = dyn_cast<DeclRefExpr>(LHS->IgnoreParenImpCasts());
   bool IsLocal = LocalTarget && isa<VarDecl>(LocalTarget->getDecl()) &&
                  cast<VarDecl>(LocalTarget->getDecl())->hasLocalStorage();
@@ -1007,10 +1009,24 @@ void Transfer::assign(const Expr *E, State &S) const {
       Published.Requests.eraseIf([&](const AccessPath &, const Request &R) {
         return !R.Overlapped.isUnder(Object);
       });
+      for (auto &Entry : Published.Requests.mut())
+        Entry.second.View.HandedOver = true;
       if (!Published.Requests.empty())
         (*OnPublish)(Published);
     }
-    escape(S, Object, E);
+    // A whole heap object stored into a global's pointer slot
+    // (`g.watches[i] = w`) is found there from now on, by this path too:
+    // a shutdown function it calls later walks the table.
+    QualType Slot = LHS->getType();
+    if (IntoGlobal && Object == V.Referent && Object.throughPointer() &&
+        Object.rootKind() != AccessPath::RootKind::Global &&
+        Slot->isPointerType() && Slot->getPointeeType()->isRecordType() &&
+        !Target->isUnder(Object) && !Target->isUnbounded())
+      MovedTo = Target->deref();
+    else
+      escape(S, Object, E);
+    if (MovedTo)
+      MovedFrom = Object;
   }
 
   auto Path = Paths.lvalueOf(S, LHS);
@@ -1054,6 +1070,12 @@ void Transfer::assign(const Expr *E, State &S) const {
     });
   if (LHS->getType()->isRecordType())
     return;
+  if (MovedTo) {
+    // (After the slot's old object retired, so the move is not renamed.)
+    S.moveObject(MovedFrom, *MovedTo);
+    S.Vars.set(*Path, AbsValue::notIntegers({0}));
+    return;
+  }
   if (V.SyncHandle)
     S.SyncHandles.set(Path->deref(), true);
   if (V.K != AbsValue::Unknown && !LHS->getType().isVolatileQualified())
