@@ -308,7 +308,7 @@ const std::vector<RoleInfo> &roleTable() {
       {"cancel", Role::Cancel, {"Handle"}, {"Overlapped", "Scope"}},
       {"wait-overlapped", Role::WaitOverlapped, {"Overlapped"},
        {"Handle", "Wait", "Timeout", "Alertable"}},
-      {"wait-object", Role::WaitObject, {"Object", "Timeout"}, {"Alertable"}},
+      {"wait-object", Role::WaitObject, {"Object"}, {"Timeout", "Alertable"}},
       {"wait-objects", Role::WaitObjects, {"Count", "Objects", "Timeout"},
        {"WaitAll", "Alertable", "WakeMask"}},
       {"dequeue", Role::Dequeue, {"Port", "Timeout"}, {"Alertable"}},

@@ -195,6 +195,11 @@ ObjectRef Transfer::objectArg(const State &S, const CallExpr *CE,
   return Paths.objectOf(S, E);
 }
 
+bool Transfer::waitsForever(const State &S, const CallExpr *CE,
+                            const FunctionRule &R) const {
+  return !R.Timeout.isSet() || isInfinite(intArg(S, CE, R.Timeout));
+}
+
 ObjectRef Transfer::overlappedArg(const State &S, const CallExpr *CE,
                                   ArgRef A) const {
   const Expr *E = argExpr(CE, A);
@@ -1178,7 +1183,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     Objects.push_back(objectArg(S, CE, R.Object));
     // A wait without a timeout for a thread's handle returns once the
     // thread has exited (or fails on a bad handle).
-    if (Facts && isInfinite(intArg(S, CE, R.Timeout)))
+    if (Facts && waitsForever(S, CE, R))
       for (const FunctionDecl *Proc :
            Facts->threadsStartedInto(argExpr(CE, R.Object)))
         if (!llvm::is_contained(S.Joined, Proc)) {
@@ -1253,7 +1258,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     Opaque = (Objects.empty() && !None) ||
              (Lost && TableDecay && !S.Vars.contains(Base->element(-1)));
   }
-  auto Timeout = intArg(S, CE, R.Timeout);
+  bool Forever = waitsForever(S, CE, R);
   auto ApcTargets = routinesRunBy(S, CE, R);
 
   if (Opaque) {
@@ -1330,7 +1335,7 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
       O.add(std::move(Signaled), AbsValue::integer(int64_t(I)));
     }
   }
-  if (!isInfinite(Timeout))
+  if (!Forever)
     addEarlyReturn(CE, S,
                    {PathStep::WaitTimedOut, AbsValue::integer(WaitTimeout),
                     AbsValue::unknown(), {}},

@@ -144,6 +144,7 @@ struct Shared {
   /// Per function: whether it may call the analysed function (then a
   /// summary of it depends on which function is analysed).
   llvm::DenseMap<const FunctionDecl *, bool> CallsRoot;
+  llvm::DenseMap<const FunctionDecl *, bool> JoinsThreads;
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
   /// Per function, for the small helpers followed without FollowCalls.
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
@@ -227,6 +228,9 @@ private:
                  CallSummary &Summary);
   /// Whether `Def`, or what it may follow, calls the analysed function.
   bool callsRoot(const FunctionDecl *Def);
+  /// Whether `Def`, or what it may follow, waits for a thread of the unit
+  /// that issues I/O to exit (`WaitForSingleObject(g_reader, INFINITE)`).
+  bool joinsThreads(const FunctionDecl *Def, unsigned Depth);
   /// Applies the summary of `Def` for what it can see of `S` (made now if
   /// new) at `CE`.
   bool runAndApply(const CallExpr *CE, const FunctionDecl *Def,
@@ -915,11 +919,46 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                                       Role::WaitObjects};
   bool SeesAll =
       !S.Requests.empty() && calls(Def, CompletesAny, Sh.CompletesAny, Depth);
+  // A helper that joins a thread tells the path that the thread's
+  // requests are over, even while the path holds none of its own.
   if (!SeesAll && !calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
       !reachesPendingRequest(CE, S, Caller.paths(), Def,
-                             Sh.givenObject(CE)))
+                             Sh.givenObject(CE)) &&
+      !joinsThreads(Def, Depth))
     return false;
   return runAndApply(CE, Def, S, Caller, SeesAll, Out);
+}
+
+bool Explorer::joinsThreads(const FunctionDecl *Def, unsigned Depth) {
+  const TranslationUnitFacts *Facts = Sh.Unit.Facts;
+  if (!Facts || !Facts->threadsAndIssues() || !Def->getBody())
+    return false;
+  auto [It, New] = Sh.JoinsThreads.try_emplace(Def, false);
+  if (!New)
+    return It->second;
+  bool Joins = findStatement(Def->getBody(), [&](const Stmt *St) {
+                 const auto *C = dyn_cast<CallExpr>(St);
+                 if (!C)
+                   return false;
+                 const FunctionRule *R = Sh.Model.lookupCall(C);
+                 if (R && R->FunctionRole == Role::WaitObject) {
+                   const Expr *Object = nullptr;
+                   if (R->Object.K == ArgRef::This) {
+                     if (const auto *M = dyn_cast<CXXMemberCallExpr>(C))
+                       Object = M->getImplicitObjectArgument();
+                   } else if (R->Object.K == ArgRef::Index &&
+                              R->Object.Position <= C->getNumArgs()) {
+                     Object = C->getArg(R->Object.Position - 1);
+                   }
+                   return Object &&
+                          !Facts->threadsStartedInto(Object).empty();
+                 }
+                 const FunctionDecl *G = ApiModel::followedDefinition(C);
+                 return !R && G && G != Def && Depth + 1 < MaxInlineDepth &&
+                        joinsThreads(G, Depth + 1);
+               }) != nullptr;
+  Sh.JoinsThreads[Def] = Joins;
+  return Joins;
 }
 
 bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,

@@ -263,6 +263,10 @@ private:
                           ArgRef A) const;
   std::optional<int64_t> intArg(const State &S, const clang::CallExpr *CE,
                                 ArgRef A) const;
+  /// Whether a wait never times out: its timeout is INFINITE, or it has
+  /// none (`std::thread::join`).
+  bool waitsForever(const State &S, const clang::CallExpr *CE,
+                    const FunctionRule &R) const;
   /// Whether the wait may return early to run completion routines.
   bool mayBeAlerted(const State &S, const clang::CallExpr *CE,
                     const FunctionRule &R) const;

@@ -421,15 +421,31 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     return (V.Val.getInt().getZExtValue() & win32::FileFlagOverlapped) != 0;
   };
   // A thread handle kept where code can wait for it.
+  // (Or a thread object built there: `std::thread t(proc)`,
+  // `worker_ = std::thread(proc)`.)
   auto NoteThreadHandle = [&](const void *Key, const Expr *Value) {
-    const auto *CE =
-        Value ? dyn_cast<CallExpr>(stripIdentityCasts(Value)->IgnoreParens())
-              : nullptr;
-    const FunctionRule *R = CE ? Model.lookupCall(CE) : nullptr;
-    if (!Key || !R || R->FunctionRole != Role::ThreadStart)
+    if (!Key || !Value)
       return;
-    for (const FunctionDecl *Proc : functionsNamed(argAt(CE, R->Procedure)))
-      ThreadHandles[Key][canon(Proc)].insert(CE);
+    Value = stripIdentityCasts(Value)->IgnoreImplicit()->IgnoreParens();
+    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(Value))
+      Value = Cast->getSubExpr()->IgnoreImplicit();
+    const Expr *Start = nullptr, *Procedure = nullptr;
+    if (const auto *CE = dyn_cast<CallExpr>(Value)) {
+      const FunctionRule *R = Model.lookupCall(CE);
+      if (R && R->FunctionRole == Role::ThreadStart)
+        Start = CE, Procedure = argAt(CE, R->Procedure);
+    } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Value)) {
+      const FunctionRule *R = Model.lookup(Construct->getConstructor());
+      if (R && R->FunctionRole == Role::ThreadStart &&
+          R->Procedure.K == ArgRef::Index &&
+          R->Procedure.Position <= Construct->getNumArgs())
+        Start = Construct,
+        Procedure = Construct->getArg(R->Procedure.Position - 1);
+    }
+    if (!Start)
+      return;
+    for (const FunctionDecl *Proc : functionsNamed(Procedure))
+      ThreadHandles[Key][canon(Proc)].insert(Start);
   };
   auto NoteHandleStore = [&](const Expr *Target, const Expr *Value) {
     NoteThreadHandle(threadHandleKey(Target), Value);
@@ -557,6 +573,9 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     if (const auto *BO = dyn_cast<BinaryOperator>(S);
         BO && BO->getOpcode() == BO_Assign)
       NoteHandleStore(BO->getLHS(), BO->getRHS());
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
+        Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
+      NoteThreadHandle(threadHandleKey(Op->getArg(0)), Op->getArg(1));
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D);

@@ -66,6 +66,65 @@ void stop_log_fixed() {
   reader.join();
 }
 
+// Once joined, a reader's thread has nothing pending: a CancelIo after
+// the join (of this thread's own requests) misses nothing. Each reader
+// here runs a procedure no other thread runs.
+static HANDLE tail_handle;
+static OVERLAPPED tail_ov;
+static char tail_buf[64];
+
+// RUNTIME-TWIN: none, a thread body: stop_tail_fixed's twin runs it
+static void tail_reader() {
+  DWORD n;
+  ReadFile(tail_handle, tail_buf, sizeof tail_buf, nullptr, &tail_ov);
+  GetOverlappedResult(tail_handle, &tail_ov, &n, TRUE);
+}
+
+void stop_tail_fixed() {
+  std::thread reader(tail_reader);
+  Sleep(100);
+  reader.join();
+  CancelIo(tail_handle);
+}
+
+// A member thread, joined in a helper method.
+static HANDLE pump_handle;
+static OVERLAPPED pump_ov;
+static char pump_buf[64];
+
+// RUNTIME-TWIN: none, a thread body: the pump's twins run it
+static void pump_reader() {
+  DWORD n;
+  // CHECK: std-thread.cpp:[[@LINE+1]]:3: note: 'ReadFile' in 'pump_reader' issues it, on the thread that runs 'pump_reader'
+  ReadFile(pump_handle, pump_buf, sizeof pump_buf, nullptr, &pump_ov);
+  GetOverlappedResult(pump_handle, &pump_ov, &n, TRUE);
+}
+
+struct Pump {
+  std::thread worker;
+  void start();
+  void join();
+  void stop_bug();
+  void stop_fixed();
+};
+
+// RUNTIME-TWIN: none, it starts the thread: the stop methods' twins run it
+void Pump::start() { worker = std::thread(pump_reader); }
+// RUNTIME-TWIN: none, a helper: the stop methods' twins run it
+void Pump::join() { worker.join(); }
+
+void Pump::stop_bug() {
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'pump_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(pump_handle);
+  join();
+}
+
+void Pump::stop_fixed() {
+  join();
+  CancelIo(pump_handle);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: pipes whose peer never answers; only a cancel that
 // reaches the reader's read ends it.
@@ -95,6 +154,33 @@ static void twin_stop_log_fixed() {
   stop_log_fixed();
 }
 
+// The joins wait for readers whose peer answers at two seconds.
+static void twin_stop_tail_fixed() {
+  twin_shared_pipe();
+  tail_handle = twin_server;
+  tail_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  ShimPeerWriteAt(twin_client, "log line", 8, 2000);
+  stop_tail_fixed();
+}
+static void twin_pump(bool fixed) {
+  Pump pump;
+  twin_shared_pipe();
+  pump_handle = twin_server;
+  pump_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  pump.start();
+  Sleep(100); // The pump's read is pending.
+  if (fixed) {
+    ShimPeerWriteAt(twin_client, "log line", 8, 2000);
+    pump.stop_fixed();
+  } else {
+    pump.stop_bug();
+  }
+}
+static void twin_pump_stop_bug() { twin_pump(false); }
+static void twin_pump_stop_fixed() { twin_pump(true); }
+
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed), TWIN(stop_log_bug),
-          TWIN(stop_log_fixed))
+          TWIN(stop_log_fixed), TWIN(stop_tail_fixed),
+          {"Pump::stop_bug", twin_pump_stop_bug},
+          {"Pump::stop_fixed", twin_pump_stop_fixed})
 #endif

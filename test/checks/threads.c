@@ -286,6 +286,33 @@ void log_stop_fixed(void) {
   CancelIo(log_pipe);
 }
 
+// The same join inside helpers: followed, though no request of this
+// path is pending, since it tells which threads are over.
+// RUNTIME-TWIN: none, a helper: log_stop_helper_fixed's twin runs it
+static void log_join(void) {
+  WaitForSingleObject(log_thread, INFINITE);
+  CloseHandle(log_thread);
+}
+
+// RUNTIME-TWIN: none, a helper: log_stop_helper_bug's twin runs it
+static BOOL log_join_for(DWORD ms) {
+  return WaitForSingleObject(log_thread, ms) == WAIT_OBJECT_0;
+}
+
+void log_stop_helper_bug(void) {
+  log_join_for(1000);
+  // CHECK: threads.c:[[@LINE-41]]:3: note: 'ReadFile' in 'log_reader' issues it, on the thread that runs 'log_reader'
+  // CHECK-NEXT: threads.c:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: threads.c:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'log_pipe' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(log_pipe);
+  log_join();
+}
+
+void log_stop_helper_fixed(void) {
+  log_join();
+  CancelIo(log_pipe);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose peer never answers; only a cancel that
 // reaches the read ends it.
@@ -391,11 +418,18 @@ static void twin_log_stop(void (*stop)(void), BOOL answers) {
 }
 static void twin_log_stop_bug(void) { twin_log_stop(log_stop_bug, FALSE); }
 static void twin_log_stop_fixed(void) { twin_log_stop(log_stop_fixed, TRUE); }
+static void twin_log_stop_helper_bug(void) {
+  twin_log_stop(log_stop_helper_bug, FALSE);
+}
+static void twin_log_stop_helper_fixed(void) {
+  twin_log_stop(log_stop_helper_fixed, TRUE);
+}
 
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed),
           TWIN(own_cancel_fixed), TWIN(watchdog_bug), TWIN(watchdog_fixed),
           TWIN(session_close_bug), TWIN(session_close_fixed),
           TWIN(on_console_signal_bug), TWIN(on_console_signal_fixed),
           TWIN(watch_stop_bug), TWIN(watch_stop_fixed),
-          TWIN(watch_cancel_bug), TWIN(log_stop_bug), TWIN(log_stop_fixed))
+          TWIN(watch_cancel_bug), TWIN(log_stop_bug), TWIN(log_stop_fixed),
+          TWIN(log_stop_helper_bug), TWIN(log_stop_helper_fixed))
 #endif
