@@ -65,8 +65,17 @@ AbsValue AbsValue::null() {
 AbsValue AbsValue::validHandle() { return notIntegers({0, -1, -2}); }
 
 bool State::holdsLiveHandle(const AccessPath &P) const {
+  if (Requests.empty())
+    return false;
+  // The slot a request's handle is named after, or one that refers to a
+  // request's handle or event (`w->dir = dir` of a published watch).
+  const AbsValue *V = Vars.find(P);
+  const AccessPath *Held =
+      V && V->K == AbsValue::Object ? &V->Referent : nullptr;
   return llvm::any_of(Requests, [&](const auto &Entry) {
-    return Entry.second.Handle.pointerSlot() == P;
+    const Request &R = Entry.second;
+    return R.Handle.pointerSlot() == P ||
+           (Held && (R.Handle == *Held || R.EventObject == *Held));
   });
 }
 
@@ -344,19 +353,9 @@ void State::retire(const AccessPath &Prefix, const void *Tag) {
 }
 
 void State::moveObject(const AccessPath &From, const AccessPath &To) {
-  // A handle or event held in a member is named by that member's slot,
-  // as for an object received from outside.
-  llvm::SmallVector<AccessPath, 2> Slots;
-  auto Named = [&](const AccessPath &P) -> AccessPath {
+  auto Move = [&](AccessPath &P) {
     if (auto Moved = P.rebased(From, To))
-      return *Moved;
-    for (const auto &[Slot, V] : Vars)
-      if (V.K == AbsValue::Object && V.Referent == P && Slot.isUnder(From) &&
-          Slot != From) {
-        Slots.push_back(Slot);
-        return Slot.rebased(From, To)->deref();
-      }
-    return P;
+      P = *Moved;
   };
   bool Touches = llvm::any_of(Requests, [&](const auto &Entry) {
     return Entry.second.Overlapped.isUnder(From);
@@ -365,28 +364,55 @@ void State::moveObject(const AccessPath &From, const AccessPath &To) {
     std::map<AccessPath, Request> Renamed;
     for (const auto &[P, R] : Requests) {
       Request Q = R;
-      if (R.Overlapped.isUnder(From)) {
-        Q.Overlapped = Named(Q.Overlapped);
-        Q.Handle = Named(Q.Handle);
-        if (Q.EventObject)
-          Q.EventObject = Named(*Q.EventObject);
-        if (Q.Buffer)
-          Q.Buffer = Named(*Q.Buffer);
-        if (Q.ReceivedIn)
-          Q.ReceivedIn = Named(*Q.ReceivedIn);
-      }
+      // (A handle or event the object's members hold keeps its name: the
+      // members' values move and still refer to it.)
+      Move(Q.Overlapped);
+      Move(Q.Handle);
+      if (Q.EventObject)
+        Move(*Q.EventObject);
+      if (Q.Buffer)
+        Move(*Q.Buffer);
+      if (Q.ReceivedIn)
+        Move(*Q.ReceivedIn);
       Renamed.emplace(Q.Overlapped, std::move(Q));
     }
     Requests.mut() = std::move(Renamed);
   }
+  for (CowMap<AccessPath, bool> *Set : {&SyncHandles, &PortBound})
+    if (llvm::any_of(*Set, [&](const auto &E) { return E.first.isUnder(From); })) {
+      std::map<AccessPath, bool> Moved;
+      for (const auto &Entry : *Set) {
+        AccessPath P = Entry.first;
+        Move(P);
+        Moved.emplace(P, Entry.second);
+      }
+      Set->mut() = std::move(Moved);
+    }
   std::vector<std::pair<AccessPath, AbsValue>> Members;
   for (const auto &[P, V] : Vars)
-    if (P.isUnder(From) && !llvm::is_contained(Slots, P))
+    if (P.isUnder(From))
       Members.emplace_back(*P.rebased(From, To), V);
   Vars.eraseIf(
       [&](const AccessPath &P, const AbsValue &) { return P.isUnder(From); });
   for (auto &[P, V] : Members)
     Vars.set(P, V);
+  // What pointed to the object (the local it was built in, a returned
+  // pointer) points to it under its new name.
+  if (std::optional<AccessPath> Slot = From.pointerSlot()) {
+    const AbsValue *Held = Vars.find(*Slot);
+    if (!Held || Held->K != AbsValue::Object)
+      Vars.set(*Slot, AbsValue::object(To));
+  }
+  bool AnyAlias = llvm::any_of(Vars, [&](const auto &E) {
+    return E.second.K == AbsValue::Object && E.second.Referent.isUnder(From);
+  });
+  if (AnyAlias)
+    for (auto &Entry : Vars.mut())
+      if (Entry.second.K == AbsValue::Object)
+        Move(Entry.second.Referent);
+  for (auto &Entry : Exprs)
+    if (Entry.second.K == AbsValue::Object)
+      Move(Entry.second.Referent);
 }
 
 } // namespace iodrain

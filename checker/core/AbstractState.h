@@ -141,8 +141,9 @@ struct State {
     return It == Exprs.end() ? nullptr : &It->second;
   }
   bool hasPending() const { return !Requests.empty(); }
-  /// Whether `P` holds a live request's handle. The request is found
-  /// through it, so iodrain takes the slot to keep naming that handle, and
+  /// Whether `P` holds a live request's handle (or its event). The
+  /// request is found through it, so iodrain takes the slot to keep naming
+  /// that handle, and
   /// a call it does not see into, or a followed one on its way back, to
   /// leave its value as it was (`ttyfd == -1` after a log call).
   bool holdsLiveHandle(const AccessPath &P) const;
@@ -152,10 +153,9 @@ struct State {
   /// name (tagged with `Tag`), so requests and aliases still find it,
   /// while `Prefix` now names a new object.
   void retire(const AccessPath &Prefix, const void *Tag);
-  /// The object at `From` is from now on reached only as `To` (a heap
-  /// object stored into a global table): its requests, and the values of
-  /// its members, move there. A request's handle or event that a member
-  /// holds is named through that member.
+  /// The object at `From` is from now on named `To` (a heap object stored
+  /// into a global table): its requests and the values of its members
+  /// move there, and what pointed to it points there.
   void moveObject(const AccessPath &From, const AccessPath &To);
 
   /// Two paths with equal states behave the same from here on.

@@ -1185,11 +1185,19 @@ void Transfer::waitObjects(const CallExpr *CE, const FunctionRule &R, State S,
     // thread has exited (or fails on a bad handle).
     if (Facts && waitsForever(S, CE, R))
       for (const FunctionDecl *Proc :
-           Facts->threadsStartedInto(argExpr(CE, R.Object)))
+           Facts->threadsStartedInto(argExpr(CE, R.Object))) {
         if (!llvm::is_contained(S.Joined, Proc)) {
           S.Joined.push_back(Proc);
           llvm::sort(S.Joined);
         }
+        // A request in a global table that the thread may have drained
+        // and freed is no longer the path's to track.
+        S.Requests.eraseIf([&](const AccessPath &, const Request &Q) {
+          return Q.Overlapped.rootKind() == AccessPath::RootKind::Global &&
+                 Facts->mayDisposeOf(
+                     Proc, static_cast<const VarDecl *>(Q.Overlapped.root()));
+        });
+      }
   } else {
     auto Count = intArg(S, CE, R.Count);
     const Expr *Arr = argExpr(CE, R.Objects);

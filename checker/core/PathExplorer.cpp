@@ -36,6 +36,8 @@ constexpr unsigned MaxInlineDepth = 3;
 constexpr unsigned MaxInlinedCfgBlocks = 300;
 /// Without FollowCalls, the helpers still run are at most this large.
 constexpr unsigned MaxSmallHelperBlocks = 40;
+/// Path states for a helper followed only because it joins a thread.
+constexpr unsigned MaxJoinHelperVisits = 256;
 
 /// What makes a call worth following.
 const auto &Modelled = RequestRoles;
@@ -144,7 +146,13 @@ struct Shared {
   /// Per function: whether it may call the analysed function (then a
   /// summary of it depends on which function is analysed).
   llvm::DenseMap<const FunctionDecl *, bool> CallsRoot;
-  llvm::DenseMap<const FunctionDecl *, bool> JoinsThreads;
+  /// Per function and depth it is followed at: whether it joins a thread.
+  llvm::DenseMap<std::pair<const FunctionDecl *, unsigned>, bool> JoinsThreads;
+  /// Path states left for a helper followed only because it joins a
+  /// thread (none: no such helper is running); past them it stays an
+  /// unknown call, and the budget for other calls is untouched.
+  std::optional<unsigned> JoinVisitsLeft;
+  bool JoinHelperGaveUp = false;
   llvm::DenseMap<const FunctionDecl *, bool> CompletesAny, ReadsLastError;
   /// Per function, for the small helpers followed without FollowCalls.
   llvm::DenseMap<const FunctionDecl *, bool> FinishesDirectly, Widens,
@@ -291,6 +299,13 @@ void Explorer::push(const CFGBlock *B, State S) {
 
 bool Explorer::spend(unsigned Visits) {
   AnalysisResult &Result = Sh.Result;
+  if (Exits && Sh.JoinVisitsLeft) {
+    if (Visits > *Sh.JoinVisitsLeft) {
+      Sh.JoinHelperGaveUp = true;
+      return false;
+    }
+    *Sh.JoinVisitsLeft -= Visits;
+  }
   if (Exits) {
     Sh.CallVisits += Visits;
     if (Sh.CallVisits > Sh.Budget.MaxBlockVisits / 4)
@@ -919,21 +934,34 @@ bool Explorer::inlineCall(const CallExpr *CE, const State &S,
                                       Role::WaitObjects};
   bool SeesAll =
       !S.Requests.empty() && calls(Def, CompletesAny, Sh.CompletesAny, Depth);
+  if (SeesAll || calls(Def, {Role::Issue}, Sh.Issues, Depth) ||
+      reachesPendingRequest(CE, S, Caller.paths(), Def, Sh.givenObject(CE)))
+    return runAndApply(CE, Def, S, Caller, SeesAll, Out);
   // A helper that joins a thread tells the path that the thread's
-  // requests are over, even while the path holds none of its own.
-  if (!SeesAll && !calls(Def, {Role::Issue}, Sh.Issues, Depth) &&
-      !reachesPendingRequest(CE, S, Caller.paths(), Def,
-                             Sh.givenObject(CE)) &&
-      !joinsThreads(Def, Depth))
+  // requests are over, even while the path holds none of its own; on a
+  // small budget of its own (one with many branches stays unknown).
+  if (!joinsThreads(Def, Depth))
     return false;
-  return runAndApply(CE, Def, S, Caller, SeesAll, Out);
+  if (Sh.JoinVisitsLeft) // Inside another such helper: on its budget.
+    return runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
+  unsigned SavedCallVisits = Sh.CallVisits;
+  Sh.JoinVisitsLeft = MaxJoinHelperVisits;
+  Sh.JoinHelperGaveUp = false;
+  bool Ran = runAndApply(CE, Def, S, Caller, /*SeesAll=*/false, Out);
+  Sh.JoinVisitsLeft.reset();
+  if (Sh.JoinHelperGaveUp) {
+    Sh.CallVisits = SavedCallVisits;
+    Sh.JoinHelperGaveUp = false;
+    return false;
+  }
+  return Ran;
 }
 
 bool Explorer::joinsThreads(const FunctionDecl *Def, unsigned Depth) {
   const TranslationUnitFacts *Facts = Sh.Unit.Facts;
   if (!Facts || !Facts->threadsAndIssues() || !Def->getBody())
     return false;
-  auto [It, New] = Sh.JoinsThreads.try_emplace(Def, false);
+  auto [It, New] = Sh.JoinsThreads.try_emplace({Def, Depth}, false);
   if (!New)
     return It->second;
   bool Joins = findStatement(Def->getBody(), [&](const Stmt *St) {
@@ -957,7 +985,7 @@ bool Explorer::joinsThreads(const FunctionDecl *Def, unsigned Depth) {
                  return !R && G && G != Def && Depth + 1 < MaxInlineDepth &&
                         joinsThreads(G, Depth + 1);
                }) != nullptr;
-  Sh.JoinsThreads[Def] = Joins;
+  Sh.JoinsThreads[{Def, Depth}] = Joins;
   return Joins;
 }
 
@@ -1423,7 +1451,8 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
   bool Ran = Walk.runCall(CE, std::move(Entry), Exits);
   Sh.Functions.pop_back();
   Sh.Calls.pop_back();
-  if (!Ran || (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp) || Sh.CutShort)
+  if (!Ran || (Sh.RunningSmallHelper && Sh.SmallHelperGaveUp) || Sh.CutShort ||
+      Sh.JoinHelperGaveUp)
     return false;
 
   AccessPath Result = AccessPath::callResult(CE);
@@ -1453,6 +1482,7 @@ bool Explorer::summarize(const CallExpr *CE, const FunctionDecl *Def,
         return false;
       if (Sh.Unit.Facts && X.holdsLiveHandle(P))
         return false;
+
       if (!Sh.Unit.Facts || C.rootKind() == AccessPath::RootKind::Global ||
           !Sh.Unit.Facts->isTestedField(C))
         return true;

@@ -1009,8 +1009,13 @@ void Transfer::assign(const Expr *E, State &S) const {
       Published.Requests.eraseIf([&](const AccessPath &, const Request &R) {
         return !R.Overlapped.isUnder(Object);
       });
+      // Handed over only if other code can find it there.
+      bool Found = !Facts || !IntoGlobal ||
+                   Facts->namedElsewhere(
+                       static_cast<const VarDecl *>(Target->root()),
+                       Function);
       for (auto &Entry : Published.Requests.mut())
-        Entry.second.View.HandedOver = true;
+        Entry.second.View.HandedOver = Found;
       if (!Published.Requests.empty())
         (*OnPublish)(Published);
     }

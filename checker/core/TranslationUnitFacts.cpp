@@ -166,8 +166,9 @@ bool ThreadSet::intersects(const ThreadSet &O) const {
 llvm::SmallVector<const FunctionDecl *, 1>
 TranslationUnitFacts::threadsStartedInto(const Expr *Handle) const {
   llvm::SmallVector<const FunctionDecl *, 1> Procs;
-  auto It = ThreadHandles.find(threadHandleKey(Handle));
-  if (It == ThreadHandles.end())
+  const void *Key = threadHandleKey(Handle);
+  auto It = ThreadHandles.find(Key);
+  if (It == ThreadHandles.end() || Detached.contains(Key))
     return Procs;
   // Only a procedure every start of which stores its handle here: another
   // thread running it (a pool, a handle not kept) may still be running.
@@ -224,6 +225,30 @@ bool TranslationUnitFacts::isCompletionHandlerOf(
            It->second.contains(
                static_cast<const FieldDecl *>(C.Ptr)->getCanonicalDecl());
   });
+}
+
+bool TranslationUnitFacts::namedElsewhere(const VarDecl *Global,
+                                          const FunctionDecl *FD) const {
+  auto It = GlobalNamers.find(Global->getCanonicalDecl());
+  return It != GlobalNamers.end() &&
+         llvm::any_of(It->second, [&](const FunctionDecl *F) {
+           return !FD || F != canon(FD);
+         });
+}
+
+bool TranslationUnitFacts::mayDisposeOf(const FunctionDecl *Proc,
+                                        const VarDecl *Global) const {
+  auto Named = GlobalNamers.find(Global->getCanonicalDecl());
+  if (Named == GlobalNamers.end())
+    return false;
+  llvm::DenseSet<const FunctionDecl *> Reached = reachableFrom(Proc);
+  return llvm::any_of(Reached,
+                      [&](const FunctionDecl *F) {
+                        return Disposers.contains(canon(F));
+                      }) &&
+         llvm::any_of(Reached, [&](const FunctionDecl *F) {
+           return Named->second.contains(canon(F));
+         });
 }
 
 bool TranslationUnitFacts::mayStartThreads(const FunctionDecl *FD) const {
@@ -497,14 +522,21 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       if (R && R->FunctionRole != Role::Free &&
           llvm::is_contained(RequestRoles, R->FunctionRole))
         DirectIo.insert(Self);
+      if (R && (R->FunctionRole == Role::Close || R->FunctionRole == Role::Free))
+        Disposers.insert(Self);
       if (R && R->FunctionRole == Role::ThreadStart) {
         noteProcedure(argAt(CE, R->Procedure));
         noteThreadStart(CE, argAt(CE, R->Procedure), Self);
       }
-      if (R && llvm::is_contained({Role::WaitOverlapped, Role::WaitObject,
-                                   Role::WaitObjects, Role::Dequeue,
-                                   Role::AlertableSleep},
-                                  R->FunctionRole))
+      // (Not a join: `t.join()` waits for a thread object, never for a
+      // request.)
+      bool Joins = R && R->FunctionRole == Role::WaitObject &&
+                   R->Object.K == ArgRef::This && !R->Timeout.isSet();
+      if (R && !Joins &&
+          llvm::is_contained({Role::WaitOverlapped, Role::WaitObject,
+                              Role::WaitObjects, Role::Dequeue,
+                              Role::AlertableSleep},
+                             R->FunctionRole))
         Waiters.insert(Self);
       if (R && (R->FunctionRole == Role::Associate ||
                 R->FunctionRole == Role::Dequeue))
@@ -565,9 +597,11 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
       }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-          VD && VD->hasGlobalStorage() &&
-          AccessPaths::isOverlappedType(VD->getType()))
-        OverlappedNamers[VD->getCanonicalDecl()].insert(Self);
+          VD && VD->hasGlobalStorage()) {
+        GlobalNamers[VD->getCanonicalDecl()].insert(Self);
+        if (AccessPaths::isOverlappedType(VD->getType()))
+          OverlappedNamers[VD->getCanonicalDecl()].insert(Self);
+      }
     if (const FieldDecl *Target = storedMember(S))
       Stored.insert(Target->getCanonicalDecl());
     if (const auto *BO = dyn_cast<BinaryOperator>(S);
@@ -576,6 +610,14 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(S);
         Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2)
       NoteThreadHandle(threadHandleKey(Op->getArg(0)), Op->getArg(1));
+    // A thread object detached anywhere may let a thread run on while it
+    // holds (and joins) another.
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(S))
+      if (const CXXMethodDecl *M = Call->getMethodDecl();
+          M && M->getName() == "detach" && M->getParent()->isInStdNamespace())
+        if (const void *Key =
+                threadHandleKey(Call->getImplicitObjectArgument()))
+          Detached.insert(Key);
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D);

@@ -140,6 +140,14 @@ public:
   /// signaled waits for them to exit.
   llvm::SmallVector<const clang::FunctionDecl *, 1>
   threadsStartedInto(const clang::Expr *Handle) const;
+  /// Whether a function of the unit other than `FD` names the global.
+  bool namedElsewhere(const clang::VarDecl *Global,
+                      const clang::FunctionDecl *FD) const;
+  /// Whether the functions `Proc` reaches name the global and close or
+  /// free something: a thread that runs it may dispose of what the global
+  /// holds (a reaper thread that drains a table).
+  bool mayDisposeOf(const clang::FunctionDecl *Proc,
+                    const clang::VarDecl *Global) const;
   /// Whether a call of `FD` (a function of the unit) may start a thread.
   bool mayStartThreads(const clang::FunctionDecl *FD) const;
   /// Whether the unit binds handles to completion ports or dequeues their
@@ -286,6 +294,14 @@ private:
       OverlappedNamedIn;
   llvm::DenseMap<const clang::FunctionDecl *, ThreadSet> Threads;
   llvm::DenseMap<const void *, std::vector<IssueSite>> IssuesOnHandle;
+  /// Functions that close or free something themselves.
+  llvm::DenseSet<const clang::FunctionDecl *> Disposers;
+  /// Thread objects some code detaches (threadHandleKey).
+  llvm::DenseSet<const void *> Detached;
+  /// Per global variable: the functions that name it.
+  llvm::DenseMap<const clang::VarDecl *,
+                 llvm::SmallPtrSet<const clang::FunctionDecl *, 4>>
+      GlobalNamers;
   /// Per function: the storage (a global, a member) holding an OVERLAPPED
   /// it was handed over with (isCompletionHandlerOf).
   llvm::DenseMap<const clang::FunctionDecl *, llvm::DenseSet<const void *>>
