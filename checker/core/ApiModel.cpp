@@ -888,6 +888,12 @@ const FunctionRule *ApiModel::lookupCall(const clang::CallExpr *CE) const {
   // initialised with (`read_fn const hooked_read = ReadFile`). A pointer
   // that may change, or a parameter's default, says nothing of the call.
   const clang::Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+  // `(*pReadFile)(...)` calls what the pointer holds, as `pReadFile(...)`.
+  while (const auto *Deref = dyn_cast<clang::UnaryOperator>(Callee)) {
+    if (Deref->getOpcode() != clang::UO_Deref)
+      break;
+    Callee = Deref->getSubExpr()->IgnoreParenImpCasts();
+  }
   if (const auto *DRE = dyn_cast<clang::DeclRefExpr>(Callee))
     if (const auto *VD = dyn_cast<clang::VarDecl>(DRE->getDecl())) {
       if (const FunctionRule *R = lookup(VD->getName()))

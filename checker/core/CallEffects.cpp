@@ -862,6 +862,13 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
                      StateList &Out) {
   Outcomes O(CE, Out);
   ObjectRef Handle = objectArg(S, CE, R.Handle);
+  // A handle some call returns here (`DeviceIoControl(get_h(id), ...)`)
+  // has no name a later call could repeat, but the request's OVERLAPPED
+  // and buffer live as long as for any other handle.
+  if (const Expr *Arg = argExpr(CE, R.Handle);
+      Arg && Handle.K == ObjectRef::None && R.Handle.Member.empty())
+    if (const auto *Returned = dyn_cast<CallExpr>(stripIdentityCasts(Arg)))
+      Handle = ObjectRef::at(AccessPath::callResult(Returned).deref());
   ObjectRef Ov = overlappedArg(S, CE, R.Overlapped);
   if (Ov.K == ObjectRef::Null || !Handle.isKnown() || !Ov.isKnown())
     return O.add(std::move(S), AbsValue::unknown()); // Synchronous or untracked.

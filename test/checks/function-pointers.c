@@ -54,6 +54,29 @@ void hook_table_bug(HANDLE h) {
   // HOOK-NEXT: function-pointers.c:[[@LINE+1]]:1: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
 }
 
+// The same hook called through an explicit dereference.
+void hook_deref_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  // HOOK: function-pointers.c:[[@LINE+1]]:8: note: '(*PReadFile)' starts overlapped I/O on 'h' that may still be pending
+  if (!(*PReadFile)(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    // HOOK-NEXT: function-pointers.c:[[@LINE+1]]:5: note: 'WaitForSingleObject' may time out here, leaving the I/O pending
+    WaitForSingleObject(ov.hEvent, 1000);
+  CloseHandle(ov.hEvent);
+  // HOOK-NEXT: function-pointers.c:[[@LINE+1]]:1: warning: 'ov' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+void hook_deref_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  DWORD n;
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!(*PReadFile)(h, buffer, sizeof buffer, NULL, &ov) &&
+      GetLastError() == ERROR_IO_PENDING)
+    GetOverlappedResult(h, &ov, &n, TRUE);
+  CloseHandle(ov.hEvent);
+}
+
 // A pointer that may change is not taken for what it starts as: here a
 // wrapper that waits replaces ReadFile before the call.
 static read_fn changeable_read = ReadFile;
@@ -91,8 +114,11 @@ static void twin_run(void (*fn)(HANDLE)) {
 static void twin_hooked_timeout_bug(void) { twin_run(hooked_timeout_bug); }
 static void twin_hooked_timeout_fixed(void) { twin_run(hooked_timeout_fixed); }
 static void twin_hook_table_bug(void) { twin_run(hook_table_bug); }
+static void twin_hook_deref_bug(void) { twin_run(hook_deref_bug); }
+static void twin_hook_deref_fixed(void) { twin_run(hook_deref_fixed); }
 static void twin_changeable_fixed(void) { twin_run(changeable_fixed); }
 
 TWIN_MAIN(TWIN(hooked_timeout_bug), TWIN(hooked_timeout_fixed),
-          TWIN(hook_table_bug), TWIN(changeable_fixed))
+          TWIN(hook_table_bug), TWIN(hook_deref_bug), TWIN(hook_deref_fixed),
+          TWIN(changeable_fixed))
 #endif
