@@ -294,17 +294,14 @@ std::string State::str() const {
   return Out;
 }
 
-void State::retire(const AccessPath &Prefix, const void *Tag) {
-  size_t Depth = Prefix.components().size();
-  auto Fix = [&](AccessPath &P) {
-    if (P.isUnder(Prefix))
-      P = P.retiredAt(Depth, Tag);
-  };
+void State::renameUnder(const AccessPath &Prefix,
+                        llvm::function_ref<void(AccessPath &)> Fix) {
   bool Touches = false;
   for (const auto &[P, R] : Requests)
     Touches |= R.Overlapped.isUnder(Prefix) || R.Handle.isUnder(Prefix) ||
                (R.EventObject && R.EventObject->isUnder(Prefix)) ||
-               (R.Buffer && R.Buffer->isUnder(Prefix));
+               (R.Buffer && R.Buffer->isUnder(Prefix)) ||
+               (R.ReceivedIn && R.ReceivedIn->isUnder(Prefix));
   if (Touches) {
     std::map<AccessPath, Request> Renamed;
     for (const auto &[P, R] : Requests) {
@@ -322,25 +319,19 @@ void State::retire(const AccessPath &Prefix, const void *Tag) {
     Requests.mut() = std::move(Renamed);
   }
   for (CowMap<AccessPath, bool> *Set : {&SyncHandles, &PortBound}) {
-    bool Any = false;
-    for (const auto &Entry : *Set)
-      Any |= Entry.first.isUnder(Prefix);
-    if (!Any)
+    if (llvm::none_of(*Set, [&](const auto &E) { return E.first.isUnder(Prefix); }))
       continue;
     std::map<AccessPath, bool> Fixed;
     for (const auto &Entry : *Set) {
       AccessPath P = Entry.first;
       Fix(P);
-      Fixed.emplace(P, true);
+      Fixed.emplace(P, Entry.second);
     }
     Set->mut() = std::move(Fixed);
   }
-  Vars.eraseIf(
-      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Prefix); });
-  bool AnyAlias = false;
-  for (const auto &Entry : Vars)
-    AnyAlias |= Entry.second.K == AbsValue::Object &&
-                Entry.second.Referent.isUnder(Prefix);
+  bool AnyAlias = llvm::any_of(Vars, [&](const auto &E) {
+    return E.second.K == AbsValue::Object && E.second.Referent.isUnder(Prefix);
+  });
   if (AnyAlias)
     for (auto &Entry : Vars.mut())
       if (Entry.second.K == AbsValue::Object)
@@ -352,42 +343,19 @@ void State::retire(const AccessPath &Prefix, const void *Tag) {
       Fix(Entry.second.Referent);
 }
 
-void State::moveObject(const AccessPath &From, const AccessPath &To) {
-  auto Move = [&](AccessPath &P) {
-    if (auto Moved = P.rebased(From, To))
-      P = *Moved;
-  };
-  bool Touches = llvm::any_of(Requests, [&](const auto &Entry) {
-    return Entry.second.Overlapped.isUnder(From);
+void State::retire(const AccessPath &Prefix, const void *Tag) {
+  size_t Depth = Prefix.components().size();
+  Vars.eraseIf(
+      [&](const AccessPath &P, const AbsValue &) { return P.isUnder(Prefix); });
+  renameUnder(Prefix, [&](AccessPath &P) {
+    if (P.isUnder(Prefix))
+      P = P.retiredAt(Depth, Tag);
   });
-  if (Touches) {
-    std::map<AccessPath, Request> Renamed;
-    for (const auto &[P, R] : Requests) {
-      Request Q = R;
-      // (A handle or event the object's members hold keeps its name: the
-      // members' values move and still refer to it.)
-      Move(Q.Overlapped);
-      Move(Q.Handle);
-      if (Q.EventObject)
-        Move(*Q.EventObject);
-      if (Q.Buffer)
-        Move(*Q.Buffer);
-      if (Q.ReceivedIn)
-        Move(*Q.ReceivedIn);
-      Renamed.emplace(Q.Overlapped, std::move(Q));
-    }
-    Requests.mut() = std::move(Renamed);
-  }
-  for (CowMap<AccessPath, bool> *Set : {&SyncHandles, &PortBound})
-    if (llvm::any_of(*Set, [&](const auto &E) { return E.first.isUnder(From); })) {
-      std::map<AccessPath, bool> Moved;
-      for (const auto &Entry : *Set) {
-        AccessPath P = Entry.first;
-        Move(P);
-        Moved.emplace(P, Entry.second);
-      }
-      Set->mut() = std::move(Moved);
-    }
+}
+
+void State::moveObject(const AccessPath &From, const AccessPath &To) {
+  // (A handle or event the object's members hold keeps its name: the
+  // members' values move and still refer to it.)
   std::vector<std::pair<AccessPath, AbsValue>> Members;
   for (const auto &[P, V] : Vars)
     if (P.isUnder(From))
@@ -396,6 +364,10 @@ void State::moveObject(const AccessPath &From, const AccessPath &To) {
       [&](const AccessPath &P, const AbsValue &) { return P.isUnder(From); });
   for (auto &[P, V] : Members)
     Vars.set(P, V);
+  renameUnder(From, [&](AccessPath &P) {
+    if (auto Moved = P.rebased(From, To))
+      P = *Moved;
+  });
   // What pointed to the object (the local it was built in, a returned
   // pointer) points to it under its new name.
   if (std::optional<AccessPath> Slot = From.pointerSlot()) {
@@ -403,16 +375,6 @@ void State::moveObject(const AccessPath &From, const AccessPath &To) {
     if (!Held || Held->K != AbsValue::Object)
       Vars.set(*Slot, AbsValue::object(To));
   }
-  bool AnyAlias = llvm::any_of(Vars, [&](const auto &E) {
-    return E.second.K == AbsValue::Object && E.second.Referent.isUnder(From);
-  });
-  if (AnyAlias)
-    for (auto &Entry : Vars.mut())
-      if (Entry.second.K == AbsValue::Object)
-        Move(Entry.second.Referent);
-  for (auto &Entry : Exprs)
-    if (Entry.second.K == AbsValue::Object)
-      Move(Entry.second.Referent);
 }
 
 } // namespace iodrain

@@ -16,6 +16,7 @@
 #include "Events.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cstdint>
 #include <optional>
@@ -158,6 +159,13 @@ struct State {
   /// move there, and what pointed to it points there.
   void moveObject(const AccessPath &From, const AccessPath &To);
 
+private:
+  /// Renames with `Fix` every path under `Prefix` that requests, handle
+  /// sets and values refer to (not the variables' own keys).
+  void renameUnder(const AccessPath &Prefix,
+                   llvm::function_ref<void(AccessPath &)> Fix);
+
+public:
   /// Two paths with equal states behave the same from here on.
   friend bool operator==(const State &A, const State &B);
   size_t hash(size_t Seed = 0) const;
