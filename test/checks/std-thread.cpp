@@ -87,6 +87,33 @@ void stop_tail_fixed() {
   CancelIo(tail_handle);
 }
 
+// A thread object that was detached may hold another thread when it is
+// joined: the detached reader is still blocked in its read.
+static HANDLE spool_handle;
+static OVERLAPPED spool_ov;
+static char spool_buf[64];
+
+// RUNTIME-TWIN: none, a thread body: stop_spool_bug's twin runs it
+static void spool_reader() {
+  DWORD n;
+  // CHECK: std-thread.cpp:[[@LINE+1]]:3: note: 'ReadFile' in 'spool_reader' issues it, on the thread that runs 'spool_reader'
+  ReadFile(spool_handle, spool_buf, sizeof spool_buf, nullptr, &spool_ov);
+  GetOverlappedResult(spool_handle, &spool_ov, &n, TRUE);
+}
+// RUNTIME-TWIN: none, a thread body that does no I/O
+static void flush_logs() {}
+
+void stop_spool_bug() {
+  std::thread t(spool_reader);
+  Sleep(100);
+  t.detach();
+  t = std::thread(flush_logs);
+  t.join();
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+2]]:3: note: cancel the I/O of every thread on the handle with 'CancelIoEx(h, NULL)'
+  // CHECK-NEXT: std-thread.cpp:[[@LINE+1]]:3: warning: 'CancelIo' cancels only the I/O that the calling thread issued, but overlapped I/O on 'spool_handle' is issued by another thread and stays pending; cancel it with 'CancelIoEx' [iodrain-cancelio-thread]
+  CancelIo(spool_handle);
+}
+
 // A member thread, joined in a helper method.
 static HANDLE pump_handle;
 static OVERLAPPED pump_ov;
@@ -162,6 +189,15 @@ static void twin_stop_tail_fixed() {
   ShimPeerWriteAt(twin_client, "log line", 8, 2000);
   stop_tail_fixed();
 }
+// The detached reader's read outlives the cancel; the peer never answers.
+static void twin_stop_spool_bug() {
+  DWORD n;
+  twin_shared_pipe();
+  spool_handle = twin_server;
+  spool_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  stop_spool_bug();
+  GetOverlappedResult(spool_handle, &spool_ov, &n, TRUE);
+}
 static void twin_pump(bool fixed) {
   Pump pump;
   twin_shared_pipe();
@@ -180,7 +216,7 @@ static void twin_pump_stop_bug() { twin_pump(false); }
 static void twin_pump_stop_fixed() { twin_pump(true); }
 
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed), TWIN(stop_log_bug),
-          TWIN(stop_log_fixed), TWIN(stop_tail_fixed),
+          TWIN(stop_log_fixed), TWIN(stop_tail_fixed), TWIN(stop_spool_bug),
           {"Pump::stop_bug", twin_pump_stop_bug},
           {"Pump::stop_fixed", twin_pump_stop_fixed})
 #endif

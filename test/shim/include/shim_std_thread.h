@@ -11,6 +11,10 @@
 #include <utility>
 
 namespace std {
+// An inline namespace of its own: the host's libstdc++ defines
+// std::thread's members too, and the program's inline copies would
+// interpose on them.
+inline namespace iodrain_shim {
 class thread {
 public:
   thread() noexcept = default;
@@ -52,6 +56,7 @@ private:
   }
   HANDLE Handle = nullptr;
 };
+} // namespace iodrain_shim
 } // namespace std
 
 #endif
