@@ -1026,12 +1026,12 @@ void Transfer::assign(const Expr *E, State &S) const {
     if (IntoGlobal && Object == V.Referent && Object.throughPointer() &&
         Object.rootKind() != AccessPath::RootKind::Global &&
         Slot->isPointerType() && Slot->getPointeeType()->isRecordType() &&
-        !Target->isUnder(Object) && !Target->isUnbounded())
-      MovedTo = Target->deref();
-    else
-      escape(S, Object, E);
-    if (MovedTo)
+        !Target->isUnder(Object) && !Target->isUnbounded()) {
       MovedFrom = Object;
+      MovedTo = Target->deref();
+    } else {
+      escape(S, Object, E);
+    }
   }
 
   auto Path = Paths.lvalueOf(S, LHS);
