@@ -765,11 +765,17 @@ ObjectRef AccessPaths::objectOf(const State &S, const Expr *E) const {
   if (const auto *BO = dyn_cast<BinaryOperator>(Stripped);
       BO && BO->getOpcode() == BO_Comma)
     return objectOf(S, BO->getRHS());
+  // `async ? &ov : NULL`: the arm of a constant condition, or of the one
+  // the path took (the condition's block records what it assumed).
   if (const auto *CO = dyn_cast<ConditionalOperator>(Stripped)) {
     bool Cond;
-    if (!CO->getCond()->isValueDependent() &&
-        CO->getCond()->EvaluateAsBooleanCondition(Cond, Ctx))
+    const Expr *Test = CO->getCond()->IgnoreParens();
+    if (!Test->isValueDependent() &&
+        Test->EvaluateAsBooleanCondition(Cond, Ctx))
       return objectOf(S, Cond ? CO->getTrueExpr() : CO->getFalseExpr());
+    if (const AbsValue *Taken = S.exprValue(Test))
+      if (std::optional<bool> Truth = Taken->truth())
+        return objectOf(S, *Truth ? CO->getTrueExpr() : CO->getFalseExpr());
   }
   if (std::optional<ContainerOf> C = matchContainerOf(Stripped)) {
     ObjectRef Member = objectOf(S, C->Member);
