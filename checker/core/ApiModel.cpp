@@ -1,6 +1,7 @@
 //===- ApiModel.cpp - Rules lookup and the YAML rules format --------------===//
 
 #include "ApiModel.h"
+#include "StmtSearch.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
@@ -966,6 +967,42 @@ ApiModel::followedConstructor(const clang::CXXConstructExpr *Construct) {
   return Def;
 }
 
+const clang::CXXConstructExpr *
+ApiModel::madeUnique(const clang::CallExpr *Call) {
+  const clang::FunctionDecl *Callee = Call->getDirectCallee();
+  const clang::FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->isInStdNamespace() || !Callee->getIdentifier() ||
+      Callee->getName() != "make_unique" || !Callee->hasBody(Def) || !Def)
+    return nullptr;
+  const auto *New = dyn_cast_or_null<clang::CXXNewExpr>(findStatement(
+      Def->getBody(), [](const clang::Stmt *S) {
+        return isa<clang::CXXNewExpr>(S);
+      }));
+  if (!New || New->isArray() || !New->getConstructExpr() ||
+      New->getConstructExpr()->getNumArgs() != Call->getNumArgs())
+    return nullptr;
+  return New->getConstructExpr();
+}
+
+const clang::Expr *ApiModel::withoutCopies(const clang::Expr *E) {
+  while (E) {
+    E = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *Cast = dyn_cast<clang::CXXFunctionalCastExpr>(E);
+        Cast && (Cast->getCastKind() == clang::CK_ConstructorConversion ||
+                 Cast->getCastKind() == clang::CK_NoOp)) {
+      E = Cast->getSubExpr();
+      continue;
+    }
+    if (const auto *Copy = dyn_cast<clang::CXXConstructExpr>(E);
+        Copy && Copy->isElidable() && Copy->getNumArgs() == 1) {
+      E = Copy->getArg(0);
+      continue;
+    }
+    return E;
+  }
+  return E;
+}
+
 const clang::FunctionDecl *
 ApiModel::followedDefinition(const clang::CallExpr *Call) {
   const clang::FunctionDecl *Callee = Call->getDirectCallee();
@@ -1011,17 +1048,26 @@ bool ApiModel::searchCalls(
   bool Found = bodyCalls(FD.getBody(), Roles);
   bool OwnFinal = true;
   llvm::SmallVector<const clang::Stmt *, 32> Work;
-  if (!Found)
+  if (!Found) {
     Work.push_back(FD.getBody());
+    // A constructor's member initializers run before its body.
+    if (const auto *Ctor = dyn_cast<clang::CXXConstructorDecl>(&FD))
+      for (const clang::CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->isWritten())
+          Work.push_back(Init->getInit());
+  }
   while (!Work.empty() && !Found) {
     const clang::Stmt *S = Work.pop_back_val();
     if (!S || isa<clang::LambdaExpr>(S))
       continue;
     const clang::FunctionDecl *Def = nullptr;
-    if (const auto *CE = dyn_cast<clang::CallExpr>(S))
+    if (const auto *CE = dyn_cast<clang::CallExpr>(S)) {
       Def = lookupCall(CE) ? nullptr : followedDefinition(CE);
-    else if (const auto *CCE = dyn_cast<clang::CXXConstructExpr>(S))
+      if (const clang::CXXConstructExpr *Made = madeUnique(CE))
+        Def = followedConstructor(Made);
+    } else if (const auto *CCE = dyn_cast<clang::CXXConstructExpr>(S)) {
       Def = followedConstructor(CCE);
+    }
     if (Def) {
       // Out of levels: "no" holds only for this depth.
       if (Levels == 0) {

@@ -222,6 +222,14 @@ public:
   /// where the object is named (ImplicitCalls.h).
   static const clang::FunctionDecl *
   followedConstructor(const clang::CXXConstructExpr *Construct);
+  /// For `std::make_unique<T>(args...)`: the construction of `T` its body
+  /// makes (`new T(std::forward<Args>(args)...)`); else null. The caller's
+  /// arguments are that constructor's.
+  static const clang::CXXConstructExpr *
+  madeUnique(const clang::CallExpr *Call);
+  /// `E` without what only moves or copies a value into place: implicit
+  /// nodes, `T(x)` written as a cast, elidable copies (`W w = W(h);`).
+  static const clang::Expr *withoutCopies(const clang::Expr *E);
   /// Whether `FD` calls a function with one of `Roles`, itself or through
   /// functions of the translation unit it calls (see isFollowable), at most
   /// `Levels` calls below it. `Memo` keeps the answers per function.

@@ -15,10 +15,43 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/AST/Stmt.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
 
 namespace iodrain {
+namespace {
+
+/// How a diagnostic names the member `Field` of the object it calls
+/// `Object`: `o.w.h_` for `o.w`, `w->h_` for `*w`.
+std::string memberName(StringRef Object, StringRef Field) {
+  if (!Object.consume_front("*"))
+    return Object.empty() ? Field.str() : (Object + "." + Field).str();
+  if (Object.empty())
+    return Field.str();
+  bool Simple = llvm::all_of(Object, [](char C) {
+    return llvm::isAlnum(C) || StringRef("_.->:[]").contains(C);
+  });
+  return Simple ? (Object + "->" + Field).str()
+                : ("(*" + Object + ")." + Field).str();
+}
+
+/// `*p` for the object the pointer expression `P` points to, as written
+/// (short), else `*`.
+std::string pointeeName(const Expr *P, const ASTContext &Ctx) {
+  std::string Text;
+  if (P) {
+    llvm::raw_string_ostream OS(Text);
+    P->IgnoreParenImpCasts()->printPretty(OS, nullptr,
+                                          PrintingPolicy(Ctx.getLangOpts()));
+  }
+  if (Text.size() > 40 || Text.find('\n') != std::string::npos)
+    Text.clear();
+  return "*" + Text;
+}
+
+} // namespace
+
 SourceLocation Transfer::endLocation(const Stmt *Trigger, const VarDecl *VD) {
   if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
     return CS->getRBracLoc();
@@ -88,7 +121,7 @@ void Transfer::applyEffects(State &S, const AccessPath &Object,
     std::string Name = Destroyed;
     for (const FieldDecl *F : Effect.Fields) {
       Target = Target.field(F);
-      Name += "." + F->getName().str();
+      Name = memberName(Name, F->getName());
     }
     if (Effect.OnHeldPointer) {
       Target = Target.held();
@@ -125,7 +158,7 @@ void Transfer::runDestructor(State &S, const AccessPath &Object,
       if (const auto *MRD = F->getType()->getAsCXXRecordDecl())
         if (MRD->hasDefinition() && !MRD->hasTrivialDestructor())
           runDestructor(S, Object.field(F), MRD, Site, Loc,
-                        Destroyed + "." + F->getName().str(), Depth + 1);
+                        memberName(Destroyed, F->getName()), Depth + 1);
 }
 
 void Transfer::storageEnds(const VarDecl *VD, const Stmt *Trigger,
@@ -195,8 +228,9 @@ void Transfer::deleteObject(const CXXDeleteExpr *DE, State S,
     return;
   }
   llvm::SmallVector<State, 2> Destroyed;
-  destroyObject(std::move(S), Object.Path, T, DE, DE->getBeginLoc(), "*",
-                /*MayFollow=*/true, Destroyed);
+  destroyObject(std::move(S), Object.Path, T, DE, DE->getBeginLoc(),
+                pointeeName(DE->getArgument(), Ctx), /*MayFollow=*/true,
+                Destroyed);
   for (State &D : Destroyed) {
     endStorage(D, Object.Path, EventKind::Free, DE, DE->getBeginLoc(),
                nullptr, DE->getArgument(), "", "");
@@ -224,8 +258,10 @@ void Transfer::destroyHeld(State S, const AccessPath &Owner,
   AccessPath Object = V && V->K == AbsValue::Object ? V->Referent
                                                     : Owner.held().deref();
   llvm::SmallVector<State, 2> After;
-  destroyObject(std::move(S), Object, T, Site, Loc,
-                Destroyed.empty() ? Name : Destroyed, MayFollow, After);
+  std::string Pointee = Name.empty()               ? pointeeName(Subject, Ctx)
+                        : StringRef(Name).starts_with("*") ? Name
+                                                           : "*" + Name;
+  destroyObject(std::move(S), Object, T, Site, Loc, Pointee, MayFollow, After);
   for (State &D : After) {
     endStorage(D, Object, EventKind::Free, Site, Loc,
                Destroyed.empty() ? &Reset : nullptr, Subject, Name,

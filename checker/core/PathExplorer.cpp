@@ -217,9 +217,13 @@ private:
   /// Whether the destructor `Dtor`, or one of its members', may finish a
   /// request.
   bool destructorMayFinish(const CXXDestructorDecl *Dtor, unsigned Depth);
+  /// Whether the constructor `CCE` runs is followed where its object is
+  /// named: calls are followed, not too deep, and it may start I/O.
+  bool followsConstructor(const CXXConstructExpr *CCE);
   /// Where the object `CCE` builds is named, when its constructor is
-  /// followed: the declaration of the local it initialises, or the
-  /// new-expression; null otherwise.
+  /// followed: the declaration of the local it initialises, the
+  /// new-expression, or `CCE` itself for a member or base initializer of
+  /// the analysed constructor; null otherwise.
   const Stmt *constructionSite(const CXXConstructExpr *CCE);
   /// The constructor call whose object `St` names (constructionSite).
   const CXXConstructExpr *constructedAt(const Stmt *St);
@@ -227,6 +231,16 @@ private:
   /// call; an unfollowed one may keep the pointers it is given.
   void construct(const Stmt *Site, const CXXConstructExpr *CCE, State S,
                  StateList &Out);
+  /// Runs the constructor of `CCE` with `Args` on `Object` (a heap object
+  /// made at `Made`, a `new` or `std::make_unique` call, when it is one);
+  /// false, leaving `S` as it was, when it is not followed.
+  bool constructAt(const Stmt *Site, const CXXConstructExpr *CCE,
+                   llvm::ArrayRef<const Expr *> Args, const AccessPath &Object,
+                   const Expr *Made, State &S, StateList &Out);
+  /// Runs the constructor a member or base initializer of the analysed
+  /// constructor calls, when it is followed.
+  bool initializeByConstructor(const CXXCtorInitializer *Init, State &S,
+                               StateList &Out);
   /// Runs `Def` from `Entry` and keeps how it returns, as the caller sees
   /// it; false if it cannot.
   /// `Tails` tells which requests continue the entry's; with `Record`,
@@ -349,12 +363,24 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
       T->element(St, std::move(S), Declared);
       for (State &D : Declared)
         construct(St, Built, std::move(D), Produced);
+    } else if (const auto *Call = dyn_cast<CallExpr>(St);
+               Call && ApiModel::madeUnique(Call) &&
+               followsConstructor(ApiModel::madeUnique(Call))) {
+      // `std::make_unique<T>(args)`: T's constructor on a new object.
+      llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
+      const CXXConstructExpr *Made = ApiModel::madeUnique(Call);
+      const CallExpr *Ctor = Sh.Implicit.at(Made->getConstructor(), Call,
+                                            Call->getBeginLoc(), Args);
+      if (!constructAt(Call, Made, Args, AccessPath::callResult(Ctor), Call,
+                       S, Produced))
+        T->element(St, std::move(S), Produced);
     } else {
       T->element(St, std::move(S), Produced);
     }
   } else if (auto I = E.getAs<CFGInitializer>()) {
     T->initializeMember(I->getInitializer(), S);
-    Produced.push_back(std::move(S));
+    if (!initializeByConstructor(I->getInitializer(), S, Produced))
+      Produced.push_back(std::move(S));
   } else if (auto LE = E.getAs<CFGLifetimeEnds>()) {
     T->storageEnds(LE->getVarDecl(), LE->getTriggerStmt(), S);
     Produced.push_back(std::move(S));
@@ -1008,33 +1034,47 @@ bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,
   return false;
 }
 
-const Stmt *Explorer::constructionSite(const CXXConstructExpr *CCE) {
+bool Explorer::followsConstructor(const CXXConstructExpr *CCE) {
   const FunctionDecl *Def = ApiModel::followedConstructor(CCE);
-  if (!Sh.Budget.FollowCalls || Sh.Functions.size() >= MaxInlineDepth ||
-      !Def || !Parents)
+  // Only a constructor that may start I/O decides what follows.
+  return Sh.Budget.FollowCalls && Sh.Functions.size() < MaxInlineDepth &&
+         Def && calls(Def, {Role::Issue}, Sh.Issues, Sh.Functions.size() - 1);
+}
+
+const Stmt *Explorer::constructionSite(const CXXConstructExpr *CCE) {
+  if (!Parents || !ApiModel::followedConstructor(CCE))
     return nullptr;
-  const Stmt *Site = Parents->getParentIgnoreParenImpCasts(
-      const_cast<CXXConstructExpr *>(CCE));
-  while (isa_and_nonnull<ExprWithCleanups, MaterializeTemporaryExpr>(Site))
+  // Up through what only moves the object into place (`W w = W(h);`).
+  const Stmt *Site = CCE;
+  do
     Site = Parents->getParentIgnoreParenImpCasts(const_cast<Stmt *>(Site));
+  while (isa_and_nonnull<ExprWithCleanups, MaterializeTemporaryExpr,
+                         CXXBindTemporaryExpr, CXXFunctionalCastExpr>(Site) ||
+         (isa_and_nonnull<CXXConstructExpr>(Site) &&
+          cast<CXXConstructExpr>(Site)->isElidable()));
   if (const auto *DS = dyn_cast_or_null<DeclStmt>(Site)) {
     const auto *VD = DS->isSingleDecl()
                          ? dyn_cast<VarDecl>(DS->getSingleDecl())
                          : nullptr;
     if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
         !VD->getType()->isRecordType() || !VD->getInit() ||
-        VD->getInit()->IgnoreImplicit() != CCE)
+        ApiModel::withoutCopies(VD->getInit()) != CCE)
       return nullptr;
   } else if (const auto *NE = dyn_cast_or_null<CXXNewExpr>(Site)) {
     if (NE->isArray() || NE->getConstructExpr() != CCE)
       return nullptr;
-  } else {
+  } else if (Site) {
     return nullptr;
+  } else {
+    // Outside the body: an initializer of the analysed constructor.
+    const auto *Ctor = dyn_cast<CXXConstructorDecl>(&FD);
+    if (!Ctor || llvm::none_of(Ctor->inits(), [&](const CXXCtorInitializer *I) {
+          return I->isWritten() && ApiModel::withoutCopies(I->getInit()) == CCE;
+        }))
+      return nullptr;
+    Site = CCE;
   }
-  // Only a constructor that may start I/O decides what follows.
-  return calls(Def, {Role::Issue}, Sh.Issues, Sh.Functions.size() - 1)
-             ? Site
-             : nullptr;
+  return followsConstructor(CCE) ? Site : nullptr;
 }
 
 const CXXConstructExpr *Explorer::constructedAt(const Stmt *St) {
@@ -1042,7 +1082,7 @@ const CXXConstructExpr *Explorer::constructedAt(const Stmt *St) {
   if (const auto *DS = dyn_cast<DeclStmt>(St); DS && DS->isSingleDecl())
     if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
         VD && VD->getInit())
-      CCE = dyn_cast<CXXConstructExpr>(VD->getInit()->IgnoreImplicit());
+      CCE = dyn_cast<CXXConstructExpr>(ApiModel::withoutCopies(VD->getInit()));
   if (const auto *NE = dyn_cast<CXXNewExpr>(St))
     CCE = NE->getConstructExpr();
   return CCE && constructionSite(CCE) == St ? CCE : nullptr;
@@ -1051,34 +1091,61 @@ const CXXConstructExpr *Explorer::constructedAt(const Stmt *St) {
 void Explorer::construct(const Stmt *Site, const CXXConstructExpr *CCE,
                          State S, StateList &Out) {
   llvm::SmallVector<const Expr *, 4> Args(CCE->arguments());
-  const CallExpr *Call =
-      Sh.Implicit.at(CCE->getConstructor(), Site, CCE->getBeginLoc(), Args);
   // A `new` object is named by the constructor call made for it; each
   // evaluation of the new-expression makes another one.
   const auto *NE = dyn_cast<CXXNewExpr>(Site);
   AccessPath Object =
-      NE ? AccessPath::callResult(Call)
+      NE ? AccessPath::callResult(Sh.Implicit.at(
+               CCE->getConstructor(), Site, CCE->getBeginLoc(), Args))
          : AccessPath::variable(
                cast<VarDecl>(cast<DeclStmt>(Site)->getSingleDecl()));
-  if (NE)
-    S.retire(Object, NE);
+  if (constructAt(Site, CCE, Args, Object, NE, S, Out))
+    return;
+  T->constructorKeepsArguments(CCE, S);
+  Out.push_back(std::move(S));
+}
+
+bool Explorer::constructAt(const Stmt *Site, const CXXConstructExpr *CCE,
+                           llvm::ArrayRef<const Expr *> Args,
+                           const AccessPath &Object, const Expr *Made,
+                           State &S, StateList &Out) {
+  const CallExpr *Call =
+      Sh.Implicit.at(CCE->getConstructor(), Site, CCE->getBeginLoc(), Args);
+  State Entry = S;
+  if (Made)
+    Entry.retire(Object, Made);
   llvm::SmallVector<State, 4> Built;
   bool Followed;
   {
     llvm::SaveAndRestore Given(Sh.ImplicitCall, Call);
     llvm::SaveAndRestore On(Sh.ImplicitObject, Object);
-    Followed = inlineCall(Call, S, *T, Built);
+    Followed = inlineCall(Call, Entry, *T, Built);
   }
-  if (!Followed) {
-    T->constructorKeepsArguments(CCE, S);
-    Out.push_back(std::move(S));
-    return;
-  }
+  if (!Followed)
+    return false;
   for (State &B : Built) {
-    if (NE)
-      B.Exprs[NE] = AbsValue::object(Object);
+    if (Made)
+      B.Exprs[Made] = AbsValue::object(Object);
     Out.push_back(std::move(B));
   }
+  return true;
+}
+
+bool Explorer::initializeByConstructor(const CXXCtorInitializer *Init,
+                                       State &S, StateList &Out) {
+  const auto *CCE = dyn_cast_or_null<CXXConstructExpr>(
+      ApiModel::withoutCopies(Init->getInit()));
+  if (!CCE || constructionSite(CCE) != CCE)
+    return false;
+  // A member is built in place; a base or delegated-to constructor builds
+  // the analysed object itself.
+  AccessPath Object = Init->getMember()
+                          ? AccessPath::thisObject().field(Init->getMember())
+                          : AccessPath::thisObject();
+  if (Init->isIndirectMemberInitializer())
+    return false;
+  llvm::SmallVector<const Expr *, 4> Args(CCE->arguments());
+  return constructAt(CCE, CCE, Args, Object, nullptr, S, Out);
 }
 
 bool Explorer::followDestructor(QualType Type, const AccessPath &Object,

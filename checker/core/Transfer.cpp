@@ -847,6 +847,14 @@ void Transfer::storeInit(State &S, const AccessPath &Path, QualType T,
       S.Vars.set(Path, AbsValue::null());
     return;
   }
+  // `auto p = std::make_unique<T>(...)`: the object it made.
+  if (!AccessPaths::smartPointee(T).isNull())
+    if (const AbsValue *Made = S.exprValue(ApiModel::withoutCopies(Init));
+        Made && Made->K == AbsValue::Object) {
+      S.Vars.set(Path.held(), *Made);
+      return;
+    }
+  Init = ApiModel::withoutCopies(Init);
   if (const auto *CCE = dyn_cast<CXXConstructExpr>(Init)) {
     // Smart pointers own the pointer they are built from.
     const CXXRecordDecl *RD = CCE->getConstructor()->getParent();

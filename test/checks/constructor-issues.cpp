@@ -2,10 +2,15 @@
 // a read on it leaves the object with that read pending: the destructor
 // (which code outside this unit runs) starts with it, on the member. Where
 // the unit builds such an object itself (a local, `new`), the constructor
-// is followed there, and the object's end meets the read.
+// is followed there, and the object's end meets the read. So it is where
+// the object is made by `std::make_unique`, copy-initialised from a
+// temporary (`Listener l = Listener(pipe);`), or built as a member by a
+// constructor's initializer list.
 // RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ -std=c++14 %win32 | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %}
 #include <windows.h>
+#include <memory>
 
 class PipeWatcher {
 public:
@@ -88,7 +93,7 @@ private:
 
 void local_listener_bug(HANDLE pipe) {
   Listener listener(pipe);
-  // CHECK: constructor-issues.cpp:70:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK: constructor-issues.cpp:75:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
   // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:1: warning: 'listener' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
 }
 
@@ -99,7 +104,7 @@ void local_listener_fixed(HANDLE pipe) {
 
 void new_listener_bug(HANDLE pipe) {
   Listener *listener = new Listener(pipe);
-  // CHECK: constructor-issues.cpp:70:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK: constructor-issues.cpp:75:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
   // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:3: warning: 'delete' frees 'listener' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
   delete listener;
 }
@@ -108,6 +113,86 @@ void new_listener_fixed(HANDLE pipe) {
   Listener *listener = new Listener(pipe);
   listener->Stop();
   delete listener;
+}
+
+void unique_listener_bug(HANDLE pipe) {
+  auto listener = std::make_unique<Listener>(pipe);
+  // CHECK: constructor-issues.cpp:75:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:1: warning: the destructor of 'listener' frees '*listener' while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+void unique_listener_fixed(HANDLE pipe) {
+  auto listener = std::make_unique<Listener>(pipe);
+  listener->Stop();
+}
+
+void copied_listener_bug(HANDLE pipe) {
+  Listener listener = Listener(pipe);
+  // CHECK: constructor-issues.cpp:75:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:1: warning: 'listener' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+void copied_listener_fixed(HANDLE pipe) {
+  Listener listener = Listener(pipe);
+  listener.Stop();
+}
+
+// Owns a listener built by its initializer list.
+class Session {
+public:
+  explicit Session(HANDLE pipe) : listener_(pipe) {}
+  void Stop() { listener_.Stop(); }
+
+private:
+  Listener listener_;
+};
+
+void session_bug(HANDLE pipe) {
+  Session session(pipe);
+  // CHECK: constructor-issues.cpp:75:10: note: in call to 'Listener::Listener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:1: warning: 'session' goes out of scope while overlapped I/O that uses it may still be pending; cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+void session_fixed(HANDLE pipe) {
+  Session session(pipe);
+  session.Stop();
+}
+
+// Closes its pipe when destroyed, without waiting for its read.
+class ClosingListener {
+public:
+  explicit ClosingListener(HANDLE pipe) : pipe_(pipe) {
+    if (!ReadFile(pipe_, buf_, sizeof buf_, nullptr, &ov_) &&
+        GetLastError() != ERROR_IO_PENDING)
+      failed_ = true;
+  }
+  ~ClosingListener() { CloseHandle(pipe_); }
+  void Stop() {
+    DWORD n;
+    if (!failed_) {
+      CancelIoEx(pipe_, &ov_);
+      GetOverlappedResult(pipe_, &ov_, &n, TRUE);
+    }
+  }
+
+private:
+  HANDLE pipe_;
+  OVERLAPPED ov_ = {};
+  char buf_[64];
+  bool failed_ = false;
+};
+
+void closing_listener_bug(HANDLE pipe) {
+  auto listener = std::make_unique<ClosingListener>(pipe);
+  // CHECK: constructor-issues.cpp:165:10: note: in call to 'ClosingListener::ClosingListener': 'ReadFile' starts overlapped I/O on 'pipe_' that may still be pending
+  // CHECK-NEXT: constructor-issues.cpp:[[@LINE+1]]:3: warning: the destructor of '*listener' closes 'listener->pipe_' while overlapped I/O on it may still be pending; cancel the I/O and wait for it to complete before '*listener' is destroyed [iodrain-close-pending-io]
+  listener.reset();
+}
+
+void closing_listener_fixed(HANDLE pipe) {
+  auto listener = std::make_unique<ClosingListener>(pipe);
+  listener->Stop();
+  listener.reset();
 }
 
 #ifdef IODRAIN_RUNTIME
@@ -138,9 +223,21 @@ TWIN_LISTENER(local_listener_bug)
 TWIN_LISTENER(local_listener_fixed)
 TWIN_LISTENER(new_listener_bug)
 TWIN_LISTENER(new_listener_fixed)
+TWIN_LISTENER(unique_listener_bug)
+TWIN_LISTENER(unique_listener_fixed)
+TWIN_LISTENER(copied_listener_bug)
+TWIN_LISTENER(copied_listener_fixed)
+TWIN_LISTENER(session_bug)
+TWIN_LISTENER(session_fixed)
+TWIN_LISTENER(closing_listener_bug)
+TWIN_LISTENER(closing_listener_fixed)
 
 TWIN_MAIN({"PipeWatcher::~PipeWatcher", twin_watcher_destructor},
           {"SafePipeWatcher::~SafePipeWatcher", twin_safe_watcher_destructor},
           TWIN(local_listener_bug), TWIN(local_listener_fixed),
-          TWIN(new_listener_bug), TWIN(new_listener_fixed))
+          TWIN(new_listener_bug), TWIN(new_listener_fixed),
+          TWIN(unique_listener_bug), TWIN(unique_listener_fixed),
+          TWIN(copied_listener_bug), TWIN(copied_listener_fixed),
+          TWIN(session_bug), TWIN(session_fixed),
+          TWIN(closing_listener_bug), TWIN(closing_listener_fixed))
 #endif
