@@ -259,7 +259,8 @@ void Transfer::emit(Event E) const {
   llvm::SmallVector<AffectedRequest, 2> Kept;
   if (!CallStack.empty()) {
     // In a followed call, report at the call in the analysed function. A
-    // request a followed function issued itself is that function's own
+    // request a followed function issued itself, or a function it called
+    // (`watch()` calls `recv(&w)`, then `w` dies), is that function's own
     // business: its own analysis reports it, once, not at every caller.
     const SourceManager &SM = Ctx.getSourceManager();
     llvm::SmallVector<SourceRange, 4> Bodies;
@@ -276,7 +277,8 @@ void Transfer::emit(Event E) const {
     };
     for (const AffectedRequest &A : E.Requests) {
       const CallExpr *Issue = A.Request->IssueCall;
-      if (Issue && IssuedInCallee(Issue))
+      if (Issue && (IssuedInCallee(Issue) ||
+                    A.Request->IssuedDuring == CallStack.front()))
         continue;
       Kept.push_back(A);
     }
@@ -931,6 +933,7 @@ void Transfer::issue(const CallExpr *CE, const FunctionRule &R, State S,
       !HandlesPending && !HasRoutine && R.Result != ResultConvention::Queued &&
       !(Facts && Facts->holdsOverlappedHandle(argExpr(CE, R.Handle)));
   Req.View.IssueCall = CE;
+  Req.View.IssuedDuring = CallStack.empty() ? nullptr : CallStack.front();
   Req.View.IssueRule = &R;
   Req.View.HandleArg = argExpr(CE, R.Handle);
   Req.View.OverlappedArg = argExpr(CE, R.Overlapped);

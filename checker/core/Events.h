@@ -106,6 +106,9 @@ struct RequestView {
   /// (a handle opened without FILE_FLAG_OVERLAPPED elsewhere).
   bool TreatedAsSynchronous = false;
   const clang::CallExpr *IssueCall = nullptr;
+  /// The analysed function's call during which a followed function issued
+  /// the request (null: the analysed function issued it).
+  const clang::CallExpr *IssuedDuring = nullptr;
   const FunctionRule *IssueRule = nullptr;
   /// For a request a coroutine left pending in its frame at a suspension:
   /// that coroutine (IssueCall is the call to it, IssueRule the API its

@@ -357,6 +357,16 @@ void Transfer::functionExit(const Stmt *Return, State &S) {
     Site = Function->getBody();
     Loc = Site->getEndLoc();
   }
+  // Parameters passed by value live in the frame too (`WriteFile(h, &cmd,
+  // 1, NULL, &g_ov)` on a `char cmd`).
+  // (A coroutine's body uses the copies in its frame.)
+  if (Analysed && !isa_and_nonnull<CoroutineBodyStmt>(Function->getBody()))
+    for (const ParmVarDecl *P : Function->parameters())
+      if (!P->getType()->isReferenceType())
+        endStorage(S, AccessPath::variable(P), EventKind::StorageEnd, Site,
+                   Loc, nullptr, nullptr, P->getName().str(), "");
+  if (S.Requests.empty())
+    return;
   llvm::SmallVector<AffectedRequest, 2> All;
   for (const auto &[P, R] : S.Requests) {
     LentStorage Lent;

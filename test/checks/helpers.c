@@ -193,6 +193,33 @@ static void pass_on(struct device *d) { read_then_close_bug(d); }
 // RUNTIME-TWIN: none, it runs read_then_close_bug, whose twin shows the bug
 void calls_buggy_helper(struct device *d) { pass_on(d); }
 
+// The same for a helper whose own OVERLAPPED dies with a read that a
+// function it called started: reported in that helper, not at its callers.
+// RUNTIME-TWIN: none, a helper: its callers' twins run it
+static void start_into(HANDLE h, OVERLAPPED *ov, char *buf) {
+  if (!ReadFile(h, buf, 64, NULL, ov) && GetLastError() != ERROR_IO_PENDING)
+    ov->Internal = 0;
+}
+static void local_read_bug(HANDLE h) {
+  OVERLAPPED ov = {0};
+  char buf[64];
+  start_into(h, &ov, buf);
+  // CHECK: helpers.c:[[@LINE-7]]:8: note: in call to 'start_into': 'ReadFile' starts overlapped I/O on 'h' that may still be pending
+  // CHECK-NEXT: helpers.c:[[@LINE+1]]:1: warning: 'buf' goes out of scope while overlapped I/O that uses it may still be pending (it is the I/O's buffer); cancel the I/O and wait for it to complete first [iodrain-overlapped-lifetime]
+}
+
+static void local_read_fixed(HANDLE h) {
+  OVERLAPPED ov = {0};
+  char buf[64];
+  DWORD n;
+  start_into(h, &ov, buf);
+  CancelIoEx(h, &ov);
+  GetOverlappedResult(h, &ov, &n, TRUE);
+}
+
+// RUNTIME-TWIN: none, it runs local_read_bug, whose twin shows the bug
+void calls_local_read_bug(HANDLE h) { local_read_bug(h); }
+
 // A helper that reads the last error tells its caller which outcome the
 // path is on (obs-studio's `ipc_pipe_internal_io_pending`).
 // RUNTIME-TWIN: none, a helper: its callers' twins run it
@@ -291,6 +318,18 @@ static struct device *twin_device(void) {
   d->buf = (char *)malloc(64);
   return d;
 }
+static void twin_local_read_bug(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  local_read_bug(twin_server);
+  Sleep(20000);
+}
+static void twin_local_read_fixed(void) {
+  twin_shared_pipe();
+  twin_peer_answers_late();
+  local_read_fixed(twin_server);
+  Sleep(20000);
+}
 static void twin_device_read_then_free_bug(void) {
   device_read_then_free_bug(twin_device());
 }
@@ -386,7 +425,8 @@ static void twin_guarded_port_close_fixed(void) {
 TWIN_MAIN(TWIN(guarded_port_close_bug), TWIN(guarded_port_close_fixed),
           TWIN(timed_helper_bug), TWIN(timed_helper_fixed),
           TWIN(start_or_close_fixed), TWIN(close_when_pending_bug),
-          TWIN(read_then_close_bug),
+          TWIN(read_then_close_bug), TWIN(local_read_bug),
+          TWIN(local_read_fixed),
           TWIN(device_read_then_free_bug), TWIN(device_read_then_free_fixed),
           TWIN(listed_read_then_free_bug), TWIN(listed_read_then_free_fixed),
           TWIN(device_open_fixed), TWIN(start_then_close_bug),
