@@ -451,9 +451,8 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
   auto NoteThreadHandle = [&](const void *Key, const Expr *Value) {
     if (!Key || !Value)
       return;
-    Value = stripIdentityCasts(Value)->IgnoreImplicit()->IgnoreParens();
-    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(Value))
-      Value = Cast->getSubExpr()->IgnoreImplicit();
+    // (Through the elidable move of `std::thread t = std::thread(proc);`.)
+    Value = ApiModel::withoutCopies(stripIdentityCasts(Value));
     const Expr *Start = nullptr, *Procedure = nullptr;
     if (const auto *CE = dyn_cast<CallExpr>(Value)) {
       const FunctionRule *R = Model.lookupCall(CE);

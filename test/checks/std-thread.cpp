@@ -3,6 +3,7 @@
 // read, and the wait for that thread never returns.
 // REQUIRES: mingw-std-thread
 // RUN: %check_iodrain %s -- -x c++ -std=c++17 %win32 %mingw_std_thread | %filecheck %s
+// RUN: %check_iodrain %s -- -x c++ -std=c++14 %win32 %mingw_std_thread | %filecheck %s
 // RUN: %if shim %{ %check_twins %s -- -x c++ -std=c++17 %win32 %mingw_std_thread %}
 #include <windows.h>
 #ifndef IODRAIN_RUNTIME
@@ -85,6 +86,26 @@ void stop_tail_fixed() {
   Sleep(100);
   reader.join();
   CancelIo(tail_handle);
+}
+
+// The same, the thread object copy-initialised from a temporary (an
+// elidable move before C++17).
+static HANDLE copied_handle;
+static OVERLAPPED copied_ov;
+static char copied_buf[64];
+
+// RUNTIME-TWIN: none, a thread body: stop_copied_fixed's twin runs it
+static void copied_reader() {
+  DWORD n;
+  ReadFile(copied_handle, copied_buf, sizeof copied_buf, nullptr, &copied_ov);
+  GetOverlappedResult(copied_handle, &copied_ov, &n, TRUE);
+}
+
+void stop_copied_fixed() {
+  std::thread reader = std::thread(copied_reader);
+  Sleep(100);
+  reader.join();
+  CancelIo(copied_handle);
 }
 
 // A thread object that was detached may hold another thread when it is
@@ -189,6 +210,13 @@ static void twin_stop_tail_fixed() {
   ShimPeerWriteAt(twin_client, "log line", 8, 2000);
   stop_tail_fixed();
 }
+static void twin_stop_copied_fixed() {
+  twin_shared_pipe();
+  copied_handle = twin_server;
+  copied_ov.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  ShimPeerWriteAt(twin_client, "log line", 8, 2000);
+  stop_copied_fixed();
+}
 // The detached reader's read outlives the cancel; the peer never answers.
 static void twin_stop_spool_bug() {
   DWORD n;
@@ -216,7 +244,8 @@ static void twin_pump_stop_bug() { twin_pump(false); }
 static void twin_pump_stop_fixed() { twin_pump(true); }
 
 TWIN_MAIN(TWIN(stop_reader_bug), TWIN(stop_reader_fixed), TWIN(stop_log_bug),
-          TWIN(stop_log_fixed), TWIN(stop_tail_fixed), TWIN(stop_spool_bug),
+          TWIN(stop_log_fixed), TWIN(stop_tail_fixed), TWIN(stop_copied_fixed),
+          TWIN(stop_spool_bug),
           {"Pump::stop_bug", twin_pump_stop_bug},
           {"Pump::stop_fixed", twin_pump_stop_fixed})
 #endif
