@@ -487,9 +487,11 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
         FieldsFromLocals.emplace_back(Field->getCanonicalDecl(), LocalVar);
     } else if (const auto *DRE = dyn_cast<DeclRefExpr>(Target)) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (VD && VD->hasLocalStorage())
-        if (auto Mode = OpenMode(Value))
-          LocalOpens[*Mode].insert(VD);
+      auto Mode = VD ? OpenMode(Value) : std::nullopt;
+      if (Mode && VD->hasLocalStorage())
+        LocalOpens[*Mode].insert(VD);
+      else if (Mode && VD->hasGlobalStorage())
+        HandleFieldOpens[*Mode].insert(VD->getCanonicalDecl());
     }
   };
   llvm::SmallVector<const Stmt *, 32> Work{Body};
@@ -639,13 +641,21 @@ void TranslationUnitFacts::walk(const FunctionDecl *FD, const Stmt *Body) {
 }
 
 bool TranslationUnitFacts::holdsOverlappedHandle(const Expr *HandleArg) const {
-  const auto *ME =
-      HandleArg ? dyn_cast<MemberExpr>(stripIdentityCasts(HandleArg)) : nullptr;
-  const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+  const Expr *Stripped = HandleArg ? stripIdentityCasts(HandleArg) : nullptr;
+  const ValueDecl *Holder = nullptr;
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(Stripped))
+    Holder = dyn_cast<FieldDecl>(ME->getMemberDecl());
+  else if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Stripped))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+        VD && VD->hasGlobalStorage() && !VD->isStaticLocal())
+      Holder = VD;
   // Only when no synchronous open is stored there too (a member that holds
   // a pipe in one object and a log file in another).
-  return Field && HandleFieldOpens[1].contains(Field->getCanonicalDecl()) &&
-         !HandleFieldOpens[0].contains(Field->getCanonicalDecl());
+  return Holder &&
+         HandleFieldOpens[1].contains(
+             cast<ValueDecl>(Holder->getCanonicalDecl())) &&
+         !HandleFieldOpens[0].contains(
+             cast<ValueDecl>(Holder->getCanonicalDecl()));
 }
 
 bool TranslationUnitFacts::mayDescribe(const FieldDecl *Flag,

@@ -277,9 +277,9 @@ private:
   mutable llvm::DenseMap<const clang::FunctionDecl *,
                          llvm::DenseSet<const void *>>
       TestedInCallees;
-  /// Members the unit stores handles opened without (0) and with (1)
-  /// FILE_FLAG_OVERLAPPED into.
-  llvm::DenseSet<const clang::FieldDecl *> HandleFieldOpens[2];
+  /// Members and globals the unit stores handles opened without (0) and
+  /// with (1) FILE_FLAG_OVERLAPPED into.
+  llvm::DenseSet<const clang::ValueDecl *> HandleFieldOpens[2];
   /// Functions whose own body does I/O (a request role other than a free).
   llvm::DenseSet<const clang::FunctionDecl *> DirectIo;
   llvm::DenseSet<const clang::FieldDecl *> CorrelatedFields;
