@@ -259,9 +259,10 @@ void Transfer::emit(Event E) const {
   llvm::SmallVector<AffectedRequest, 2> Kept;
   if (!CallStack.empty()) {
     // In a followed call, report at the call in the analysed function. A
-    // request a followed function issued itself, or a function it called
-    // (`watch()` calls `recv(&w)`, then `w` dies), is that function's own
-    // business: its own analysis reports it, once, not at every caller.
+    // request a followed function issued itself, or one in its own local
+    // that a function it called issued (`watch()` calls `recv(&w)`, then
+    // `w` dies), is that function's own business: its own analysis
+    // reports it, once, not at every caller.
     const SourceManager &SM = Ctx.getSourceManager();
     llvm::SmallVector<SourceRange, 4> Bodies;
     for (const CallExpr *Call : CallStack) {
@@ -275,10 +276,19 @@ void Transfer::emit(Event E) const {
                                 SM.getExpansionLoc(B.getEnd()));
       });
     };
+    // (A callee's own local that dies: the request cannot be another run's
+    // of the same call, nor tie two of the caller's objects. Not when the
+    // callee is in another file, a header whose findings may be hidden.)
+    const FunctionDecl *Front = ApiModel::followedDefinition(CallStack.front());
+    bool FrontInSameFile =
+        Front && SM.getFileID(SM.getExpansionLoc(Front->getLocation())) ==
+                     SM.getFileID(SM.getExpansionLoc(
+                         CallStack.front()->getBeginLoc()));
     for (const AffectedRequest &A : E.Requests) {
       const CallExpr *Issue = A.Request->IssueCall;
       if (Issue && (IssuedInCallee(Issue) ||
-                    A.Request->IssuedDuring == CallStack.front()))
+                    (E.Kind == EventKind::StorageEnd && FrontInSameFile &&
+                     A.Request->IssuedDuring == CallStack.front())))
         continue;
       Kept.push_back(A);
     }

@@ -45,8 +45,10 @@ std::string pointeeName(const Expr *P, const ASTContext &Ctx) {
     P->IgnoreParenImpCasts()->printPretty(OS, nullptr,
                                           PrintingPolicy(Ctx.getLangOpts()));
   }
-  if (Text.size() > 40 || Text.find('\n') != std::string::npos)
+  if (Text.find('\n') != std::string::npos)
     Text.clear();
+  if (Text.size() > 40)
+    Text = Text.substr(0, 37) + "...";
   return "*" + Text;
 }
 

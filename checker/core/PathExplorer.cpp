@@ -217,6 +217,9 @@ private:
   /// Whether the destructor `Dtor`, or one of its members', may finish a
   /// request.
   bool destructorMayFinish(const CXXDestructorDecl *Dtor, unsigned Depth);
+  /// Whether the destructors of `RD`'s members or bases, which run after
+  /// its own (written or implicit), may finish a request.
+  bool partsMayFinish(const CXXRecordDecl *RD, unsigned Depth);
   /// Whether the constructor `CCE` runs is followed where its object is
   /// named: calls are followed, not too deep, and it may start I/O.
   bool followsConstructor(const CXXConstructExpr *CCE);
@@ -393,6 +396,15 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
   } else if (auto MD = E.getAs<CFGMemberDtor>()) {
     T->destroyMember(MD->getFieldDecl(), FD.getBody(), std::move(S),
                      Produced);
+  } else if (auto BD = E.getAs<CFGBaseDtor>()) {
+    // A base's destructor that may wait runs on the object itself.
+    QualType Base = BD->getBaseSpecifier()->getType();
+    const Stmt *Body = FD.getBody();
+    if (!destructorMayFinish(ImplicitCalls::writtenDestructor(Base), 0) ||
+        !followDestructor(Base, AccessPath::thisObject(), Body,
+                          Body ? Body->getEndLoc() : SourceLocation(), S,
+                          Produced))
+      Produced.push_back(std::move(S));
   } else {
     // Scopes, temporaries, base destructors, initializers: nothing that
     // iodrain models happens there.
@@ -1024,14 +1036,27 @@ bool Explorer::destructorMayFinish(const CXXDestructorDecl *Dtor,
     return false;
   if (calls(Def, MayWait, Sh.DestructorFinishes, Sh.Functions.size() - 1))
     return true;
-  // Its members' destructors run at its end.
-  if (Depth >= 2)
+  // Its members' and bases' destructors run at its end.
+  return partsMayFinish(Dtor->getParent(), Depth);
+}
+
+bool Explorer::partsMayFinish(const CXXRecordDecl *RD, unsigned Depth) {
+  RD = RD ? RD->getDefinition() : nullptr;
+  if (!RD || Depth >= 2)
     return false;
-  for (const FieldDecl *F : Dtor->getParent()->fields())
-    if (destructorMayFinish(
-            ImplicitCalls::writtenDestructor(F->getType()), Depth + 1))
-      return true;
-  return false;
+  llvm::SmallVector<QualType, 8> Parts;
+  for (const FieldDecl *F : RD->fields())
+    Parts.push_back(F->getType());
+  for (const CXXBaseSpecifier &Base : RD->bases())
+    Parts.push_back(Base.getType());
+  return llvm::any_of(Parts, [&](QualType T) {
+    if (const CXXDestructorDecl *Dtor = ImplicitCalls::writtenDestructor(T))
+      return destructorMayFinish(Dtor, Depth + 1);
+    // An implicit destructor only runs its parts'.
+    const CXXRecordDecl *Part = T->getAsCXXRecordDecl();
+    return Part && Part->hasDefinition() && !Part->isInStdNamespace() &&
+           !Part->hasTrivialDestructor() && partsMayFinish(Part, Depth + 1);
+  });
 }
 
 bool Explorer::followsConstructor(const CXXConstructExpr *CCE) {
@@ -1154,6 +1179,22 @@ bool Explorer::followDestructor(QualType Type, const AccessPath &Object,
   if (S.Requests.empty() || !Object.isValid())
     return false;
   const CXXDestructorDecl *Dtor = ImplicitCalls::writtenDestructor(Type);
+  if (!Dtor) {
+    // An implicit destructor runs its members' and bases' destructors
+    // only; when one of those may wait, what the object holds is taken
+    // to be finished (not followed is not taken for left pending).
+    const CXXRecordDecl *RD = Type->getAsCXXRecordDecl();
+    if (!RD || !RD->hasDefinition() || RD->isInStdNamespace() ||
+        RD->hasTrivialDestructor() || !partsMayFinish(RD, 0))
+      return false;
+    State Finished = S;
+    Finished.Requests.eraseIf([&](const AccessPath &, const Request &R) {
+      return R.Overlapped.isUnder(Object) || R.Handle.isUnder(Object) ||
+             (R.Buffer && R.Buffer->isUnder(Object));
+    });
+    Out.push_back(std::move(Finished));
+    return true;
+  }
   if (!destructorMayFinish(Dtor, 0))
     return false;
   const CallExpr *Call = Sh.Implicit.at(Dtor, Site, Loc);

@@ -195,6 +195,57 @@ void closing_listener_fixed(HANDLE pipe) {
   listener.reset();
 }
 
+// Stops its own read when destroyed: an owner whose destructor is
+// implicit, or a class derived from it, waits through it.
+class SelfStopping {
+public:
+  explicit SelfStopping(HANDLE pipe) : pipe_(pipe) {
+    if (!ReadFile(pipe_, buf_, sizeof buf_, nullptr, &ov_) &&
+        GetLastError() != ERROR_IO_PENDING)
+      failed_ = true;
+  }
+  ~SelfStopping() {
+    DWORD n;
+    if (!failed_) {
+      CancelIoEx(pipe_, &ov_);
+      GetOverlappedResult(pipe_, &ov_, &n, TRUE);
+    }
+  }
+
+private:
+  HANDLE pipe_;
+  OVERLAPPED ov_ = {};
+  char buf_[64];
+  bool failed_ = false;
+};
+
+class Holder {
+public:
+  explicit Holder(HANDLE pipe) : stopping_(pipe) {}
+
+private:
+  SelfStopping stopping_;
+};
+
+class DerivedStopping : public SelfStopping {
+public:
+  explicit DerivedStopping(HANDLE pipe) : SelfStopping(pipe) {}
+};
+
+class WrittenDerivedStopping : public SelfStopping {
+public:
+  explicit WrittenDerivedStopping(HANDLE pipe) : SelfStopping(pipe) {}
+  ~WrittenDerivedStopping() {}
+};
+
+void holder_fixed(HANDLE pipe) { Holder holder(pipe); }
+
+void derived_fixed(HANDLE pipe) { DerivedStopping derived(pipe); }
+
+void written_derived_fixed(HANDLE pipe) {
+  delete new WrittenDerivedStopping(pipe);
+}
+
 #ifdef IODRAIN_RUNTIME
 // Runtime twins: a pipe whose server end a child also holds; the peer
 // answers after ten seconds.
@@ -231,6 +282,9 @@ TWIN_LISTENER(session_bug)
 TWIN_LISTENER(session_fixed)
 TWIN_LISTENER(closing_listener_bug)
 TWIN_LISTENER(closing_listener_fixed)
+TWIN_LISTENER(holder_fixed)
+TWIN_LISTENER(derived_fixed)
+TWIN_LISTENER(written_derived_fixed)
 
 TWIN_MAIN({"PipeWatcher::~PipeWatcher", twin_watcher_destructor},
           {"SafePipeWatcher::~SafePipeWatcher", twin_safe_watcher_destructor},
@@ -239,5 +293,7 @@ TWIN_MAIN({"PipeWatcher::~PipeWatcher", twin_watcher_destructor},
           TWIN(unique_listener_bug), TWIN(unique_listener_fixed),
           TWIN(copied_listener_bug), TWIN(copied_listener_fixed),
           TWIN(session_bug), TWIN(session_fixed),
-          TWIN(closing_listener_bug), TWIN(closing_listener_fixed))
+          TWIN(closing_listener_bug), TWIN(closing_listener_fixed),
+          TWIN(holder_fixed), TWIN(derived_fixed),
+          TWIN(written_derived_fixed))
 #endif
