@@ -214,8 +214,8 @@ private:
   bool followDestructor(QualType Type, const AccessPath &Object,
                         const void *Site, SourceLocation Loc, const State &S,
                         StateList &Out);
-  /// Whether the destructor `Dtor`, or one of its members', may finish a
-  /// request.
+  /// Whether the destructor `Dtor`, or one of its members' or bases', may
+  /// finish a request.
   bool destructorMayFinish(const CXXDestructorDecl *Dtor, unsigned Depth);
   /// Whether the destructors of `RD`'s members or bases, which run after
   /// its own (written or implicit), may finish a request.
@@ -230,6 +230,9 @@ private:
   const Stmt *constructionSite(const CXXConstructExpr *CCE);
   /// The constructor call whose object `St` names (constructionSite).
   const CXXConstructExpr *constructedAt(const Stmt *St);
+  /// For a `std::make_unique<T>(...)` call whose constructor is followed:
+  /// that construction (ApiModel::madeUnique); else null.
+  const CXXConstructExpr *madeUniqueAt(const Stmt *St);
   /// Runs the constructor `CCE` on the object `Site` names, as a followed
   /// call; an unfollowed one may keep the pointers it is given.
   void construct(const Stmt *Site, const CXXConstructExpr *CCE, State S,
@@ -366,12 +369,10 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
       T->element(St, std::move(S), Declared);
       for (State &D : Declared)
         construct(St, Built, std::move(D), Produced);
-    } else if (const auto *Call = dyn_cast<CallExpr>(St);
-               Call && ApiModel::madeUnique(Call) &&
-               followsConstructor(ApiModel::madeUnique(Call))) {
+    } else if (const CXXConstructExpr *Made = madeUniqueAt(St)) {
       // `std::make_unique<T>(args)`: T's constructor on a new object.
+      const auto *Call = cast<CallExpr>(St);
       llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
-      const CXXConstructExpr *Made = ApiModel::madeUnique(Call);
       const CallExpr *Ctor = Sh.Implicit.at(Made->getConstructor(), Call,
                                             Call->getBeginLoc(), Args);
       if (!constructAt(Call, Made, Args, AccessPath::callResult(Ctor), Call,
@@ -406,8 +407,7 @@ void Explorer::apply(const CFGElement &E, State S, DistinctStates &Out) {
                           Produced))
       Produced.push_back(std::move(S));
   } else {
-    // Scopes, temporaries, base destructors, initializers: nothing that
-    // iodrain models happens there.
+    // Scopes, temporaries: nothing that iodrain models happens there.
     Produced.push_back(std::move(S));
   }
   for (State &P : Produced)
@@ -1111,6 +1111,12 @@ const CXXConstructExpr *Explorer::constructedAt(const Stmt *St) {
   if (const auto *NE = dyn_cast<CXXNewExpr>(St))
     CCE = NE->getConstructExpr();
   return CCE && constructionSite(CCE) == St ? CCE : nullptr;
+}
+
+const CXXConstructExpr *Explorer::madeUniqueAt(const Stmt *St) {
+  const auto *Call = dyn_cast<CallExpr>(St);
+  const CXXConstructExpr *Made = Call ? ApiModel::madeUnique(Call) : nullptr;
+  return Made && followsConstructor(Made) ? Made : nullptr;
 }
 
 void Explorer::construct(const Stmt *Site, const CXXConstructExpr *CCE,
