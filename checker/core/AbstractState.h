@@ -129,7 +129,7 @@ struct State {
   AbsValue LastError;
   /// Values of calls, assignments and assumed conditions in the current
   /// full expression. Cleared when the next full expression starts.
-  llvm::DenseMap<const clang::Expr *, AbsValue> Exprs;
+  llvm::SmallDenseMap<const clang::Expr *, AbsValue, 4> Exprs;
   /// The full expression Exprs belongs to (not part of the identity).
   const void *CurrentFullExpr = nullptr;
   /// The `return` (or uncaught `throw`) the analysed function leaves by,
